@@ -1,0 +1,38 @@
+# The README names these targets; each bootstraps what it needs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RISKGRAPH := $(VENV)/bin/riskgraph
+DEMO_STORE ?= .riskgraph/demo.sqlite
+
+.PHONY: setup demo test test-fast lint typecheck format bench clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+## The main job: ingest the demo estate and print what was ingested and refused.
+demo: setup
+	@mkdir -p $(dir $(DEMO_STORE))
+	$(RISKGRAPH) --store $(DEMO_STORE) ingest sample_sboms/
+	$(RISKGRAPH) --store $(DEMO_STORE) stats
+
+## The whole test suite (installs and starts what it needs).
+test: setup
+	bash scripts/test.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) benchmarks/ingest_bench.py
+
+clean:
+	rm -rf .riskgraph .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,375 @@
+"""The embedded store: one SQLite file, one transaction per document, WAL for readers.
+
+Tables keep what each document asserted (not a merged graph), so removing or
+superseding a document is a delete or a status flip, and provenance is exact.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+
+from graph.model import (
+    NODE_ADAPTER,
+    DataQualityFinding,
+    DocumentInfo,
+    Edge,
+    ParsedDocument,
+    Provenance,
+)
+from graph.store.interface import (
+    Clock,
+    StoreError,
+    StoreStats,
+    UpsertOutcome,
+    UpsertResult,
+    resolve_active,
+    system_clock,
+)
+from graph.store.view import EdgeAssertion, NodeAssertion, build_view
+from graph.vocabulary import DocumentStatus, EdgeKind, Severity
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
+SCHEMA_VERSION = "1"
+_NODE_EXCLUDE = {"key", "kind", "provenance"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    lineage TEXT NOT NULL,
+    status TEXT NOT NULL,
+    superseded_by TEXT,
+    info BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_lineage ON documents(lineage);
+CREATE TABLE IF NOT EXISTS nodes (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    location TEXT,
+    body BLOB NOT NULL,
+    PRIMARY KEY (document_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_key ON nodes(key, document_id);
+CREATE TABLE IF NOT EXISTS edges (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    role TEXT NOT NULL,
+    location TEXT,
+    PRIMARY KEY (document_id, source, kind, target, role)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
+CREATE TABLE IF NOT EXISTS findings (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    location TEXT,
+    PRIMARY KEY (document_id, seq)
+) WITHOUT ROWID;
+"""
+
+
+class SqliteStore:
+    """A :class:`~graph.store.interface.GraphStore` in a single SQLite file."""
+
+    def __init__(self, path: Path, *, clock: Clock = system_clock) -> None:
+        self.path = path
+        self._clock = clock
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._init_schema()
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise StoreError(f"{path}: store is busy (another process is writing)") from e
+            raise StoreError(f"{path}: cannot open store ({e})") from e
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a riskgraph store ({e})") from e
+        except OSError as e:
+            raise StoreError(f"{path}: cannot open store ({e.strerror or e})") from e
+
+    def _init_schema(self) -> None:
+        # Readers must not need the write lock: only a new file gets the schema written.
+        if self._schema_version() is None:
+            with self._transaction():
+                if self._schema_version() is None:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                    self._db.execute("INSERT INTO meta VALUES ('revision', '0')")
+        found = self._schema_version()
+        if found != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {found}, this riskgraph needs "
+                f"{SCHEMA_VERSION}; re-ingest into a new store"
+            )
+
+    def _schema_version(self) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError as e:
+            if "no such table" in str(e):
+                return None
+            raise
+        return None if row is None else str(row[0])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- writes ---------------------------------------------------------------------
+
+    def upsert_document(self, document: ParsedDocument) -> UpsertResult:
+        info = document.info
+        with self._transaction():
+            existing = self._db.execute(
+                "SELECT info FROM documents WHERE id = ?", (info.id,)
+            ).fetchone()
+            if existing is not None:
+                return UpsertResult(self._info_from(existing[0]), UpsertOutcome.UNCHANGED)
+            stored = info.model_copy(update={"ingested_at": info.ingested_at or self._clock()})
+            self._db.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, NULL, ?)",
+                (stored.id, stored.lineage, DocumentStatus.ACTIVE.value, _info_blob(stored)),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        info.id,
+                        node.key,
+                        node.kind.value,
+                        node.provenance.location,
+                        node.model_dump_json(exclude=_NODE_EXCLUDE),
+                    )
+                    for node in document.nodes
+                ],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (info.id, e.source, e.kind.value, e.target, e.role, e.provenance.location)
+                    for e in document.edges
+                ],
+            )
+            self._db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (info.id, i, f.severity.value, f.code, f.message, f.location)
+                    for i, f in enumerate(document.findings)
+                ],
+            )
+            superseded = self._resolve_lineage(stored.lineage, newcomer=stored.id)
+            self._bump_revision()
+            final = self._load_info(stored.id)
+        return UpsertResult(final, UpsertOutcome.INSERTED, superseded)
+
+    def remove_document(self, document_id: str) -> DocumentInfo:
+        with self._transaction():
+            info = self._load_info(document_id)
+            self._db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            self._resolve_lineage(info.lineage, newcomer=None)
+            self._bump_revision()
+        return info
+
+    def _resolve_lineage(self, lineage: str, newcomer: str | None) -> tuple[str, ...]:
+        rows = self._db.execute(
+            "SELECT id, info, status FROM documents WHERE lineage = ?", (lineage,)
+        ).fetchall()
+        infos = [self._info_from(blob) for _, blob, _ in rows]
+        winners = resolve_active(infos)
+        newly_superseded = []
+        for doc_id, _, status in rows:
+            by = winners[doc_id]
+            new_status = DocumentStatus.ACTIVE if by is None else DocumentStatus.SUPERSEDED
+            if new_status.value != status or by is not None:
+                self._db.execute(
+                    "UPDATE documents SET status = ?, superseded_by = ? WHERE id = ?",
+                    (new_status.value, by, doc_id),
+                )
+            if (
+                new_status is DocumentStatus.SUPERSEDED
+                and status == "active"
+                and doc_id != newcomer
+            ):
+                newly_superseded.append(doc_id)
+        return tuple(sorted(newly_superseded))
+
+    def _bump_revision(self) -> None:
+        self._db.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+            "WHERE key = 'revision'"
+        )
+
+    # -- reads ----------------------------------------------------------------------
+
+    def revision(self) -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return str(row[0])
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self._db.execute(
+            "SELECT info, status, superseded_by FROM documents ORDER BY id"
+        ).fetchall()
+        return [self._with_status(blob, status, by) for blob, status, by in rows]
+
+    def _load_info(self, document_id: str) -> DocumentInfo:
+        row = self._db.execute(
+            "SELECT info, status, superseded_by FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no document {document_id!r} in {self.path}")
+        return self._with_status(*row)
+
+    def _with_status(self, blob: bytes, status: str, by: str | None) -> DocumentInfo:
+        return self._info_from(blob).model_copy(
+            update={"status": DocumentStatus(status), "superseded_by": by}
+        )
+
+    @staticmethod
+    def _info_from(blob: bytes | str) -> DocumentInfo:
+        return DocumentInfo.model_validate_json(blob)
+
+    def document(self, document_id: str) -> ParsedDocument:
+        info = self._load_info(document_id)
+        nodes = []
+        for key, kind, location, body in self._db.execute(
+            "SELECT key, kind, location, body FROM nodes WHERE document_id = ? ORDER BY key",
+            (document_id,),
+        ):
+            data = orjson.loads(body)
+            data["key"], data["kind"] = key, kind
+            data["provenance"] = {
+                "document_id": info.id,
+                "sha256": info.sha256,
+                "location": location,
+            }
+            nodes.append(NODE_ADAPTER.validate_python(data))
+        edges = [
+            Edge(
+                source=s,
+                kind=EdgeKind(k),
+                target=t,
+                role=r,
+                provenance=Provenance(document_id=info.id, sha256=info.sha256, location=loc),
+            )
+            for s, k, t, r, loc in self._db.execute(
+                "SELECT source, kind, target, role, location FROM edges "
+                "WHERE document_id = ? ORDER BY source, kind, target, role",
+                (document_id,),
+            )
+        ]
+        return ParsedDocument(
+            info=info,
+            nodes=tuple(nodes),
+            edges=tuple(edges),
+            findings=tuple(self.findings(document_id)),
+        )
+
+    def findings(self, document_id: str | None = None) -> list[DataQualityFinding]:
+        query = "SELECT document_id, severity, code, message, location FROM findings"
+        args: tuple[str, ...] = ()
+        if document_id is not None:
+            query += " WHERE document_id = ?"
+            args = (document_id,)
+        query += " ORDER BY document_id, seq"
+        return [
+            DataQualityFinding(document_id=d, severity=Severity(s), code=c, message=m, location=loc)
+            for d, s, c, m, loc in self._db.execute(query, args)
+        ]
+
+    def stats(self) -> StoreStats:
+        total, active = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0) FROM documents"
+        ).fetchone()
+        nodes = dict(
+            self._db.execute(
+                "SELECT n.kind, COUNT(DISTINCT n.key) FROM nodes n JOIN documents d "
+                "ON d.id = n.document_id WHERE d.status = 'active' GROUP BY n.kind ORDER BY n.kind"
+            ).fetchall()
+        )
+        edges = dict(
+            self._db.execute(
+                "SELECT kind, COUNT(*) FROM (SELECT DISTINCT e.source, e.kind, e.target, e.role "
+                "FROM edges e JOIN documents d ON d.id = e.document_id "
+                "WHERE d.status = 'active') GROUP BY kind ORDER BY kind"
+            ).fetchall()
+        )
+        (findings,) = self._db.execute("SELECT COUNT(*) FROM findings").fetchone()
+        return StoreStats(int(total), int(active), nodes, edges, int(findings))
+
+    def view(self) -> nx.MultiDiGraph:
+        shas = dict(self._db.execute("SELECT id, json_extract(info, '$.sha256') FROM documents"))
+        return build_view(self._node_assertions(shas), self._edge_assertions(shas))
+
+    def _node_assertions(self, shas: dict[str, str]) -> Iterator[NodeAssertion]:
+        rows = self._db.execute(
+            "SELECT n.key, n.kind, n.document_id, n.location, n.body FROM nodes n "
+            "JOIN documents d ON d.id = n.document_id WHERE d.status = 'active' "
+            "ORDER BY n.key, n.document_id"
+        )
+        for key, kind, doc_id, location, body in rows:
+            attrs = orjson.loads(body)
+            yield NodeAssertion(
+                key,
+                kind,
+                attrs,
+                Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
+            )
+
+    def _edge_assertions(self, shas: dict[str, str]) -> Iterator[EdgeAssertion]:
+        rows = self._db.execute(
+            "SELECT e.source, e.kind, e.target, e.role, e.document_id, e.location FROM edges e "
+            "JOIN documents d ON d.id = e.document_id WHERE d.status = 'active' "
+            "ORDER BY e.source, e.kind, e.target, e.role, e.document_id"
+        )
+        for source, kind, target, role, doc_id, location in rows:
+            yield EdgeAssertion(
+                source,
+                kind,
+                target,
+                role,
+                Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _info_blob(info: DocumentInfo) -> str:
+    """Document info as stored: status lives in its own columns."""
+    return info.model_dump_json(exclude={"status", "superseded_by"})
+
+
+def default_store_path() -> Path:
+    """``$RISKGRAPH_STORE``, else ``$XDG_DATA_HOME/riskgraph/riskgraph.sqlite``."""
+    explicit = os.environ.get("RISKGRAPH_STORE")
+    if explicit:
+        return Path(explicit)
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "riskgraph" / "riskgraph.sqlite"

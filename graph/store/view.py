@@ -1,0 +1,83 @@
+"""Merge per-document assertions into the one networkx graph the analyses read.
+
+Both stores hand their active assertions to :func:`build_view`, so merge rules live in
+one place: a node asserted by several documents keeps, for each attribute, the first
+non-empty value in document-id order, and lists every document as provenance; an edge
+is identified by (source, kind, target, role) and lists every asserting document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+from graph.keys import kind_of_key
+from graph.model import Provenance
+
+__all__ = ["EdgeAssertion", "NodeAssertion", "build_view"]
+
+_EMPTY: tuple[Any, ...] = (None, (), [], "")
+
+
+class NodeAssertion(NamedTuple):
+    key: str
+    kind: str
+    attrs: dict[str, Any]  # the node's fields without key, kind and provenance
+    provenance: Provenance
+
+
+class EdgeAssertion(NamedTuple):
+    source: str
+    kind: str
+    target: str
+    role: str
+    provenance: Provenance
+
+
+def build_view(nodes: Iterable[NodeAssertion], edges: Iterable[EdgeAssertion]) -> nx.MultiDiGraph:
+    """The merged graph; callers pass assertions sorted by (key, document id)."""
+    graph = nx.MultiDiGraph()
+    node_data: dict[str, dict[str, Any]] = {}
+    for assertion in nodes:
+        data = node_data.get(assertion.key)
+        if data is None:
+            data = {"kind": assertion.kind, "provenance": [assertion.provenance]}
+            data.update(assertion.attrs)
+            node_data[assertion.key] = data
+            continue
+        data["provenance"].append(assertion.provenance)
+        for field, value in assertion.attrs.items():
+            if data.get(field) in _EMPTY and value not in _EMPTY:
+                data[field] = value
+    for key in sorted(node_data):
+        data = node_data[key]
+        data["provenance"] = tuple(data["provenance"])
+        graph.add_node(key, **data)
+
+    edge_prov: dict[tuple[str, str, str, str], list[Provenance]] = {}
+    for edge in edges:
+        edge_prov.setdefault((edge.source, edge.kind, edge.target, edge.role), []).append(
+            edge.provenance
+        )
+    for source, kind, target, role in sorted(edge_prov):
+        for endpoint in (source, target):
+            if endpoint not in graph:
+                # referenced but asserted by no active document: keep the edge, mark the gap
+                graph.add_node(
+                    endpoint,
+                    kind=kind_of_key(endpoint).value,
+                    name=endpoint.partition(":")[2],
+                    provenance=(),
+                    placeholder=True,
+                )
+        graph.add_edge(
+            source,
+            target,
+            key=f"{kind}|{role}",
+            kind=kind,
+            role=role,
+            provenance=tuple(edge_prov[(source, kind, target, role)]),
+        )
+    return graph

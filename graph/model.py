@@ -49,6 +49,7 @@ __all__ = [
     "PlatformNode",
     "ProductNode",
     "ProductRing",
+    "Reference",
     "Provenance",
     "SectorNode",
     "ServiceNode",
@@ -312,10 +313,32 @@ class DocumentInfo(Frozen):
     superseded_by: str | None = None
 
 
+class Reference(Frozen):
+    """An edge whose target another document must assert, named the way the input named it.
+
+    Inventories name products by purl, by name and version, or by SBOM serial number;
+    ``ingest.resolve`` turns each reference into an :class:`Edge` against what the store
+    (and the same ingest batch) holds, or reports it as unresolved.
+    """
+
+    source: str = Field(description="Key of the node in this document the edge starts at.")
+    kind: EdgeKind
+    role: str = ""
+    target_kind: NodeKind
+    by: Literal["key", "purl", "name", "serial"]
+    value: str
+    version: str | None = None
+    provenance: Provenance
+
+
 class ParsedDocument(Frozen):
-    """Everything one document asserts, ready for a store's atomic upsert."""
+    """Everything one document asserts, ready for a store's atomic upsert.
+
+    ``references`` must be resolved into ``edges`` before the document reaches a store.
+    """
 
     info: DocumentInfo
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     findings: tuple[DataQualityFinding, ...] = ()
+    references: tuple[Reference, ...] = ()

@@ -48,7 +48,7 @@ def detect(raw: RawDocument) -> Detected:
     if b"\x00" in data[:8192]:
         raise raw.refuse("binary content, not a text document")
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
+    if head in (b"{", b"[", b'"'):
         return _detect_json(raw)
     if head == b"<":
         return _detect_xml(raw)
@@ -114,7 +114,11 @@ def _detect_xml(raw: RawDocument) -> Detected:
     try:
         root: Element = safe_fromstring(raw.data, forbid_dtd=False)
     except EntitiesForbidden as e:
-        raise raw.refuse("XML declares entities (refused: XXE / entity-expansion risk)") from e
+        if e.sysid or e.pubid:
+            reason = f"XML declares external entity {e.name!r} (refused: XXE risk)"
+        else:
+            reason = f"XML declares entity {e.name!r} (refused: entity-expansion risk)"
+        raise raw.refuse(reason) from e
     except ExternalReferenceForbidden as e:
         raise raw.refuse("XML references an external resource (refused: XXE risk)") from e
     except DTDForbidden as e:  # pragma: no cover - DTDs are allowed, entities are not

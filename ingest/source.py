@@ -10,6 +10,7 @@ problems that make it unusable raise :class:`Refused` with a one-line reason.
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -74,7 +75,10 @@ class RawDocument:
         """Read ``path`` whole, refusing files over ``max_bytes`` before reading them."""
         shown = str(path)
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise Refused(shown, "not a regular file")
+            size = info.st_size
             if size > max_bytes:
                 raise Refused(shown, f"file is {size:,} bytes, over the {max_bytes:,}-byte cap")
             data = path.read_bytes()
@@ -83,7 +87,8 @@ class RawDocument:
         except IsADirectoryError as e:
             raise Refused(shown, "is a directory") from e
         except FileNotFoundError as e:
-            raise Refused(shown, "no such file") from e
+            reason = "broken symbolic link" if path.is_symlink() else "no such file"
+            raise Refused(shown, reason) from e
         except OSError as e:
             raise Refused(shown, f"cannot read: {e.strerror or e}") from e
         if len(data) > max_bytes:  # grew while we looked

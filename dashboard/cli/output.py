@@ -75,15 +75,17 @@ class StatsReport(_Output):
     data_quality_findings: int
 
 
-def render_json(model: BaseModel, out: TextIO = sys.stdout) -> None:
+def render_json(model: BaseModel, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     out.write(model.model_dump_json(indent=2))
     out.write("\n")
 
 
 def render_table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | None = None
 ) -> None:
     """Plain aligned columns: stable, greppable and wide-terminal friendly."""
+    out = out or sys.stdout
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:

@@ -1,0 +1,5 @@
+"""``python -m dashboard.cli`` runs the riskgraph CLI."""
+
+from dashboard.cli.main import entry
+
+entry()

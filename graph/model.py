@@ -137,6 +137,9 @@ class VendorNode(_NodeBase):
     parent: str | None = Field(default=None, description="Key of the parent group's vendor node.")
     country: str | None = None
     urls: tuple[str, ...] = ()
+    rca_published: bool | None = Field(
+        default=None, description="Published a root-cause analysis of its last update incident."
+    )
 
 
 class VulnerabilityNode(_NodeBase):
@@ -195,7 +198,13 @@ class HostGroupNode(_NodeBase):
     cloud_rescue_runbook: bool | None = None
     automated_recovery: bool | None = None
     technicians: NonNegativeInt | None = None
-    recovery_playbook_tested: str | None = None
+    recovery_playbook_tested: str | None = Field(
+        default=None, description="ISO date the mass-recovery playbook was last exercised."
+    )
+    local_admin_breakglass: bool | None = None
+    dr_for: str | None = Field(
+        default=None, description="Key of the host group this one is the disaster-recovery pair of."
+    )
     rings: tuple[ProductRing, ...] = ()
 
 
@@ -224,6 +233,7 @@ class UpdateChannelNode(_NodeBase):
     schema_validated: bool | None = None
     runtime_bounds_checked: bool | None = None
     fuzzed: bool | None = None
+    coverage_all_fields: bool | None = None
     e2e_tested_in_interpreter: bool | None = None
     emergency_path_documented: bool | None = None
     sdp_attested: bool | None = None

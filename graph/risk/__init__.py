@@ -1,0 +1,1 @@
+"""Risk analyses: pure functions over the store's networkx view."""

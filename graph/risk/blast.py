@@ -1,0 +1,390 @@
+"""Blast radius with failure semantics: which hosts go down or degrade, where, for how long.
+
+Not plain reachability: a failure interpreted at a host-fatal privilege (kernel,
+boot-start driver, firmware, hypervisor) takes the whole host down and every function on
+it; at boot start it crash-loops and needs hands on; a user-mode failure degrades only what
+depends on it. A bad push on a channel reaches only what the channel updates, only on the
+platforms it targets, only in host groups that take it, and only the share its rollout
+reaches before a halt or revert.
+
+Examples
+--------
+>>> import networkx as nx
+>>> from graph.risk.subject import Subject
+>>> radius = blast_radius(nx.MultiDiGraph(), Subject(kind="channel", ref="x"))
+Traceback (most recent call last):
+...
+graph.risk.subject.SubjectError: no channel matches 'x' (the graph has no UpdateChannel nodes)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.risk.blast_results import (
+    BlastRadius,
+    FailingNode,
+    FunctionImpact,
+    GroupTotals,
+    HostGroupImpact,
+    OperatorImpact,
+    RecoveryPoint,
+)
+from graph.risk.evidence import evidence_path
+from graph.risk.failing import FailureSource, failing_sources
+from graph.risk.policy import Policy
+from graph.risk.recovery import GroupRecovery, curve_hours, estimate_group, hosts_back_at
+from graph.risk.rollout import RolloutOverride
+from graph.risk.subject import FailureMode, Subject, resolve_subject
+from graph.vocabulary import ChannelKind, CustomerDeferral, EdgeKind, NodeKind
+
+__all__ = ["blast_radius"]
+
+_STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
+
+
+@dataclass
+class _Hit:
+    """The worst thing that happens to one host group."""
+
+    fatal: bool = False
+    crash_loop: bool = False
+    firmware: bool = False
+    fraction: float = 0.0
+    via: set[str] = field(default_factory=set)
+    protected_by: str | None = None
+
+
+def blast_radius(
+    view: nx.MultiDiGraph,
+    subject: Subject,
+    mode: FailureMode = FailureMode.BAD_UPDATE,
+    *,
+    policy: Policy | None = None,
+    overrides: Mapping[str, RolloutOverride] | None = None,
+) -> BlastRadius:
+    """What fails if ``subject`` fails in ``mode``; ``overrides`` replace channel rollouts."""
+    policy = policy or Policy()
+    keys = resolve_subject(view, subject)
+    sources = failing_sources(view, keys, subject, mode, policy, overrides or {})
+    hits = _host_group_hits(view, sources)
+    failed_platforms = {s.key for s in sources if view.nodes[s.key].get("kind") == "Platform"}
+    groups: list[HostGroupImpact] = []
+    recoveries: dict[str, GroupRecovery] = {}
+    unknowns: set[str] = {u for s in sources for u in s.unknowns}
+    down_groups = {hg for hg, hit in hits.items() if hit.fatal and hit.protected_by is None}
+    for hg in sorted(hits):
+        impact, recovery = _impact(view, hg, hits[hg], mode, policy, failed_platforms, down_groups)
+        groups.append(impact)
+        recoveries[hg] = recovery
+        unknowns.update(recovery.unknowns)
+    functions = _functions(view, groups, policy)
+    operators = _operators(view, groups, functions, keys)
+    curve_groups = [r for r in recoveries.values() if r.down]
+    horizon = max((r.hours for r in curve_groups), default=0.0)
+    total_down = sum(g.hosts_down for g in groups)
+    curve = [
+        RecoveryPoint(
+            hour=h,
+            hosts_back=(back := hosts_back_at(curve_groups, h)),
+            share_back=round(back / total_down, 4) if total_down else 1.0,
+        )
+        for h in (curve_hours(horizon) if total_down else [])
+    ]
+    sectors = _totals(operators, functions, lambda o: o.sectors)
+    jurisdictions = _totals(operators, functions, lambda o: o.jurisdictions)
+    hit_operators = [
+        o for o in operators if o.hosts_down or o.hosts_degraded or o.hosts_compromised
+    ]
+    return BlastRadius(
+        subject=subject,
+        mode=mode,
+        failing=[_failing_node(s) for s in sources],
+        online_fraction=policy.online_fraction,
+        window_hours=policy.window_hours,
+        hosts_down=total_down,
+        hosts_degraded=sum(g.hosts_degraded for g in groups),
+        hosts_compromised=sum(g.hosts_compromised for g in groups),
+        hands_on_hosts=sum(g.hands_on_hosts for g in groups),
+        recovery_hours=round(horizon, 2),
+        operators_hit=len(hit_operators),
+        sectors_hit=sorted({s for o in hit_operators for s in o.sectors}),
+        critical_functions_lost=sum(1 for f in functions if f.critical and f.status == "lost"),
+        host_groups=groups,
+        operators=operators,
+        functions=functions,
+        sectors=sectors,
+        jurisdictions=jurisdictions,
+        recovery_curve=curve,
+        unknowns=sorted(unknowns),
+    )
+
+
+def _failing_node(source: FailureSource) -> FailingNode:
+    return FailingNode(
+        key=source.key,
+        privilege=source.privilege,
+        host_fatal=source.host_fatal,
+        crash_loop=source.crash_loop,
+        platforms=sorted(source.platforms),
+        channel=source.channel,
+        rollout_fraction=source.rollout.fraction,
+        rollout_explanation=source.rollout.explanation,
+    )
+
+
+# -- which host groups each failing node reaches --------------------------------------------
+
+
+def _host_group_hits(view: nx.MultiDiGraph, sources: list[FailureSource]) -> dict[str, _Hit]:
+    hits: dict[str, _Hit] = {}
+    for source in sources:
+        for hg, product in _groups_reaching(view, source.key):
+            hit = hits.setdefault(hg, _Hit())
+            reason = _protection(view, hg, product, source)
+            if reason is not None:
+                if not hit.via:
+                    hit.protected_by = hit.protected_by or reason
+                continue
+            hit.protected_by = None
+            hit.via.add(source.key)
+            if source.host_fatal and not hit.fatal:
+                hit.fatal, hit.fraction = True, source.rollout.fraction
+            elif source.host_fatal == hit.fatal:
+                hit.fraction = max(hit.fraction, source.rollout.fraction)
+            if source.host_fatal:
+                hit.crash_loop |= source.crash_loop
+                hit.firmware |= source.firmware
+    return hits
+
+
+def _groups_reaching(view: nx.MultiDiGraph, start: str) -> list[tuple[str, str | None]]:
+    """(host group, product through which it reaches ``start``), sorted."""
+    found: dict[str, str | None] = {}
+    if view.nodes[start].get("kind") == NodeKind.PLATFORM.value:
+        for hg, _, data in view.in_edges(start, data=True):
+            if data["kind"] == EdgeKind.RUNS_ON.value:
+                found.setdefault(hg, None)
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for pred, _, data in view.in_edges(node, data=True):
+                kind = data["kind"]
+                if kind == EdgeKind.RUNS.value:
+                    found.setdefault(pred, node)
+                elif kind in _STRUCTURE and pred not in seen:
+                    seen.add(pred)
+                    nxt.append(pred)
+        frontier = nxt
+    return sorted(found.items())
+
+
+def _protection(
+    view: nx.MultiDiGraph, hg: str, product: str | None, source: FailureSource
+) -> str | None:
+    """Why ``hg`` escapes ``source``, or None when it is hit."""
+    group = view.nodes[hg]
+    if source.platforms:
+        family = _family(view, group)
+        if family is not None and family not in source.platforms:
+            return f"runs {family}, failure targets {', '.join(sorted(source.platforms))}"
+    if source.channel is None or product is None:
+        return None
+    channel = source.channel_attrs
+    for ring in group.get("rings") or ():
+        if ring.get("product") != product:
+            continue
+        takes = ring.get("takes_channels")
+        if takes is not None and source.channel not in takes:
+            return f"does not take channel {source.channel}"
+        if (ring.get("ring") or 0) > 0 and _defers(channel):
+            return f"operator ring {ring['ring']} defers channel {source.channel}"
+        if (
+            ring.get("pinned_version")
+            and channel.get("channel_kind") in (ChannelKind.CODE.value, ChannelKind.DRIVER.value)
+            and (channel.get("customer_pin_versions") or 0) >= 1
+        ):
+            return f"pinned to {ring['pinned_version']}"
+    return None
+
+
+def _defers(channel: Mapping[str, Any]) -> bool:
+    deferral = channel.get("customer_deferral")
+    if deferral == CustomerDeferral.CHANNEL.value:
+        return True
+    return deferral == CustomerDeferral.SENSOR_ONLY.value and channel.get("channel_kind") in (
+        ChannelKind.CODE.value,
+        ChannelKind.DRIVER.value,
+    )
+
+
+def _family(view: nx.MultiDiGraph, group: Mapping[str, Any]) -> str | None:
+    platform = group.get("platform")
+    if platform and platform in view:
+        family = view.nodes[platform].get("family")
+        return str(family).lower() if family else None
+    return None
+
+
+# -- per host group, function, operator, sector ---------------------------------------------
+
+
+def _impact(
+    view: nx.MultiDiGraph,
+    hg: str,
+    hit: _Hit,
+    mode: FailureMode,
+    policy: Policy,
+    failed_platforms: set[str],
+    down_groups: set[str],
+) -> tuple[HostGroupImpact, GroupRecovery]:
+    group = view.nodes[hg]
+    count = int(group.get("host_count") or 0)
+    hosts_hit = 0 if hit.protected_by else round(count * policy.online_fraction * hit.fraction)
+    down = hosts_hit if hit.fatal and mode is not FailureMode.COMPROMISE else 0
+    degraded = hosts_hit - down if mode is not FailureMode.COMPROMISE else 0
+    compromised = hosts_hit if mode is FailureMode.COMPROMISE else 0
+    escrow = group.get("key_escrow_platform")
+    escrow_down = bool(escrow) and (escrow in failed_platforms or escrow in down_groups)
+    recovery = estimate_group(
+        group,
+        down=down,
+        needs_hands=hit.crash_loop,
+        firmware=hit.firmware,
+        escrow_down=escrow_down,
+        policy=policy.recovery,
+    )
+    impact = HostGroupImpact(
+        host_group=hg,
+        name=str(group.get("name", hg)),
+        operator=str(group.get("operator", "")),
+        platform=group.get("platform"),
+        environment=str(group.get("environment", "")),
+        host_count=count,
+        hosts_hit=hosts_hit,
+        hosts_down=down,
+        hosts_degraded=degraded,
+        hosts_compromised=compromised,
+        crash_loop=hit.crash_loop and down > 0,
+        hands_on_hosts=recovery.hands_on,
+        recovery_hours=round(recovery.hours, 2),
+        protected_by=hit.protected_by,
+        via=sorted(hit.via),
+    )
+    return impact, recovery
+
+
+def _functions(
+    view: nx.MultiDiGraph, groups: list[HostGroupImpact], policy: Policy
+) -> list[FunctionImpact]:
+    by_group = {g.host_group: g for g in groups}
+    functions: dict[str, list[str]] = defaultdict(list)
+    for hg in by_group:
+        for _, fn, data in view.out_edges(hg, data=True):
+            if data["kind"] == EdgeKind.SUPPORTS.value:
+                functions[fn].append(hg)
+    out = []
+    for fn in sorted(functions):
+        attrs = view.nodes[fn]
+        supporting = [
+            u for u, _, d in view.in_edges(fn, data=True) if d["kind"] == EdgeKind.SUPPORTS.value
+        ]
+        total = sum(int(view.nodes[u].get("host_count") or 0) for u in supporting)
+        hit_groups = [by_group[u] for u in functions[fn]]
+        down = sum(g.hosts_down for g in hit_groups)
+        degraded = sum(g.hosts_degraded + g.hosts_compromised for g in hit_groups)
+        if down == 0 and degraded == 0:
+            continue
+        lost = total > 0 and down / total >= policy.function_lost_share
+        recovery = max((g.recovery_hours for g in hit_groups if g.hosts_down), default=0.0)
+        rto = attrs.get("rto_hours")
+        out.append(
+            FunctionImpact(
+                function=fn,
+                name=str(attrs.get("name", fn)),
+                operator=str(attrs.get("operator", "")),
+                critical=bool(attrs.get("critical", True)),
+                rto_hours=rto,
+                hosts_total=total,
+                hosts_down=down,
+                hosts_degraded=degraded,
+                status="lost" if lost else "degraded",
+                recovery_hours=recovery,
+                rto_breached=None if rto is None or not down else recovery > float(rto),
+            )
+        )
+    return out
+
+
+def _operators(
+    view: nx.MultiDiGraph,
+    groups: list[HostGroupImpact],
+    functions: list[FunctionImpact],
+    subject_keys: list[str],
+) -> list[OperatorImpact]:
+    by_operator: dict[str, list[HostGroupImpact]] = defaultdict(list)
+    for g in groups:
+        if g.operator:
+            by_operator[g.operator].append(g)
+    out = []
+    for op in sorted(by_operator):
+        mine = by_operator[op]
+        if not any(g.hosts_hit for g in mine):
+            continue
+        attrs = view.nodes[op] if op in view else {}
+        sectors = sorted(
+            str(view.nodes[s].get("name", s))
+            for _, s, d in (view.out_edges(op, data=True) if op in view else [])
+            if d["kind"] == EdgeKind.IN_SECTOR.value
+        )
+        out.append(
+            OperatorImpact(
+                operator=op,
+                name=str(attrs.get("name", op)),
+                sectors=sectors,
+                jurisdictions=sorted(attrs.get("jurisdictions") or ()),
+                cii=bool(attrs.get("cii", False)),
+                hosts_down=sum(g.hosts_down for g in mine),
+                hosts_degraded=sum(g.hosts_degraded for g in mine),
+                hosts_compromised=sum(g.hosts_compromised for g in mine),
+                recovery_hours=max(g.recovery_hours for g in mine),
+                functions_lost=sorted(
+                    f.function for f in functions if f.operator == op and f.status == "lost"
+                ),
+                evidence_path=evidence_path(
+                    view, op, [g for g in mine if g.hosts_hit], subject_keys
+                ),
+            )
+        )
+    return out
+
+
+def _totals(
+    operators: list[OperatorImpact], functions: list[FunctionImpact], groups_of: Any
+) -> list[GroupTotals]:
+    members: dict[str, list[OperatorImpact]] = defaultdict(list)
+    for o in operators:
+        for name in groups_of(o):
+            members[name].append(o)
+    lost_by_operator: dict[str, int] = defaultdict(int)
+    for f in functions:
+        if f.status == "lost":
+            lost_by_operator[f.operator] += 1
+    return [
+        GroupTotals(
+            name=name,
+            operators_hit=len(ops),
+            hosts_down=sum(o.hosts_down for o in ops),
+            hosts_degraded=sum(o.hosts_degraded for o in ops),
+            hosts_compromised=sum(o.hosts_compromised for o in ops),
+            functions_lost=sum(lost_by_operator[o.operator] for o in ops),
+        )
+        for name, ops in sorted(members.items())
+    ]

@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 RISKGRAPH := $(VENV)/bin/riskgraph
 DEMO_STORE ?= .riskgraph/demo.sqlite
 
+include neo4j/neo4j.mk
+
 .PHONY: setup demo test test-fast lint typecheck format bench clean
 
 setup:

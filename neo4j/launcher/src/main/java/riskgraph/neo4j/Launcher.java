@@ -1,0 +1,103 @@
+package riskgraph.neo4j;
+
+import static org.neo4j.configuration.SettingValueParsers.BYTES;
+import static org.neo4j.configuration.SettingValueParsers.DURATION;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.logging.log4j.Log4jLogProvider;
+
+/**
+ * Starts an embedded Neo4j Community DBMS with only a Bolt connector on 127.0.0.1, prints
+ * "NEO4J READY bolt://127.0.0.1:PORT" once it answers RETURN 1, and blocks until SIGTERM.
+ *
+ * <p>Options, each as --name=value or the env var RISKGRAPH_NEO4J_NAME (the flag wins):
+ * home (.neo4j), port (7687), pagecache (512m), tx_timeout (10m, 0 = none), password (unset =
+ * auth off; prefer the env var, argv is visible in ps). With a password, auth is on and the
+ * user neo4j is given that password at every start.
+ */
+public final class Launcher {
+    private static final String HOST = "127.0.0.1";
+
+    public static void main(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                System.err.println("usage: Launcher [--home=DIR] [--port=N] [--pagecache=SIZE]"
+                        + " [--tx_timeout=DURATION] [--password=PW]");
+                System.exit(2);
+            }
+            opts.put(arg.substring(2, arg.indexOf('=')).replace('-', '_'), arg.substring(arg.indexOf('=') + 1));
+        }
+        Path home = Path.of(opt(opts, "home", ".neo4j")).toAbsolutePath();
+        int port = Integer.parseInt(opt(opts, "port", "7687"));
+        String password = opt(opts, "password", "");
+        boolean auth = !password.isEmpty();
+
+        try {
+            DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                    .setUserLogProvider(new Log4jLogProvider(System.out))
+                    .setConfig(BoltConnector.enabled, true)
+                    .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, port))
+                    .setConfig(BoltConnector.advertised_address, new SocketAddress(HOST, port))
+                    .setConfig(HttpConnector.enabled, false)
+                    .setConfig(HttpsConnector.enabled, false)
+                    // Bolt waits 5 s + 5 s for idle connections and threads at shutdown; 1 s each is plenty here.
+                    .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
+                    .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
+                    .setConfig(GraphDatabaseSettings.udc_enabled, false) // dbms.usage_report.enabled
+                    .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+                    .setConfig(GraphDatabaseSettings.pagecache_memory, BYTES.parse(opt(opts, "pagecache", "512m")))
+                    .setConfig(GraphDatabaseSettings.transaction_timeout, DURATION.parse(opt(opts, "tx_timeout", "10m")))
+                    // A dev/test store: no 2 x 256 MB preallocated tx logs, and keep only the last two files.
+                    .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                    .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
+                    .build();
+            Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
+            if (auth) {
+                setPassword(dbms, password);
+            }
+            dbms.database("neo4j").executeTransactionally("RETURN 1");
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1); // Neo4j's non-daemon threads would otherwise keep the JVM alive
+        }
+        System.out.println("NEO4J READY bolt://" + HOST + ":" + port + " (auth " + (auth ? "on" : "off") + ")");
+        System.out.flush();
+        try {
+            new CountDownLatch(1).await(); // until SIGTERM/SIGINT run the shutdown hook
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** ALTER USER through the system database; embedded transactions run with full rights. */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        } catch (QueryExecutionException e) {
+            // Restarting with an unchanged password: Neo4j refuses to "change" it to itself.
+            if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                throw e;
+            }
+        }
+    }
+
+    private static String opt(Map<String, String> opts, String name, String fallback) {
+        String value = opts.getOrDefault(name, System.getenv("RISKGRAPH_NEO4J_" + name.toUpperCase()));
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+}

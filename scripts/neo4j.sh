@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# A local Neo4j 5.26 Community server (embedded DBMS + Bolt) built from Maven Central.
+# Usage: scripts/neo4j.sh build|up|down|status|wipe     (docs/neo4j.md)
+#   up prints the bolt URI on stdout; progress and errors go to stderr.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+LAUNCHER="$ROOT/neo4j/launcher"
+STAMP="$LAUNCHER/target/.riskgraph-build-stamp"
+
+NEO4J_HOME="${RISKGRAPH_NEO4J_HOME:-.neo4j}"
+[[ "$NEO4J_HOME" = /* ]] || NEO4J_HOME="$ROOT/$NEO4J_HOME"
+PORT="${RISKGRAPH_NEO4J_PORT:-7687}"
+HEAP="${RISKGRAPH_NEO4J_HEAP:-1g}"
+PAGECACHE="${RISKGRAPH_NEO4J_PAGECACHE:-512m}"
+TX_TIMEOUT="${RISKGRAPH_NEO4J_TX_TIMEOUT:-10m}"
+START_TIMEOUT="${RISKGRAPH_NEO4J_START_TIMEOUT:-180}"
+STOP_TIMEOUT="${RISKGRAPH_NEO4J_STOP_TIMEOUT:-60}"
+export RISKGRAPH_NEO4J_PASSWORD="${RISKGRAPH_NEO4J_PASSWORD:-}"  # read by the launcher; empty = auth off
+PIDFILE="$NEO4J_HOME/neo4j.pid"
+LOG="$NEO4J_HOME/neo4j.log"
+MAIN=riskgraph.neo4j.Launcher
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# Java 17 flags from Neo4j's own neo4j.conf (minus TrustFinalNonStaticFields: not for embedded).
+JAVA_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
+  -Djdk.nio.maxCachedBufferSize=1024 -Dlog4j2.disable.jmx=true)
+# shellcheck disable=SC2206
+[[ -n "${RISKGRAPH_NEO4J_JAVA_OPTS:-}" ]] && JAVA_FLAGS+=($RISKGRAPH_NEO4J_JAVA_OPTS)
+
+say() { echo "neo4j: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Serialise concurrent callers (e.g. pytest-xdist workers all running `up`): one lock per
+# data directory, one for the Maven build. The server itself must not inherit these fds.
+lockfile() { echo "/tmp/riskgraph-neo4j-$(printf %s "$1" | sha256sum | cut -c1-16).lock"; }
+
+build_hash() {
+  (cd "$LAUNCHER" && { cat pom.xml; find src -type f -print0 | sort -z | xargs -0 sha256sum
+    "$JAVA" -version 2>&1; } | sha256sum | cut -d' ' -f1)
+}
+
+cmd_build() {
+  exec 8>"$(lockfile "$LAUNCHER")"; flock 8
+  local want
+  want="$(build_hash)"
+  if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -d "$LAUNCHER/target/dependency" ]]; then
+    return 0
+  fi
+  say "building the launcher with Maven (the first run downloads ~160 MB into ~/.m2)"
+  rm -rf "$LAUNCHER/target"  # no stale jars from an older neo4j.version on the classpath
+  local out  # -q prints only errors (and Maven 3.8's stray colour codes): show it on failure only
+  out="$(mvn -B -q -f "$LAUNCHER/pom.xml" compile dependency:copy-dependencies 2>&1 8>&-)" \
+    || { echo "$out" >&2; die "Maven build failed"; }
+  echo "$want" > "$STAMP"
+}
+
+# The pid in PIDFILE if that process is alive and is our launcher; removes a stale pid file.
+live_pid() {
+  [[ -f "$PIDFILE" ]] || return 1
+  local pid
+  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q "$MAIN"; then
+    echo "$pid"; return 0
+  fi
+  say "removing stale pid file ($pid is not running)"
+  rm -f "$PIDFILE"; return 1
+}
+
+uri() { grep -m1 '^NEO4J READY ' "$LOG" 2>/dev/null | awk '{print $3}'; }
+
+# SIGTERM to the whole process group (the launcher leads it: setsid), SIGKILL after STOP_TIMEOUT.
+stop_pid() {
+  local pid=$1 waited=0
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if (( waited >= STOP_TIMEOUT * 10 )); then
+      say "no exit ${STOP_TIMEOUT}s after SIGTERM; sending SIGKILL"
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  rm -f "$PIDFILE"
+}
+
+cmd_up() {
+  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
+  local pid
+  if pid="$(live_pid)"; then
+    say "already running (pid $pid)"; uri; return 0
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    die "port $PORT is already in use on 127.0.0.1 (another Neo4j? set RISKGRAPH_NEO4J_PORT)"
+  fi
+  cmd_build
+  mkdir -p "$NEO4J_HOME"
+  [[ -f "$LOG" ]] && mv -f "$LOG" "$LOG.prev"
+  : > "$LOG"
+  say "starting (heap $HEAP, page cache $PAGECACHE, port $PORT, auth $([[ -n $RISKGRAPH_NEO4J_PASSWORD ]] && echo on || echo off), home $NEO4J_HOME)"
+  local start=$SECONDS
+  (cd "$LAUNCHER" && exec setsid "$JAVA" "${JAVA_FLAGS[@]}" -cp "target/classes:target/dependency/*" "$MAIN" \
+    --home="$NEO4J_HOME" --port="$PORT" --pagecache="$PAGECACHE" --tx_timeout="$TX_TIMEOUT") \
+    </dev/null >>"$LOG" 2>&1 8>&- 9>&- &
+  pid=$!
+  echo "$pid" > "$PIDFILE"
+  while ! grep -q '^NEO4J READY ' "$LOG"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PIDFILE"
+      say "exited during start-up; last lines of $LOG:"; tail -n 30 "$LOG" >&2; exit 1
+    fi
+    if (( SECONDS - start >= START_TIMEOUT )); then
+      say "not ready after ${START_TIMEOUT}s; stopping it. Last lines of $LOG:"; tail -n 30 "$LOG" >&2
+      stop_pid "$pid"; exit 1
+    fi
+    sleep 0.2
+  done
+  say "ready in $((SECONDS - start))s (pid $pid, log $LOG)"
+  uri
+}
+
+cmd_down() {
+  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
+  local pid
+  if pid="$(live_pid)"; then
+    say "stopping pid $pid"; stop_pid "$pid"; say "stopped"
+  else
+    say "not running"
+  fi
+}
+
+cmd_status() {
+  local pid
+  if pid="$(live_pid)"; then
+    echo "running pid=$pid uri=$(uri) home=$NEO4J_HOME"
+  else
+    echo "stopped home=$NEO4J_HOME"; return 3
+  fi
+}
+
+cmd_wipe() {
+  cmd_down
+  case "$NEO4J_HOME" in /|"$ROOT"|"$ROOT/"|"$HOME"|"$HOME/") die "refusing to wipe $NEO4J_HOME";; esac
+  if [[ -d "$NEO4J_HOME" && ! -d "$NEO4J_HOME/data" && ! -f "$LOG" ]]; then
+    die "$NEO4J_HOME does not look like a Neo4j home (no data/ or neo4j.log); not deleting"
+  fi
+  rm -rf "$NEO4J_HOME"; say "wiped $NEO4J_HOME"
+}
+
+case "${1:-}" in
+  build|up|down|status|wipe) "cmd_$1" ;;
+  *) echo "usage: $0 build|up|down|status|wipe" >&2; exit 2 ;;
+esac

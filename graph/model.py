@@ -49,8 +49,8 @@ __all__ = [
     "PlatformNode",
     "ProductNode",
     "ProductRing",
-    "Reference",
     "Provenance",
+    "Reference",
     "SectorNode",
     "ServiceNode",
     "UpdateChannelNode",
@@ -193,6 +193,9 @@ class HostGroupNode(_NodeBase):
     keys_escrowed_share: float | None = Field(default=None, ge=0, le=1)
     key_escrow_platform: str | None = Field(
         default=None, description="Platform node key the key escrow itself runs on."
+    )
+    key_escrow_host_group: str | None = Field(
+        default=None, description="Host group node key the key escrow itself runs on."
     )
     oob_console: bool | None = None
     cloud_rescue_runbook: bool | None = None
@@ -338,6 +341,11 @@ class Reference(Frozen):
     by: Literal["key", "purl", "name", "serial"]
     value: str
     version: str | None = None
+    reverse: bool = Field(
+        default=False,
+        description="The edge runs from the referenced node to ``source`` "
+        "(e.g. component UPDATED_VIA channel, operator OPERATES host group).",
+    )
     provenance: Provenance
 
 

@@ -21,8 +21,10 @@ from dashboard.cli.output import (
 from dashboard.cli.settings import clock_from_env, max_bytes_from_env
 from graph.model import ParsedDocument
 from graph.store import GraphStore, open_store
+from graph.store.sqlite import default_store_path
 from graph.vocabulary import NodeKind, Severity
 from ingest.pipeline import collect, parse_file
+from ingest.resolve import ReferenceIndex, resolve_batch
 from ingest.source import IngestError
 
 AddFormat = Callable[[argparse.ArgumentParser], None]
@@ -41,6 +43,12 @@ def register(
             "--strict",
             action="store_true",
             help="refuse documents with data-quality findings of severity warning or worse",
+        )
+        p.add_argument(
+            "--lenient",
+            action="store_true",
+            help="ingest documents with unresolved references, dropping those references "
+            "(each becomes a DQ-UNRESOLVED-REF finding) instead of refusing the document",
         )
         p.add_argument(
             "--max-bytes",
@@ -64,30 +72,84 @@ def _run_validate(args: argparse.Namespace) -> int:
     return _run(args, None)
 
 
+def _add_store_view(index: ReferenceIndex, store: GraphStore | None, location: str | None) -> None:
+    """What the store holds (after phase 1, so with this batch's SBOMs); ``validate``
+    reads the store only if it exists, and never creates one."""
+    known = store if store is not None else _existing_store(location)
+    if known is None:
+        return
+    try:
+        index.add_view(known.view(), known.documents())
+    finally:
+        if known is not store:
+            known.close()
+
+
+def _existing_store(location: str | None) -> GraphStore | None:
+    if location is not None and "://" in location and not location.startswith("sqlite:///"):
+        return open_store(location)
+    path = (
+        default_store_path()
+        if location is None
+        else Path(
+            location.removeprefix("sqlite://") if location.startswith("sqlite:///") else location
+        )
+    )
+    return open_store(str(path)) if path.is_file() else None
+
+
 def _run(args: argparse.Namespace, store: GraphStore | None) -> int:
+    """Ingest (or validate) in two phases, so one batch works in any command-line order.
+
+    Phase 1 takes every document without references (SBOMs, self-contained channel
+    files) as it is read. Phase 2 resolves the documents with references (inventories,
+    channel files naming SBOM products) against the store and the whole batch.
+    """
     max_bytes = args.max_bytes if args.max_bytes is not None else max_bytes_from_env()
     candidates = collect(args.paths)
-    documents: list[IngestedDocument] = []
-    refused: list[RefusedFile] = []
+    documents: dict[int, IngestedDocument] = {}
+    refused: dict[int, RefusedFile] = {}
+    pending: list[tuple[int, ParsedDocument]] = []
+    batch = ReferenceIndex()
     with _progress(len(candidates)) as progress:
         task = progress.add_task("ingesting" if store else "validating", total=len(candidates))
-        for candidate in candidates:
+        for i, candidate in enumerate(candidates):
             progress.update(task, description=candidate.path.name[:40])
             if candidate.refusal is not None:
-                refused.append(
-                    RefusedFile(path=candidate.refusal.path, reason=str(candidate.refusal))
-                )
+                refused[i] = RefusedFile(path=candidate.refusal.path, reason=str(candidate.refusal))
             else:
                 try:
-                    documents.append(_ingest_one(candidate.path, store, max_bytes, args.strict))
+                    parsed = parse_file(candidate.path, max_bytes=max_bytes)
+                    if parsed.references:
+                        pending.append((i, parsed))
+                    else:
+                        _check_strict(parsed, args.strict)
+                        documents[i] = _store(parsed, store)
+                        if store is None:  # ingest finds it in the store's view instead
+                            batch.add_document(parsed)
                 except IngestError as e:
-                    refused.append(RefusedFile(path=e.path, reason=str(e)))
+                    refused[i] = RefusedFile(path=e.path, reason=str(e))
             progress.advance(task)
+    if pending:
+        _add_store_view(batch, store, args.store)
+        outcomes = resolve_batch(
+            [parsed for _, parsed in pending],
+            batch,
+            lenient=args.lenient,
+            check=lambda parsed: _check_strict(parsed, args.strict),
+        )
+        for (i, _), outcome in zip(pending, outcomes, strict=True):
+            try:
+                if isinstance(outcome, IngestError):
+                    raise outcome
+                documents[i] = _store(outcome, store)
+            except IngestError as e:
+                refused[i] = RefusedFile(path=e.path, reason=str(e))
     report = IngestReport(
         store=_store_name(store),
-        documents=documents,
-        refused=refused,
-        totals=_totals(documents, refused),
+        documents=[documents[i] for i in sorted(documents)],
+        refused=[refused[i] for i in sorted(refused)],
+        totals=_totals(list(documents.values()), list(refused.values())),
     )
     if args.format == "json":
         render_json(report)
@@ -96,17 +158,18 @@ def _run(args: argparse.Namespace, store: GraphStore | None) -> int:
     return 1 if refused else 0
 
 
-def _ingest_one(
-    path: Path, store: GraphStore | None, max_bytes: int, strict: bool
-) -> IngestedDocument:
-    parsed = parse_file(path, max_bytes=max_bytes)
-    if strict:
-        serious = [f for f in parsed.findings if f.severity.rank <= Severity.MEDIUM.rank]
-        if serious:
-            first = serious[0]
-            raise IngestError(
-                str(path), f"--strict: {len(serious)} data-quality findings, first: {first.message}"
-            )
+def _check_strict(parsed: ParsedDocument, strict: bool) -> None:
+    if not strict:
+        return
+    serious = [f for f in parsed.findings if f.severity.rank <= Severity.MEDIUM.rank]
+    if serious:
+        raise IngestError(
+            parsed.info.path,
+            f"--strict: {len(serious)} data-quality findings, first: {serious[0].message}",
+        )
+
+
+def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument:
     outcome, superseded = "validated", tuple[str, ...]()
     if store is not None:
         result = store.upsert_document(parsed)

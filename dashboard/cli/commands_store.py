@@ -17,8 +17,12 @@ from dashboard.cli.output import (
     render_json,
     render_table,
 )
+from graph.estate import estate_figures
 from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument, Provenance
 from graph.store import GraphStore, StoreError, open_store
+from graph.vendor_report import VendorExplanation, VendorList
+from ingest.estate_schema import ChannelsFile, HostGroupRow, Inventory
+from ingest.vendor_aliases import VendorAliasesFile
 
 AddFormat = Callable[[argparse.ArgumentParser], None]
 
@@ -34,6 +38,12 @@ SCHEMAS: dict[str, type[BaseModel] | TypeAdapter[object]] = {
     "document-list": DocumentList,
     "finding-list": FindingList,
     "stats-report": StatsReport,
+    "inventory": Inventory,
+    "inventory-csv-row": HostGroupRow,
+    "channels": ChannelsFile,
+    "vendor-aliases": VendorAliasesFile,
+    "vendor-list": VendorList,
+    "vendor-explanation": VendorExplanation,
 }
 
 
@@ -143,6 +153,7 @@ def _stats(args: argparse.Namespace) -> int:
             nodes=s.nodes_by_kind,
             edges=s.edges_by_kind,
             data_quality_findings=s.findings,
+            estate=estate_figures(store.view()),
         )
         if args.format == "json":
             render_json(report)
@@ -154,6 +165,7 @@ def _stats(args: argparse.Namespace) -> int:
             ]
             rows += [("nodes", kind, n) for kind, n in sorted(report.nodes.items())]
             rows += [("edges", kind, n) for kind, n in sorted(report.edges.items())]
+            rows += [("estate", what, n) for what, n in report.estate.items()]
             render_table(("what", "kind", "count"), rows)
         return 0
 

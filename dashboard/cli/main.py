@@ -6,7 +6,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from dashboard.cli import commands_ingest, commands_store
+from dashboard.cli import commands_ingest, commands_risk, commands_store, commands_vendors
+from graph.risk.policy import PolicyError
+from graph.risk.subject import SubjectError
 from graph.store import StoreError
 from ingest.source import IngestError
 
@@ -33,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands_ingest.register(sub, _add_format)
     commands_store.register(sub, _add_format)
+    commands_vendors.register(sub, _add_format)
+    commands_risk.register(sub, _add_format)
     for command in sub.choices.values():  # `riskgraph stats --store X` works too
         command.add_argument(
             "--store", metavar="PATH", default=argparse.SUPPRESS, help="store file"
@@ -58,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (StoreError, IngestError) as e:
+    except (StoreError, IngestError, SubjectError, PolicyError) as e:
         print(f"riskgraph: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

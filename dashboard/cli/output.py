@@ -73,6 +73,11 @@ class StatsReport(_Output):
     nodes: dict[str, int]
     edges: dict[str, int]
     data_quality_findings: int
+    estate: dict[str, int] = Field(
+        default_factory=dict,
+        description="Operators, sectors, host groups, hosts (sum of host_count), vendors, "
+        "channels and kernel-privileged components of the active graph.",
+    )
 
 
 def render_json(model: BaseModel, out: TextIO | None = None) -> None:

@@ -179,7 +179,11 @@ def _groups_reaching(view: nx.MultiDiGraph, start: str) -> list[tuple[str, str |
                 kind = data["kind"]
                 if kind == EdgeKind.RUNS.value:
                     found.setdefault(pred, node)
-                elif kind in _STRUCTURE and pred not in seen:
+                elif (
+                    kind in _STRUCTURE
+                    and pred not in seen
+                    and view.nodes[pred].get("kind") != NodeKind.HOST_GROUP.value
+                ):
                     seen.add(pred)
                     nxt.append(pred)
         frontier = nxt
@@ -251,8 +255,9 @@ def _impact(
     down = hosts_hit if hit.fatal and mode is not FailureMode.COMPROMISE else 0
     degraded = hosts_hit - down if mode is not FailureMode.COMPROMISE else 0
     compromised = hosts_hit if mode is FailureMode.COMPROMISE else 0
-    escrow = group.get("key_escrow_platform")
-    escrow_down = bool(escrow) and (escrow in failed_platforms or escrow in down_groups)
+    escrow_down = group.get("key_escrow_platform") in failed_platforms or (
+        group.get("key_escrow_host_group") in down_groups
+    )
     recovery = estimate_group(
         group,
         down=down,

@@ -199,11 +199,13 @@ def _protection(
         family = _family(view, group)
         if family is not None and family not in source.platforms:
             return f"runs {family}, failure targets {', '.join(sorted(source.platforms))}"
-    if source.channel is None or product is None:
+    if source.channel is None:
         return None
     channel = source.channel_attrs
+    # reached through a platform: the operator's rings for the platform's OS product apply
+    products = {product} if product is not None else _updated_by(view, source.channel)
     for ring in group.get("rings") or ():
-        if ring.get("product") != product:
+        if ring.get("product") not in products:
             continue
         takes = ring.get("takes_channels")
         if takes is not None and source.channel not in takes:
@@ -217,6 +219,12 @@ def _protection(
         ):
             return f"pinned to {ring['pinned_version']}"
     return None
+
+
+def _updated_by(view: nx.MultiDiGraph, channel: str) -> set[str]:
+    return {
+        u for u, _, d in view.in_edges(channel, data=True) if d["kind"] == EdgeKind.UPDATED_VIA.value
+    }
 
 
 def _defers(channel: Mapping[str, Any]) -> bool:

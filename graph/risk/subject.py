@@ -10,7 +10,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel, ConfigDict
 
-from graph.keys import key_for, kind_of_key, normalise_purl
+from graph.keys import key_for, kind_of_key, normalise_purl, normalise_vendor_name
 from graph.vocabulary import NodeKind
 
 __all__ = ["FailureMode", "Subject", "SubjectError", "SubjectKind", "resolve_subject"]
@@ -86,6 +86,10 @@ def _matches(key: str, data: dict[str, Any], ref: str, version_range: str | None
         return _in_range(data.get("version"), version_range)
     name = str(data.get("name", "")).lower()
     local = key.partition(":")[2].lower()
+    if data.get("kind") == NodeKind.VENDOR.value:
+        spellings = {normalise_vendor_name(a) for a in (data.get("aliases") or ())}
+        spellings |= {normalise_vendor_name(name), local}
+        return normalise_vendor_name(ref) in spellings
     if wanted not in (name, local):
         return False
     return _in_range(data.get("version"), version_range)

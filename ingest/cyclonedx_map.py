@@ -1,0 +1,420 @@
+"""Map a schema-checked CycloneDX document (JSON shape) to graph records.
+
+Input is the JSON dict, or what :mod:`ingest.cyclonedx_xml` made of an XML document, after
+:mod:`ingest.cyclonedx_policy` found no structural error. Every node and edge gets a
+provenance whose location is a JSON pointer, translated by ``locate`` for XML. Records
+are deduplicated (first assertion wins) and returned sorted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.keys import component_key, document_scoped_key, key_for, product_key
+from graph.model import (
+    ComponentNode,
+    Edge,
+    Node,
+    ProductNode,
+    ServiceNode,
+    UpdateChannelNode,
+    VulnerabilityNode,
+)
+from graph.vocabulary import ComponentType, EdgeKind, NodeKind
+from ingest.cyclonedx_properties import SoftwareFacts, channel_facts, software_facts
+from ingest.cyclonedx_records import ADVISORY, WARNING, RecordCollector, text
+from ingest.source import FindingSink, RawDocument
+
+__all__ = ["Mapped", "map_document"]
+
+JsonDict = Mapping[str, Any]
+_COMPONENT_TYPES: dict[Any, ComponentType] = {t.value: t for t in ComponentType}
+_STRIPPED_TEXT = ("version", "group", "description")
+_IMAGE_DIGEST = re.compile(r"^sha(256|384|512):[0-9a-f]{64,128}$")
+_VENDOR_FIELDS = (("supplier", "supplier"), ("manufacturer", "manufacturer"))
+
+
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """The records of one document, sorted, plus its subject (if it names one)."""
+
+    product: ProductNode | None
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def _name_from_purl(purl: str) -> str:
+    tail = purl.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return tail.split("@", 1)[0] or purl
+
+
+class _Mapper(RecordCollector):
+    """CycloneDX members to records; one instance per document."""
+
+    def __init__(
+        self,
+        raw: RawDocument,
+        sink: FindingSink,
+        locate: Callable[[str], str] | None,
+        describe: Callable[[str], str],
+    ) -> None:
+        super().__init__(raw, sink, locate, describe)
+        self.channels: set[str] = set()
+
+    def suppliers(self, entry: JsonDict, key: str, pointer: str) -> None:
+        """SUPPLIED_BY edges for supplier / manufacturer / publisher / author(s)."""
+        for member, role in _VENDOR_FIELDS:
+            entity = entry.get(member)
+            if isinstance(entity, dict):
+                self.supplied_by(
+                    key, entity.get("name"), entity.get("url"), f"{pointer}/{member}", role
+                )
+        for member in ("publisher", "author"):
+            if member in entry:
+                self.supplied_by(key, entry[member], None, f"{pointer}/{member}", member)
+        authors = entry.get("authors")
+        if isinstance(authors, list):
+            for i, author in enumerate(authors):
+                if isinstance(author, dict):
+                    self.supplied_by(
+                        key, author.get("name"), None, f"{pointer}/authors/{i}", "author"
+                    )
+
+    # -- software (product and components) -------------------------------------------
+
+    def software_fields(
+        self, entry: JsonDict, pointer: str, facts: SoftwareFacts | None
+    ) -> dict[str, Any]:
+        """Fields shared by ProductNode and ComponentNode; refuses an entry with no identity.
+
+        Runs once per component, so it builds the plain dict that ``model_validate``
+        checks in one pass, nested provenance and hashes included (measured 3.7 us per
+        component against 4.3 us when Hash and Provenance objects are built first).
+        ``model_construct`` is slower still in pydantic 2 (6.4 us) and skips validation.
+        """
+        get = entry.get
+        purl = text(get("purl"))
+        name = text(get("name"))
+        if name is None:
+            if purl is None:
+                raise self.raw.refuse(f"{self.describe(pointer)} has no name and no purl")
+            name = _name_from_purl(purl)
+            self.finding(ADVISORY, "DQ-SCHEMA", f"no name; {name!r} taken from the purl", pointer)
+        fields: dict[str, Any] = {"name": name, "provenance": self.provenance_fields(pointer)}
+        for member in _STRIPPED_TEXT:  # stripped, as XML text is: both syntaxes agree
+            value = get(member)
+            if value.__class__ is str:
+                value = value.strip()
+                if value:
+                    fields[member] = value
+        if purl is not None:
+            fields["purl"] = purl
+        cpe = text(get("cpe"))
+        if cpe is not None:
+            fields["cpes"] = (cpe,)
+        component_type = _COMPONENT_TYPES.get(get("type"))
+        if component_type is not None:
+            fields["component_type"] = component_type
+        hashes = get("hashes")
+        if hashes:
+            fields["hashes"] = tuple(
+                {"algorithm": h.get("alg"), "value": h.get("content")}
+                for h in hashes
+                if h.get("alg").__class__ is str and h.get("content").__class__ is str
+            )
+        licenses = get("licenses")
+        if licenses:
+            fields["licenses"] = _licenses(licenses)
+        if facts is not None:
+            for attr in ("privilege", "boot_start", "crash_loop_guard"):
+                value = getattr(facts, attr)
+                if value is not None:
+                    fields[attr] = value
+            if facts.platforms:
+                fields["platforms"] = tuple(facts.platforms)
+        return fields
+
+    def product(self, metadata: JsonDict) -> ProductNode | None:
+        entry = metadata.get("component")
+        pointer = "/metadata/component"
+        if not isinstance(entry, dict):
+            self.sink.add(
+                ADVISORY,
+                "DQ-NO-SUBJECT",
+                "no metadata.component: the document names no product; components stand alone",
+            )
+            return None
+        facts = software_facts(
+            entry.get("properties"),
+            f"{pointer}/properties",
+            is_product=True,
+            report=self.report_property,
+        )
+        fields = self.software_fields(entry, pointer, facts)
+        key = product_key(
+            fields.get("purl"), fields["name"], fields.get("version"), fields.get("group")
+        )
+        if facts is not None and facts.category is not None:
+            fields["category"] = facts.category
+        fields["key"] = key
+        product = ProductNode.model_validate(fields)
+        self.check_container_identity(product, pointer)
+        self.add_node(product)
+        self.register_ref(text(entry.get("bom-ref")), key, pointer)
+        self.suppliers(entry, key, pointer)
+        # metadata.supplier supplies the described component; metadata.manufacture (<= 1.5)
+        # made it. metadata.manufacturer (1.6+) made the BOM, not the product: not mapped.
+        for member, role in (("supplier", "supplier"), ("manufacture", "manufacturer")):
+            entity = metadata.get(member)
+            if isinstance(entity, dict):
+                self.supplied_by(
+                    key, entity.get("name"), entity.get("url"), f"/metadata/{member}", role
+                )
+        self.update_channels(key, facts)
+        self.components(entry.get("components"), f"{pointer}/components", key)
+        return product
+
+    def check_container_identity(self, product: ProductNode, pointer: str) -> None:
+        """A container subject must be immutable: an image digest, a purl or a hash.
+
+        A mutable tag ("latest", "nonroot") names a different image after every push, so
+        the SBOM cannot be tied to what runs anywhere: the document is refused.
+        """
+        if product.component_type is not ComponentType.CONTAINER or product.purl:
+            return
+        if product.hashes:
+            return
+        if product.version is None or not _IMAGE_DIGEST.match(product.version):
+            raise self.raw.refuse(
+                f"metadata.component is a container named by the mutable tag "
+                f"{product.version!r}, not an image digest (sha256:...), purl or hash: the SBOM "
+                "cannot be tied to an image"
+            )
+
+    def components(self, entries: Any, pointer: str, parent: str | None) -> None:
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            self.component(entry, f"{pointer}/{i}", parent)
+
+    def component(self, entry: JsonDict, pointer: str, parent: str | None) -> None:
+        properties = entry.get("properties")
+        facts = (
+            software_facts(
+                properties, f"{pointer}/properties", is_product=False, report=self.report_property
+            )
+            if properties
+            else None
+        )
+        fields = self.software_fields(entry, pointer, facts)
+        ref = text(entry.get("bom-ref"))
+        purl = fields.get("purl")
+        if purl is not None:
+            key = component_key(purl)
+        else:
+            local = ref
+            if local is None:
+                group, version = fields.get("group"), fields.get("version")
+                local = f"{group}/{fields['name']}" if group else fields["name"]
+                local = f"{local}@{version}" if version else local
+            key = document_scoped_key(NodeKind.COMPONENT, self.doc_id, local)
+        provenance = None
+        if key not in self.nodes:  # else the same package listed again: first one wins
+            fields["key"] = key
+            node = ComponentNode.model_validate(fields)
+            self.nodes[key] = node
+            provenance = node.provenance  # the CONTAINS edge has the same origin
+        self.register_ref(ref, key, pointer)
+        if parent is not None:
+            self.add_edge(parent, EdgeKind.CONTAINS, key, pointer, provenance=provenance)
+        self.suppliers(entry, key, pointer)
+        self.update_channels(key, facts)
+        children = entry.get("components")
+        if children:
+            self.components(children, f"{pointer}/components", key)
+
+    def update_channels(self, key: str, facts: SoftwareFacts | None) -> None:
+        if facts is not None:
+            for channel_id, pointer in facts.update_channels:
+                target = key_for(NodeKind.UPDATE_CHANNEL, channel_id)
+                self.add_edge(key, EdgeKind.UPDATED_VIA, target, pointer)
+
+    # -- services and update channels -------------------------------------------------
+
+    def services(self, entries: Any, pointer: str) -> None:
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            self.service(entry, f"{pointer}/{i}")
+
+    def service(self, entry: JsonDict, pointer: str) -> None:
+        ref = text(entry.get("bom-ref"))
+        name = text(entry.get("name"))
+        if name is None:
+            raise self.raw.refuse(f"{self.describe(pointer)} (a service) has no name")
+        provider = entry.get("provider")
+        vendor = None
+        if isinstance(provider, dict):
+            vendor = self.vendor(provider.get("name"), provider.get("url"), f"{pointer}/provider")
+        channel = channel_facts(
+            entry.get("properties"), f"{pointer}/properties", report=self.report_property
+        )
+        node: Node
+        if channel is not None:
+            key = key_for(NodeKind.UPDATE_CHANNEL, channel.channel_id)
+            if key in self.nodes:
+                self.finding(
+                    WARNING,
+                    "DQ-DUPLICATE-REF",
+                    f"update channel {channel.channel_id!r} declared twice; the first is kept",
+                    pointer,
+                )
+            node = UpdateChannelNode(
+                key=key,
+                name=name,
+                provenance=self.provenance(pointer),
+                vendor=vendor,
+                **channel.fields,
+            )
+            self.channels.add(key)
+        else:
+            group, version = text(entry.get("group")), text(entry.get("version"))
+            local = ref or "/".join(filter(None, (group, name))) + (
+                f"@{version}" if version else ""
+            )
+            key = document_scoped_key(NodeKind.SERVICE, self.doc_id, local)
+            endpoints = entry.get("endpoints")
+            node = ServiceNode(
+                key=key,
+                name=name,
+                provenance=self.provenance(pointer),
+                version=version,
+                group=group,
+                endpoints=tuple(e for e in endpoints if isinstance(e, str))
+                if isinstance(endpoints, list)
+                else (),
+                authenticated=_flag(entry.get("authenticated")),
+                crosses_trust_boundary=_flag(entry.get("x-trust-boundary")),
+            )
+        self.add_node(node)
+        self.register_ref(ref, key, pointer)
+        if vendor is not None:
+            self.add_edge(key, EdgeKind.OPERATED_BY, vendor, f"{pointer}/provider")
+        self.services(entry.get("services"), f"{pointer}/services")
+
+    # -- dependencies and vulnerabilities ---------------------------------------------
+
+    def dangling(self, ref: Any, what: str, pointer: str) -> None:
+        hint = " (a BOM-Link into another document)" if str(ref).startswith("urn:cdx:") else ""
+        self.finding(
+            WARNING,
+            "DQ-DANGLING-REF",
+            f"{self.describe(pointer)}: {what} {ref!r} matches no bom-ref in the document"
+            f"{hint}; edge dropped",
+            pointer,
+        )
+
+    def dependencies(self, entries: Any) -> None:
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            pointer = f"/dependencies/{i}"
+            ref = text(entry.get("ref"))
+            if ref is None:
+                raise self.raw.refuse(f"{self.describe(pointer)} has no ref")
+            source = self.refs.get(ref)
+            if source is None:
+                self.dangling(ref, "dependency ref", pointer)
+                continue
+            targets = entry.get("dependsOn")
+            for j, target_ref in enumerate(targets if isinstance(targets, list) else ()):
+                target_pointer = f"{pointer}/dependsOn/{j}"
+                target = self.refs.get(target_ref) if isinstance(target_ref, str) else None
+                if target is None:
+                    self.dangling(target_ref, "dependsOn ref", target_pointer)
+                elif target != source:  # two bom-refs of one package: no self-loop
+                    kind = EdgeKind.UPDATED_VIA if target in self.channels else EdgeKind.DEPENDS_ON
+                    self.add_edge(source, kind, target, target_pointer)
+
+    def vulnerabilities(self, entries: Any) -> None:
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            pointer = f"/vulnerabilities/{i}"
+            vuln_id = text(entry.get("id"))
+            if vuln_id is None:
+                self.finding(WARNING, "DQ-SCHEMA", "vulnerability without an id; ignored", pointer)
+                continue
+            key = key_for(NodeKind.VULNERABILITY, vuln_id)
+            source = entry.get("source")
+            ratings = entry.get("ratings")
+            rating = ratings[0] if isinstance(ratings, list) and ratings else {}
+            score = rating.get("score")
+            self.add_node(
+                VulnerabilityNode(
+                    key=key,
+                    name=vuln_id,
+                    provenance=self.provenance(pointer),
+                    source=text(source.get("name")) if isinstance(source, dict) else None,
+                    severity=text(rating.get("severity")),
+                    score=float(score) if isinstance(score, int | float) else None,
+                )
+            )
+            affects = entry.get("affects")
+            for k, affected in enumerate(affects if isinstance(affects, list) else ()):
+                affect_pointer = f"{pointer}/affects/{k}"
+                ref = affected.get("ref")
+                target = self.refs.get(ref) if isinstance(ref, str) else None
+                if target is None:
+                    self.dangling(ref, "affects ref", affect_pointer)
+                else:
+                    self.add_edge(key, EdgeKind.AFFECTS, target, affect_pointer)
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _licenses(entries: Sequence[Any]) -> tuple[str, ...]:
+    out: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        lic = entry.get("license")
+        named = (
+            text(lic.get("id")) or text(lic.get("name"))
+            if isinstance(lic, dict)
+            else text(entry.get("expression"))
+        )
+        if named is not None and named not in out:
+            out.append(named)
+    return tuple(out)
+
+
+def map_document(
+    raw: RawDocument,
+    document: JsonDict,
+    sink: FindingSink,
+    *,
+    locate: Callable[[str], str] | None,
+    describe: Callable[[str], str],
+) -> Mapped:
+    """All records ``document`` asserts; raises :class:`Refused` for an unusable entry.
+
+    ``locate`` turns a JSON pointer into the provenance location (None: the pointer
+    itself, for JSON; an XPath-like path for XML); ``describe`` words a pointer for
+    messages.
+    """
+    mapper = _Mapper(raw, sink, locate, describe)
+    metadata = document.get("metadata")
+    product = mapper.product(metadata if isinstance(metadata, dict) else {})
+    mapper.components(document.get("components"), "/components", product.key if product else None)
+    mapper.services(document.get("services"), "/services")
+    mapper.dependencies(document.get("dependencies"))
+    mapper.vulnerabilities(document.get("vulnerabilities"))
+    mapper.add_vendor_nodes()
+    nodes, edges = mapper.sorted_records()
+    return Mapped(product, nodes, edges)

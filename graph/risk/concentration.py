@@ -1,0 +1,109 @@
+"""Vendor concentration: per layer and scope, common-mode intersections and findings.
+
+The entry point is :func:`concentration_report`; the pieces it assembles are importable
+on their own (:func:`hhi`, :func:`layer_concentration`, :func:`single_vendor_dependencies`,
+...). Pass the vendor-canonicalised view (``graph.vendors``) so spellings of one vendor
+count once; ``group_level=True`` also collapses subsidiaries into their ``parent`` group.
+
+Examples
+--------
+>>> import networkx as nx
+>>> report = concentration_report(nx.MultiDiGraph())
+>>> report.layers, report.single_vendor
+((), ())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from graph.risk.concentration_findings import single_vendor_dependencies, systemic_vendors
+from graph.risk.concentration_models import (
+    Band,
+    ConcentrationMetrics,
+    ConcentrationPolicy,
+    ConcentrationReport,
+    CoverageGap,
+    ExposureSet,
+    LayerConcentration,
+    LayerIntersection,
+    Scope,
+    ScopeKind,
+    SingleVendorDependency,
+    SystemicVendor,
+    VendorShare,
+    Weighting,
+)
+from graph.risk.concentration_shares import (
+    concentration_band,
+    concentration_metrics,
+    hhi,
+    layer_concentration,
+    layer_concentrations,
+    layer_intersections,
+)
+from graph.risk.concentration_usage import ESTATE, estate_usage
+from graph.risk.controls.base import ControlsPolicy
+
+__all__ = [
+    "ESTATE",
+    "Band",
+    "ConcentrationMetrics",
+    "ConcentrationPolicy",
+    "ConcentrationReport",
+    "CoverageGap",
+    "ExposureSet",
+    "LayerConcentration",
+    "LayerIntersection",
+    "Scope",
+    "ScopeKind",
+    "SingleVendorDependency",
+    "SystemicVendor",
+    "VendorShare",
+    "Weighting",
+    "concentration_band",
+    "concentration_metrics",
+    "concentration_report",
+    "hhi",
+    "layer_concentration",
+    "layer_concentrations",
+    "layer_intersections",
+    "single_vendor_dependencies",
+    "systemic_vendors",
+]
+
+
+def concentration_report(
+    view: nx.MultiDiGraph,
+    *,
+    scope_kinds: Iterable[ScopeKind] = tuple(ScopeKind),
+    intersection_scopes: Iterable[ScopeKind] = (ScopeKind.ESTATE, ScopeKind.SECTOR),
+    group_level: bool = False,
+    policy: ConcentrationPolicy | None = None,
+    controls_policy: ControlsPolicy | None = None,
+) -> ConcentrationReport:
+    """Everything ``riskgraph concentration`` shows, computed from one pass over the view.
+
+    Sector scopes are always computed for the systemic-vendor test's HHI column, but only
+    reported in ``layers`` when ``scope_kinds`` asks for them.
+    """
+    policy = policy or ConcentrationPolicy()
+    kinds = tuple(scope_kinds)
+    usage = estate_usage(view, group_level=group_level)
+    layers = layer_concentrations(
+        view, scope_kinds={*kinds, ScopeKind.SECTOR}, policy=policy, usage=usage
+    )
+    return ConcentrationReport(
+        group_level=group_level,
+        layers=tuple(lc for lc in layers if lc.scope.kind in kinds),
+        intersections=layer_intersections(
+            view, scope_kinds=intersection_scopes, policy=policy, usage=usage
+        ),
+        single_vendor=single_vendor_dependencies(
+            view, policy=policy, controls_policy=controls_policy, usage=usage
+        ),
+        systemic=systemic_vendors(view, layers, policy=policy, usage=usage),
+        gaps=usage.gaps,
+    )

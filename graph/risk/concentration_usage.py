@@ -1,0 +1,211 @@
+"""Who depends on which vendor in which layer, and which host groups make up each scope.
+
+Layers come from the product ``category`` (a host group RUNS the product) and from the
+platform kind (a host group RUNS_ON an os/hypervisor/cloud platform). The vendor is the
+product's or platform's SUPPLIED_BY vendor (role supplier, else manufacturer, else any),
+collapsed to its top ``parent`` when ``group_level`` is asked for.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.keys import key_for
+from graph.model import Provenance
+from graph.risk.concentration_models import (
+    CoverageGap,
+    HostGroupUsage,
+    Scope,
+    ScopeKind,
+    VendorUse,
+)
+from graph.risk.reach import (
+    host_group_functions,
+    host_group_operator,
+    is_critical_function,
+    node_provenance,
+    nodes_of_kind,
+    out_neighbours,
+    supplier_of,
+)
+from graph.vocabulary import EdgeKind, NodeKind, ProductCategory
+
+__all__ = [
+    "ESTATE",
+    "EstateUsage",
+    "estate_usage",
+    "operator_sectors",
+    "scope_members",
+    "vendor_group",
+]
+
+ESTATE = Scope(kind=ScopeKind.ESTATE, key="estate", name="estate")
+
+_PLATFORM_LAYER = {
+    "os": ProductCategory.OS,
+    "hypervisor": ProductCategory.HYPERVISOR,
+    "cloud": ProductCategory.CLOUD,
+}
+
+
+@dataclass(frozen=True)
+class EstateUsage:
+    """Every host group's vendor uses, the vendor names and what could not be attributed."""
+
+    groups: Mapping[str, HostGroupUsage]
+    unattributed: Mapping[str, frozenset[ProductCategory]]
+    names: Mapping[str, str]
+    members: Mapping[str, tuple[str, ...]]
+    gaps: tuple[CoverageGap, ...]
+    group_level: bool
+
+
+def vendor_group(view: nx.MultiDiGraph, vendor: str) -> str:
+    """The top of ``vendor``'s ``parent`` chain (itself when it has no parent)."""
+    seen = {vendor}
+    current = vendor
+    while current in view and (parent := view.nodes[current].get("parent")):
+        if parent in seen:  # a cycle in parent data: stop where it closes
+            break
+        seen.add(str(parent))
+        current = str(parent)
+    return current
+
+
+def _edge_provenance(view: nx.MultiDiGraph, u: str, v: str, kind: EdgeKind) -> list[Provenance]:
+    out: list[Provenance] = []
+    for data in (view.get_edge_data(u, v) or {}).values():
+        if data.get("kind") == kind.value:
+            out.extend(data.get("provenance", ()))
+    return out
+
+
+def _supplied(view: nx.MultiDiGraph, software: str) -> tuple[str | None, list[Provenance]]:
+    vendor = supplier_of(view, software)
+    if vendor is None:
+        return None, []
+    return vendor, _edge_provenance(view, software, vendor, EdgeKind.SUPPLIED_BY)
+
+
+def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateUsage:
+    """Vendor uses of every host group in the view (placeholders are reported as gaps)."""
+    groups: dict[str, HostGroupUsage] = {}
+    unattributed: dict[str, set[ProductCategory]] = defaultdict(set)
+    members: dict[str, set[str]] = defaultdict(set)
+    gaps: list[CoverageGap] = []
+    for hg in nodes_of_kind(view, NodeKind.HOST_GROUP):
+        data = view.nodes[hg]
+        if data.get("placeholder"):
+            gaps.append(CoverageGap(subject=hg, reason="host group asserted by no document"))
+            continue
+        uses: list[VendorUse] = []
+        for via, layer, edge_prov in _layered(view, hg, gaps):
+            vendor, supply_prov = _supplied(view, via)
+            if vendor is None:
+                unattributed[hg].add(layer)
+                gaps.append(CoverageGap(subject=via, reason="no SUPPLIED_BY vendor"))
+                continue
+            key = vendor_group(view, vendor) if group_level else vendor
+            members[key].add(vendor)
+            provenance = tuple(dict.fromkeys([*edge_prov, *supply_prov]))
+            uses.append(VendorUse(layer=layer, vendor=key, via=via, provenance=provenance))
+        functions = host_group_functions(view, hg)
+        groups[hg] = HostGroupUsage(
+            host_group=hg,
+            operator=host_group_operator(view, hg),
+            hosts=int(data.get("host_count") or 0),
+            functions=functions,
+            critical=any(is_critical_function(view, f) for f in functions),
+            uses=tuple(sorted(uses, key=lambda u: (u.layer.value, u.vendor, u.via))),
+        )
+    names = {
+        vendor: str(view.nodes[vendor].get("name") or vendor) if vendor in view else vendor
+        for vendor in members
+    }
+    return EstateUsage(
+        groups=groups,
+        unattributed={k: frozenset(v) for k, v in unattributed.items()},
+        names=names,
+        members={k: tuple(sorted(v)) for k, v in members.items()},
+        gaps=tuple(sorted(set(gaps), key=lambda g: (g.subject, g.reason))),
+        group_level=group_level,
+    )
+
+
+def _layered(
+    view: nx.MultiDiGraph, hg: str, gaps: list[CoverageGap]
+) -> Iterable[tuple[str, ProductCategory, list[Provenance]]]:
+    """(product or platform, its layer, provenance of the RUNS/RUNS_ON link)."""
+    platforms = {
+        p: _edge_provenance(view, hg, p, EdgeKind.RUNS_ON)
+        for p in out_neighbours(view, hg, EdgeKind.RUNS_ON)
+    }
+    declared = view.nodes[hg].get("platform")
+    if declared and declared in view and declared not in platforms:
+        platforms[str(declared)] = list(node_provenance(view, hg))
+    for platform, provenance in sorted(platforms.items()):
+        layer = _PLATFORM_LAYER.get(str(view.nodes[platform].get("platform_kind")))
+        if layer is None:
+            gaps.append(CoverageGap(subject=platform, reason="platform without platform_kind"))
+            continue
+        yield platform, layer, provenance
+    for product in out_neighbours(view, hg, EdgeKind.RUNS):
+        category = view.nodes[product].get("category")
+        if not category:
+            gaps.append(CoverageGap(subject=product, reason="product without category"))
+            continue
+        yield product, ProductCategory(category), _edge_provenance(view, hg, product, EdgeKind.RUNS)
+
+
+def operator_sectors(view: nx.MultiDiGraph, operator: str) -> tuple[str, ...]:
+    """Sector keys of an operator: IN_SECTOR edges plus its ``sectors`` field (a bare
+    name becomes ``sector:<name>``)."""
+    sectors = set(out_neighbours(view, operator, EdgeKind.IN_SECTOR))
+    for raw in view.nodes[operator].get("sectors") or ():
+        text = str(raw)
+        sectors.add(text if text.startswith("sector:") else key_for(NodeKind.SECTOR, text))
+    return tuple(sorted(sectors))
+
+
+def _name(view: nx.MultiDiGraph, key: str) -> str:
+    return str(view.nodes[key].get("name") or key) if key in view else key.partition(":")[2]
+
+
+def scope_members(
+    view: nx.MultiDiGraph, usage: EstateUsage, kinds: Iterable[ScopeKind]
+) -> dict[Scope, tuple[str, ...]]:
+    """Host groups of every scope of the requested kinds, sorted (empty scopes omitted)."""
+    wanted = set(kinds)
+    by_operator: dict[str, list[str]] = defaultdict(list)
+    for hg, group in usage.groups.items():
+        if group.operator is not None:
+            by_operator[group.operator].append(hg)
+    members: dict[Scope, list[str]] = defaultdict(list)
+    if ScopeKind.ESTATE in wanted:
+        members[ESTATE] = list(usage.groups)
+    for operator, hgs in by_operator.items():
+        if ScopeKind.OPERATOR in wanted:
+            members[Scope(kind=ScopeKind.OPERATOR, key=operator, name=_name(view, operator))] = hgs
+        if operator not in view:
+            continue
+        if ScopeKind.SECTOR in wanted:
+            for sector in operator_sectors(view, operator):
+                members[Scope(kind=ScopeKind.SECTOR, key=sector, name=_name(view, sector))] += hgs
+        if ScopeKind.JURISDICTION in wanted:
+            for code in view.nodes[operator].get("jurisdictions") or ():
+                scope = Scope(kind=ScopeKind.JURISDICTION, key=f"jurisdiction:{code}", name=code)
+                members[scope] += hgs
+    if ScopeKind.FUNCTION in wanted:
+        for hg, group in usage.groups.items():
+            for function in group.functions:
+                scope = Scope(kind=ScopeKind.FUNCTION, key=function, name=_name(view, function))
+                members[scope].append(hg)
+    return {
+        scope: tuple(sorted(set(hgs)))
+        for scope, hgs in sorted(members.items(), key=lambda kv: (kv[0].kind, kv[0].key))
+        if hgs
+    }

@@ -1,0 +1,283 @@
+"""What a rule reads: the view, the policies, typed channel facts and reach, memoised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from graph.model import UpdateChannelNode
+from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.concentration_usage import EstateUsage, estate_usage
+from graph.risk.controls.base import (
+    Control,
+    ControlsPolicy,
+    Evidence,
+    EvidenceValue,
+    Finding,
+    FindingStatus,
+    RuleSubject,
+    Tristate,
+    grade,
+    shift,
+)
+from graph.risk.reach import (
+    Reach,
+    channel_reach,
+    channels_of,
+    effective_privilege,
+    host_groups_reach,
+    in_neighbours,
+    node_provenance,
+    nodes_of_kind,
+    out_neighbours,
+    supplier_of,
+    typed_node,
+)
+from graph.vocabulary import ChannelKind, EdgeKind, NodeKind, Privilege, Rollback, Severity
+
+__all__ = ["CONTENT_KINDS", "ChannelFacts", "RuleContext", "evidence_value"]
+
+T = TypeVar("T")
+
+CONTENT_KINDS = frozenset({ChannelKind.CONTENT, ChannelKind.SIGNATURES, ChannelKind.POLICY})
+"""Channels that ship data an engine interprets rather than code (controls.md SR-06)."""
+
+_KERNEL_INTERPRETED = frozenset({Privilege.KERNEL, Privilege.BOOT_START_DRIVER})
+
+
+def evidence_value(value: Any) -> EvidenceValue:
+    """An attribute value as evidence: enums by value, sequences joined."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(evidence_value(v)) for v in value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    """A channel's declared attributes plus what the view says around it."""
+
+    key: str
+    name: str
+    node: UpdateChannelNode | None
+    privilege: Privilege | None
+    privilege_source: str
+    vendor: str | None
+    reach: Reach
+    products: tuple[str, ...]
+    siblings: tuple[str, ...]
+
+    def value(self, attribute: str) -> Any:
+        """The declared value, ``None`` when undeclared or the channel is a placeholder."""
+        return None if self.node is None else getattr(self.node, attribute)
+
+    @property
+    def kind(self) -> ChannelKind | None:
+        return None if self.node is None else self.node.channel_kind
+
+    @property
+    def host_fatal(self) -> Tristate:
+        """A failure at this channel's privilege takes the host down."""
+        return None if self.privilege is None else self.privilege.takes_host_down
+
+    @property
+    def kernel_interpreted(self) -> Tristate:
+        return None if self.privilege is None else self.privilege in _KERNEL_INTERPRETED
+
+    @property
+    def content_like(self) -> Tristate:
+        return None if self.kind is None else self.kind in CONTENT_KINDS
+
+    @property
+    def irreversible(self) -> bool:
+        return self.value("rollback") is Rollback.IMPOSSIBLE
+
+
+class RuleContext:
+    """The view and policies every rule of one evaluation shares, with memoised lookups."""
+
+    def __init__(
+        self,
+        view: nx.MultiDiGraph,
+        *,
+        policy: ControlsPolicy,
+        concentration_policy: ConcentrationPolicy,
+        as_of: date,
+    ) -> None:
+        self.view = view
+        self.policy = policy
+        self.concentration_policy = concentration_policy
+        self.as_of = as_of
+        self._memo: dict[tuple[str, ...], Any] = {}
+
+    def memo(self, key: tuple[str, ...], factory: Callable[[], T]) -> T:
+        """``factory()`` computed once per context for ``key``."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        result: T = self._memo[key]
+        return result
+
+    def nodes(self, kind: NodeKind) -> list[str]:
+        return self.memo(("nodes", kind.value), lambda: nodes_of_kind(self.view, kind))
+
+    def channel(self, key: str) -> ChannelFacts:
+        return self.memo(("channel", key), lambda: self._channel_facts(key))
+
+    def reach(self, host_groups: Iterable[str]) -> Reach:
+        groups = tuple(sorted(set(host_groups)))
+        return self.memo(("reach", *groups), lambda: host_groups_reach(self.view, groups))
+
+    def usage(self) -> EstateUsage:
+        """Vendor uses of every host group (concentration's view of the estate)."""
+        return self.memo(("usage",), lambda: estate_usage(self.view))
+
+    def vendor_groups(self, operator: str | None, vendor: str) -> list[str]:
+        """Host groups of ``operator`` that depend on ``vendor`` in any layer."""
+        return [
+            hg
+            for hg, group in self.usage().groups.items()
+            if group.operator == operator and any(u.vendor == vendor for u in group.uses)
+        ]
+
+    def name(self, key: str) -> str:
+        return str(self.view.nodes[key].get("name") or key) if key in self.view else key
+
+    def evidence(self, key: str, attribute: str, value: Any) -> Evidence:
+        """``attribute = value`` read from node ``key``, with the node's documents."""
+        provenance = node_provenance(self.view, key) if key in self.view else ()
+        return Evidence(
+            subject=key, attribute=attribute, value=evidence_value(value), provenance=provenance
+        )
+
+    def channel_evidence(self, facts: ChannelFacts, *attributes: str) -> list[Evidence]:
+        """Evidence for channel attributes; ``privilege`` names where it was read."""
+        out = []
+        for attribute in attributes:
+            if attribute == "privilege":
+                out.append(self.evidence(facts.privilege_source, "privilege", facts.privilege))
+            else:
+                out.append(self.evidence(facts.key, attribute, facts.value(attribute)))
+        return out
+
+    def finding(
+        self,
+        control: Control,
+        subject: RuleSubject,
+        *,
+        present: Tristate,
+        guidance: Severity,
+        evidence: Sequence[Evidence],
+        reach: Reach,
+        irreversible: bool = False,
+        vendor: str | None = None,
+        channel: str | None = None,
+        operator: str | None = None,
+        related: tuple[str, ...] = (),
+        detail: str = "",
+        graded: bool = True,
+    ) -> Finding | None:
+        """The finding for a control judged ``present``; None when it is in place.
+
+        ``graded=False`` keeps ``guidance`` as the severity (composite patterns).
+        """
+        if present is True:
+            return None
+        status = FindingStatus.MISSING if present is False else FindingStatus.UNKNOWN
+        severity = guidance
+        if graded:
+            severity = grade(guidance, reach, irreversible=irreversible, policy=self.policy)
+        label = self.name(subject.key)
+        title = f"{control.title} — {label}" + (f" ({detail})" if detail else "")
+        remediation = control.remediation
+        if status is FindingStatus.UNKNOWN:
+            severity = shift(severity, -self.policy.unknown_downgrade)
+            title = f"Unknown — ask the {control.ask}: {title}"
+            undeclared = sorted({e.attribute for e in evidence if e.value is None})
+            remediation = (
+                f"Ask the {control.ask} to declare {', '.join(undeclared) or 'the control'}; "
+                f"until then plan as if it were missing. {remediation}"
+            )
+        suffix = f"@{subject.qualifier}" if subject.qualifier else ""
+        return Finding(
+            id=f"{control.id}:{subject.key}{suffix}",
+            control=control.id,
+            title=title,
+            severity=severity,
+            status=status,
+            subject=subject.key,
+            subject_kind=subject.kind,
+            qualifier=subject.qualifier,
+            vendor=vendor,
+            channel=channel,
+            operator=operator,
+            evidence=tuple(evidence),
+            references=control.references,
+            remediation=remediation,
+            related_controls=related,
+            reach=reach,
+        )
+
+    def _channel_facts(self, key: str) -> ChannelFacts:
+        view = self.view
+        node = typed_node(view, key, UpdateChannelNode)
+        updated = in_neighbours(view, key, EdgeKind.UPDATED_VIA)
+        privilege, source = effective_privilege(view, key)
+        products = self._products_updated(updated)
+        siblings: set[str] = set()
+        for product in products:
+            siblings.update(self._channels_of_product(product))
+        siblings.discard(key)
+        return ChannelFacts(
+            key=key,
+            name=self.name(key),
+            node=node,
+            privilege=privilege,
+            privilege_source=source,
+            vendor=self._channel_vendor(key, node, [*updated, *products]),
+            reach=channel_reach(view, key),
+            products=tuple(products),
+            siblings=tuple(sorted(siblings)),
+        )
+
+    def _channel_vendor(
+        self, key: str, node: UpdateChannelNode | None, software: list[str]
+    ) -> str | None:
+        """Declared vendor, else the operator of the channel, else who supplies what it
+        updates (the updated node first, then the products containing it)."""
+        if node is not None and node.vendor:
+            return node.vendor
+        for kind in (EdgeKind.OPERATED_BY, EdgeKind.SUPPLIED_BY):
+            vendors = out_neighbours(self.view, key, kind)
+            if vendors:
+                return vendors[0]
+        for item in software:
+            vendor = supplier_of(self.view, item)
+            if vendor is not None:
+                return vendor
+        return None
+
+    def _products_updated(self, updated: list[str]) -> list[str]:
+        """Products that are, or CONTAIN (transitively), something the channel updates."""
+        seen = set(updated)
+        stack = list(updated)
+        products: set[str] = set()
+        while stack:
+            node = stack.pop()
+            if self.view.nodes[node].get("kind") == NodeKind.PRODUCT.value:
+                products.add(node)
+            for pred in in_neighbours(self.view, node, EdgeKind.CONTAINS):
+                if pred not in seen:
+                    seen.add(pred)
+                    stack.append(pred)
+        return sorted(products)
+
+    def _channels_of_product(self, product: str) -> tuple[str, ...]:
+        return self.memo(("product-channels", product), lambda: channels_of(self.view, product))

@@ -1,0 +1,111 @@
+"""KG-CC-*: customer control of update timing (controls.md §2, CC-01 to CC-03)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.model import HostGroupNode
+from graph.risk.controls.base import Control, Finding, RuleSubject, Tristate
+from graph.risk.controls.catalogue import CC_01, CC_02, CC_03
+from graph.risk.controls.context import ChannelFacts, RuleContext
+from graph.risk.controls.predicates import customer_control
+from graph.risk.controls.rules import Assessment, ChannelRule
+from graph.risk.reach import (
+    channels_of,
+    host_group_operator,
+    in_neighbours,
+    supplier_of,
+    typed_node,
+)
+from graph.vocabulary import EdgeKind, NodeKind, Severity
+
+__all__ = ["CUSTOMER_RULES", "OperatorRingsRule"]
+
+
+def _cc01(facts: ChannelFacts, context: RuleContext) -> Assessment:
+    evidence = context.channel_evidence(
+        facts, "customer_deferral", "customer_pin_versions", "channel_kind", "privilege"
+    )
+    kernel_content = bool(facts.host_fatal and facts.content_like)
+    guidance = Severity.CRITICAL if kernel_content else Severity.HIGH
+    return Assessment(customer_control(facts.node, context.policy), guidance, evidence)
+
+
+def _cc03(facts: ChannelFacts, context: RuleContext) -> Assessment:
+    evidence = context.channel_evidence(facts, "release_notes")
+    return Assessment(facts.value("release_notes"), Severity.MEDIUM, evidence)
+
+
+@dataclass(frozen=True)
+class OperatorRingsRule:
+    """KG-CC-02, per operator and product: host groups spread over at least two rings of
+    the operator's own, with every critical-function host group in the last ring.
+
+    Subjects are products that some channel updates; an undeclared ring on any of the
+    operator's host groups running the product makes the finding unknown.
+    """
+
+    control: Control = CC_02
+
+    def subjects(self, context: RuleContext) -> list[RuleSubject]:
+        out = set()
+        for product in context.nodes(NodeKind.PRODUCT):
+            if not channels_of(context.view, product):
+                continue
+            for hg in in_neighbours(context.view, product, EdgeKind.RUNS):
+                operator = host_group_operator(context.view, hg)
+                if operator is not None:
+                    out.add((operator, product))
+        return [
+            RuleSubject(key=op, kind=NodeKind.OPERATOR, qualifier=product)
+            for op, product in sorted(out)
+        ]
+
+    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+        view, product = context.view, subject.qualifier or ""
+        groups = [
+            node
+            for hg in in_neighbours(view, product, EdgeKind.RUNS)
+            if host_group_operator(view, hg) == subject.key
+            and (node := typed_node(view, hg, HostGroupNode)) is not None
+        ]
+        if not groups:
+            return None
+        rings = {
+            g.key: next((r.ring for r in g.rings if r.product == product), None) for g in groups
+        }
+        evidence = [context.evidence(k, f"rings[{product}].ring", v) for k, v in rings.items()]
+        present: Tristate
+        detail = ""
+        if any(ring is None for ring in rings.values()):
+            present = None
+        elif len(set(rings.values())) < 2:
+            present, detail = False, "single ring"
+        else:
+            last = max(r for r in rings.values() if r is not None)
+            early = [
+                g.key
+                for g in groups
+                if rings[g.key] != last and context.reach([g.key]).critical_functions
+            ]
+            present = not early
+            detail = "critical functions not in the last ring" if early else ""
+        cii = subject.key in view and bool(view.nodes[subject.key].get("cii"))
+        return context.finding(
+            self.control,
+            subject,
+            present=present,
+            guidance=Severity.HIGH if cii else Severity.MEDIUM,
+            evidence=evidence,
+            reach=context.reach(g.key for g in groups),
+            vendor=supplier_of(view, product),
+            operator=subject.key,
+            detail=f"{context.name(product)}" + (f": {detail}" if detail else ""),
+        )
+
+
+CUSTOMER_RULES = (
+    ChannelRule(CC_01, _cc01),
+    OperatorRingsRule(),
+    ChannelRule(CC_03, _cc03),
+)

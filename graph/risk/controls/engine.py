@@ -1,0 +1,82 @@
+"""Run the control rules over a view: the ``riskgraph controls`` remediation plan.
+
+Examples
+--------
+>>> import networkx as nx
+>>> from datetime import date
+>>> evaluate_controls(nx.MultiDiGraph(), as_of=date(2024, 7, 19))
+()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+
+import networkx as nx
+
+from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.controls.base import ControlsPolicy, Finding, RiskRemoved, Rule, sort_findings
+from graph.risk.controls.context import RuleContext
+from graph.risk.controls.customer import CUSTOMER_RULES
+from graph.risk.controls.dependency import DEPENDENCY_RULES
+from graph.risk.controls.kernel import KERNEL_RULES
+from graph.risk.controls.pattern import PATTERN_RULES
+from graph.risk.controls.recovery import RECOVERY_RULES
+from graph.risk.controls.rollout import ROLLOUT_RULES
+from graph.risk.controls.transparency import TRANSPARENCY_RULES
+from graph.risk.controls.validation import VALIDATION_RULES
+
+__all__ = ["RULES", "evaluate_controls", "with_risk_removed"]
+
+RULES: tuple[Rule, ...] = (
+    *PATTERN_RULES,
+    *ROLLOUT_RULES,
+    *CUSTOMER_RULES,
+    *VALIDATION_RULES,
+    *KERNEL_RULES,
+    *RECOVERY_RULES,
+    *DEPENDENCY_RULES,
+    *TRANSPARENCY_RULES,
+)
+"""Every rule, in catalogue order (one per control of graph.risk.controls.catalogue)."""
+
+
+def evaluate_controls(
+    view: nx.MultiDiGraph,
+    *,
+    policy: ControlsPolicy | None = None,
+    concentration_policy: ConcentrationPolicy | None = None,
+    as_of: date | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    rules: Iterable[Rule] = RULES,
+) -> tuple[Finding, ...]:
+    """Findings of every rule on every subject, sorted as a remediation plan.
+
+    ``as_of`` (default: today from ``clock``) dates the "tested within N days" checks.
+    """
+    context = RuleContext(
+        view,
+        policy=policy or ControlsPolicy(),
+        concentration_policy=concentration_policy or ConcentrationPolicy(),
+        as_of=as_of or clock().date(),
+    )
+    findings = []
+    for rule in rules:
+        for subject in rule.subjects(context):
+            finding = rule.check(subject, context)
+            if finding is not None:
+                findings.append(finding)
+    return sort_findings(findings)
+
+
+def with_risk_removed(
+    findings: Iterable[Finding], removed: Mapping[str, RiskRemoved]
+) -> tuple[Finding, ...]:
+    """Attach simulated risk removed (by finding id) and re-sort the plan."""
+    return sort_findings(
+        [
+            f.model_copy(update={"risk_removed": removed[f.id]}) if f.id in removed else f
+            for f in findings
+        ]
+    )

@@ -1,0 +1,105 @@
+"""Generic rule shapes: a channel rule and a host-group rule built from one judgement.
+
+Family modules write a small ``assess`` function per control returning an
+:class:`Assessment` (present / absent / undeclared, the guidance severity and the
+evidence) or ``None`` when the control does not apply to the subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph.model import HostGroupNode
+from graph.risk.controls.base import Control, Evidence, Finding, RuleSubject, Tristate
+from graph.risk.controls.context import ChannelFacts, RuleContext
+from graph.risk.reach import typed_node
+from graph.vocabulary import NodeKind, Severity
+
+__all__ = ["Assessment", "ChannelRule", "HostGroupRule", "host_group_subjects"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One control judged on one subject."""
+
+    present: Tristate
+    guidance: Severity
+    evidence: tuple[Evidence, ...] | list[Evidence]
+    detail: str = ""
+    related: tuple[str, ...] = ()
+    graded: bool = True
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    """A control judged on every update channel."""
+
+    control: Control
+    assess: Callable[[ChannelFacts, RuleContext], Assessment | None]
+
+    def subjects(self, context: RuleContext) -> list[RuleSubject]:
+        return [
+            RuleSubject(key=key, kind=NodeKind.UPDATE_CHANNEL)
+            for key in context.nodes(NodeKind.UPDATE_CHANNEL)
+        ]
+
+    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+        facts = context.channel(subject.key)
+        assessment = self.assess(facts, context)
+        if assessment is None:
+            return None
+        return context.finding(
+            self.control,
+            subject,
+            present=assessment.present,
+            guidance=assessment.guidance,
+            evidence=assessment.evidence,
+            reach=facts.reach,
+            irreversible=facts.irreversible,
+            vendor=facts.vendor,
+            channel=facts.key,
+            related=assessment.related,
+            detail=assessment.detail,
+            graded=assessment.graded,
+        )
+
+
+def host_group_subjects(context: RuleContext) -> list[RuleSubject]:
+    """Every asserted host group (placeholders carry no attributes to judge)."""
+    return [
+        RuleSubject(key=key, kind=NodeKind.HOST_GROUP)
+        for key in context.nodes(NodeKind.HOST_GROUP)
+        if not context.view.nodes[key].get("placeholder")
+    ]
+
+
+@dataclass(frozen=True)
+class HostGroupRule:
+    """A control judged on every host group (operator-side recovery controls)."""
+
+    control: Control
+    assess: Callable[[HostGroupNode, RuleContext], Assessment | None]
+
+    def subjects(self, context: RuleContext) -> list[RuleSubject]:
+        return host_group_subjects(context)
+
+    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+        node = typed_node(context.view, subject.key, HostGroupNode)
+        if node is None:
+            return None
+        assessment = self.assess(node, context)
+        if assessment is None:
+            return None
+        return context.finding(
+            self.control,
+            subject,
+            present=assessment.present,
+            guidance=assessment.guidance,
+            evidence=assessment.evidence,
+            reach=context.reach([subject.key]),
+            operator=node.operator,
+            related=assessment.related,
+            detail=assessment.detail,
+            graded=assessment.graded,
+        )

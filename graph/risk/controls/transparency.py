@@ -1,0 +1,157 @@
+"""KG-TR-*: transparency from the vendor (controls.md §2, TR-01 to TR-03).
+
+TR-01 judges the SBOM the store holds for a product: none ingested is "unknown - ask the
+vendor" (the store cannot tell whether one exists); one ingested is judged on quality
+(share of components with a purl, dependency relationships present).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.model import ContractNode
+from graph.risk.controls.base import Control, Evidence, Finding, RuleSubject, Tristate, all_of
+from graph.risk.controls.catalogue import TR_01, TR_02, TR_03
+from graph.risk.controls.context import ChannelFacts, RuleContext
+from graph.risk.controls.rules import Assessment, ChannelRule
+from graph.risk.reach import (
+    in_neighbours,
+    node_provenance,
+    out_neighbours,
+    software_host_groups,
+    supplier_of,
+    typed_node,
+)
+from graph.vocabulary import EdgeKind, NodeKind, Severity
+
+__all__ = ["TRANSPARENCY_RULES", "ContractTransparencyRule", "SbomRule", "sbom_quality"]
+
+
+def _components(context: RuleContext, product: str) -> list[str]:
+    seen: set[str] = set()
+    stack = [product]
+    while stack:
+        for child in out_neighbours(context.view, stack.pop(), EdgeKind.CONTAINS):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return sorted(seen)
+
+
+def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evidence]]:
+    """(SBOM present and good enough, the figures behind it) for one product."""
+    components = _components(context, product)
+    provenance = node_provenance(context.view, product)
+    if not components:
+        return None, [Evidence(subject=product, attribute="sbom components", value=None)]
+    view = context.view
+    with_purl = sum(1 for c in components if view.nodes[c].get("purl"))
+    structured = any(
+        out_neighbours(view, c, EdgeKind.DEPENDS_ON) or out_neighbours(view, c, EdgeKind.CONTAINS)
+        for c in components
+    )
+    share = with_purl / len(components)
+    evidence = [
+        Evidence(
+            subject=product,
+            attribute="sbom components",
+            value=len(components),
+            provenance=provenance,
+        ),
+        Evidence(
+            subject=product,
+            attribute="share with purl",
+            value=round(share, 3),
+            provenance=provenance,
+        ),
+        Evidence(
+            subject=product,
+            attribute="dependency relationships",
+            value=structured,
+            provenance=provenance,
+        ),
+    ]
+    return share >= context.policy.sbom_min_purl_share and structured, evidence
+
+
+@dataclass(frozen=True)
+class SbomRule:
+    """KG-TR-01 on every asserted product and every product a host group runs."""
+
+    control: Control = TR_01
+
+    def subjects(self, context: RuleContext) -> list[RuleSubject]:
+        view = context.view
+        return [
+            RuleSubject(key=k, kind=NodeKind.PRODUCT)
+            for k in context.nodes(NodeKind.PRODUCT)
+            if not view.nodes[k].get("placeholder") or in_neighbours(view, k, EdgeKind.RUNS)
+        ]
+
+    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+        present, evidence = sbom_quality(context, subject.key)
+        return context.finding(
+            self.control,
+            subject,
+            present=present,
+            guidance=Severity.MEDIUM,
+            evidence=evidence,
+            reach=context.reach(software_host_groups(context.view, [subject.key])),
+            vendor=supplier_of(context.view, subject.key),
+            detail=_quality_gaps(evidence, context.policy.sbom_min_purl_share),
+        )
+
+
+def _quality_gaps(evidence: list[Evidence], min_purl_share: float) -> str:
+    values = {e.attribute: e.value for e in evidence}
+    gaps = []
+    share = values.get("share with purl")
+    if isinstance(share, float) and share < min_purl_share:
+        gaps.append(f"{share:.0%} of components have a purl")
+    if values.get("dependency relationships") is False:
+        gaps.append("no dependency relationships")
+    return "; ".join(gaps)
+
+
+def _tr02(facts: ChannelFacts, context: RuleContext) -> Assessment:
+    evidence = context.channel_evidence(facts, "sdp_attested", "privilege")
+    guidance = Severity.HIGH if facts.host_fatal else Severity.MEDIUM
+    return Assessment(facts.value("sdp_attested"), guidance, evidence)
+
+
+@dataclass(frozen=True)
+class ContractTransparencyRule:
+    """KG-TR-03 on every contract: a notification clause, and the vendor published an
+    RCA of its last update incident (vendor ``rca_published``)."""
+
+    control: Control = TR_03
+
+    def subjects(self, context: RuleContext) -> list[RuleSubject]:
+        return [
+            RuleSubject(key=k, kind=NodeKind.CONTRACT)
+            for k in context.nodes(NodeKind.CONTRACT)
+            if not context.view.nodes[k].get("placeholder")
+        ]
+
+    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+        contract = typed_node(context.view, subject.key, ContractNode)
+        if contract is None:
+            return None
+        vendor = contract.vendor
+        rca = context.view.nodes[vendor].get("rca_published") if vendor in context.view else None
+        return context.finding(
+            self.control,
+            subject,
+            present=all_of(contract.notification_clause, rca),
+            guidance=Severity.MEDIUM,
+            evidence=[
+                context.evidence(contract.key, "notification_clause", contract.notification_clause),
+                context.evidence(vendor, "rca_published", rca),
+            ],
+            reach=context.reach(context.vendor_groups(contract.operator, vendor)),
+            vendor=vendor,
+            operator=contract.operator,
+        )
+
+
+TRANSPARENCY_RULES = (SbomRule(), ChannelRule(TR_02, _tr02), ContractTransparencyRule())

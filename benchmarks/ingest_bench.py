@@ -88,7 +88,7 @@ def make_scaled(n: int, out: Path, seed: int = 7) -> Path:
         c.update({"name": name, "bom-ref": ref, "purl": ref})
         c.pop("properties", None)
         components.append(c)
-    for i, c in enumerate(components):
+    for c in components:
         targets = {components[rng.randrange(n)]["bom-ref"] for _ in range(rng.randint(0, 4))}
         targets.discard(c["bom-ref"])
         deps.append({"ref": c["bom-ref"], "dependsOn": sorted(targets)})
@@ -99,12 +99,19 @@ def make_scaled(n: int, out: Path, seed: int = 7) -> Path:
         "version": 1,
         "metadata": {
             "timestamp": "2024-07-19T04:09:00Z",
-            "component": {"type": "application", "name": "scaled", "version": "1.0.0",
-                          "bom-ref": "root", "purl": "pkg:generic/scaled@1.0.0"},
+            "component": {
+                "type": "application",
+                "name": "scaled",
+                "version": "1.0.0",
+                "bom-ref": "root",
+                "purl": "pkg:generic/scaled@1.0.0",
+            },
         },
         "components": components,
-        "dependencies": [{"ref": "root", "dependsOn": [c["bom-ref"] for c in components[:50]]},
-                         *deps],
+        "dependencies": [
+            {"ref": "root", "dependsOn": [c["bom-ref"] for c in components[:50]]},
+            *deps,
+        ],
     }
     out.write_text(json.dumps(doc))
     return out
@@ -121,10 +128,14 @@ def main() -> None:
         if args.scaled:
             scaled = make_scaled(args.scaled, Path(tmp) / "scaled.cdx.json")
             files.append((f"scaled {args.scaled:,} components 1.6 JSON", scaled, True))
-        print(f"runs per cell: {args.runs} (median); baseline RSS after imports "
-              f"{base_rss / 2**20:.0f} MiB\n")
-        print("| file | size | components | ours end to end | ours comps/s | "
-              "Bom.from_json | lib comps/s | speed-up | peak RSS over baseline / file size |")
+        print(
+            f"runs per cell: {args.runs} (median); baseline RSS after imports "
+            f"{base_rss / 2**20:.0f} MiB\n"
+        )
+        print(
+            "| file | size | components | ours end to end | ours comps/s | "
+            "Bom.from_json | lib comps/s | speed-up | peak RSS over baseline / file size |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for label, path, lib_ok in files:
             size = path.stat().st_size
@@ -140,9 +151,11 @@ def main() -> None:
                 lib_cell = f"{t_lib * 1000:,.0f} ms"
                 lib_rate = f"{lib[0][1] / t_lib:,.0f}"
                 ratio = f"{t_lib / t_ours:,.1f}x"
-            print(f"| {label} | {size / 2**20:.1f} MiB | {n:,} | {t_ours * 1000:,.1f} ms | "
-                  f"{n / t_ours:,.0f} | {lib_cell} | {lib_rate} | {ratio} | "
-                  f"{max(0, rss - base_rss) / size:.1f}x |")
+            print(
+                f"| {label} | {size / 2**20:.1f} MiB | {n:,} | {t_ours * 1000:,.1f} ms | "
+                f"{n / t_ours:,.0f} | {lib_cell} | {lib_rate} | {ratio} | "
+                f"{max(0, rss - base_rss) / size:.1f}x |"
+            )
 
 
 if __name__ == "__main__":

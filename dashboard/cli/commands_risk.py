@@ -87,15 +87,15 @@ def _add_common(p: argparse.ArgumentParser, subject_mode: bool = True) -> None:
         )
     p.add_argument("--online-fraction", type=float, help="share of hosts online (default 1.0)")
     p.add_argument("--window-hours", type=float, help="hours from push to revert (default 1.3)")
-    p.add_argument("--policy", type=Path, help="YAML file overriding policy fields")
+    p.add_argument("--policy", help="YAML file overriding policy fields")
 
 
-def _policy(args: argparse.Namespace) -> Policy:
-    policy = load_policy(args.policy)
+def policy_from_args(args: argparse.Namespace) -> Policy:
+    policy = load_policy(Path(args.policy) if args.policy else None)
     update: dict[str, Any] = {}
-    if args.online_fraction is not None:
+    if getattr(args, "online_fraction", None) is not None:
         update["online_fraction"] = args.online_fraction
-    if args.window_hours is not None:
+    if getattr(args, "window_hours", None) is not None:
         update["window_hours"] = args.window_hours
     return Policy.model_validate({**policy.model_dump(), **update}) if update else policy
 
@@ -118,14 +118,14 @@ def _subject(args: argparse.Namespace) -> Subject:
 
 
 def _blast(args: argparse.Namespace) -> int:
-    policy = _policy(args)
+    policy = policy_from_args(args)
     radius = blast_radius(
         analysis_view(args), _subject(args), FailureMode(args.mode), policy=policy
     )
     if args.format == "json":
         render_json(radius)
     elif args.format == "csv":
-        _write_csv(
+        write_csv(
             [g.model_dump() for g in radius.host_groups],
             list(radius.host_groups[0].model_dump()) if radius.host_groups else ["host_group"],
         )
@@ -239,13 +239,17 @@ def _simulate(args: argparse.Namespace) -> int:
         auto_halt=args.auto_halt,
     )
     result = simulate(
-        analysis_view(args), args.channel, override, FailureMode(args.mode), policy=_policy(args)
+        analysis_view(args),
+        args.channel,
+        override,
+        FailureMode(args.mode),
+        policy=policy_from_args(args),
     )
     rows = _simulation_rows(result)
     if args.format == "json":
         render_json(result)
     elif args.format == "csv":
-        _write_csv(
+        write_csv(
             [dict(zip(("metric", "declared", "what_if", "avoided"), r, strict=True)) for r in rows],
             ["metric", "declared", "what_if", "avoided"],
         )
@@ -280,12 +284,12 @@ def _simulation_rows(s: Simulation) -> list[tuple[str, Any, Any, Any]]:
 
 def _rank(args: argparse.Namespace) -> int:
     kinds: tuple[Any, ...] = ("vendor", "channel") if args.kind == "all" else (args.kind,)
-    policy = _policy(args)
+    policy = policy_from_args(args)
     ranked = rank_subjects(analysis_view(args), kinds, FailureMode(args.mode), policy=policy)
     if args.format == "json":
         render_json(RankingReport(policy_version=policy.version, subjects=ranked))
     elif args.format == "csv":
-        _write_csv([r.model_dump() for r in ranked], list(RankedSubject.model_fields))
+        write_csv([r.model_dump() for r in ranked], list(RankedSubject.model_fields))
     else:
         render_table(
             (
@@ -317,7 +321,7 @@ def _rank(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_csv(rows: Sequence[dict[str, Any]], fields: list[str]) -> None:
+def write_csv(rows: Sequence[dict[str, Any]], fields: list[str]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:

@@ -6,7 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from dashboard.cli import commands_ingest, commands_risk, commands_store, commands_vendors
+from dashboard.cli import (
+    commands_ingest,
+    commands_posture,
+    commands_risk,
+    commands_store,
+    commands_vendors,
+)
 from graph.risk.policy import PolicyError
 from graph.risk.subject import SubjectError
 from graph.store import StoreError
@@ -37,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_store.register(sub, _add_format)
     commands_vendors.register(sub, _add_format)
     commands_risk.register(sub, _add_format)
+    commands_posture.register(sub, _add_format)
     for command in sub.choices.values():  # `riskgraph stats --store X` works too
         command.add_argument(
             "--store", metavar="PATH", default=argparse.SUPPRESS, help="store file"

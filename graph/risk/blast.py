@@ -223,7 +223,9 @@ def _protection(
 
 def _updated_by(view: nx.MultiDiGraph, channel: str) -> set[str]:
     return {
-        u for u, _, d in view.in_edges(channel, data=True) if d["kind"] == EdgeKind.UPDATED_VIA.value
+        u
+        for u, _, d in view.in_edges(channel, data=True)
+        if d["kind"] == EdgeKind.UPDATED_VIA.value
     }
 
 

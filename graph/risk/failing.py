@@ -159,8 +159,8 @@ def _node(view: nx.MultiDiGraph, key: str, mode: FailureMode) -> FailureSource:
             "cloud": Privilege.CLOUD_SERVICE.value,
         }.get(str(node.get("platform_kind")))
         cloud = node.get("platform_kind") == "cloud"
-        fatal = (
-            (mode is FailureMode.OUTAGE and cloud) or (mode is not FailureMode.OUTAGE and not cloud)
+        fatal = (mode is FailureMode.OUTAGE and cloud) or (
+            mode is not FailureMode.OUTAGE and not cloud
         )
         loop = mode is FailureMode.BAD_UPDATE and node.get("platform_kind") == "os"
         return FailureSource(key, privilege, fatal, loop, False, frozenset())

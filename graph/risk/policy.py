@@ -12,6 +12,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.controls.base import ControlsPolicy
+from graph.risk.rollout import RolloutOverride
+from graph.vocabulary import HealthGate
+
 __all__ = ["Policy", "PolicyError", "RecoveryPolicy", "load_policy"]
 
 
@@ -96,6 +101,19 @@ class Policy(_Frozen):
         "(project policy).",
     )
     recovery: RecoveryPolicy = RecoveryPolicy()
+    concentration: ConcentrationPolicy = ConcentrationPolicy()
+    controls: ControlsPolicy = ControlsPolicy()
+    remedy: RolloutOverride = Field(
+        RolloutOverride(
+            rollout_stages=4,
+            canary_share=0.01,
+            bake_time_hours=1.0,
+            health_gate=HealthGate.AUTOMATIC,
+            auto_halt=True,
+        ),
+        description="The rollout a rollout-control finding's remediation is simulated with "
+        "(project policy: CISA SSD phased rollout with a 1% canary and automatic halt).",
+    )
 
 
 class PolicyError(Exception):

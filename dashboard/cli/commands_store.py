@@ -18,10 +18,10 @@ from dashboard.cli.output import (
     render_table,
 )
 from graph.estate import estate_figures
-from graph.vendors import canonical_view
 from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument, Provenance
 from graph.store import GraphStore, StoreError, open_store
 from graph.vendor_report import VendorExplanation, VendorList
+from graph.vendors import canonical_view
 from ingest.estate_schema import ChannelsFile, HostGroupRow, Inventory
 from ingest.vendor_aliases import VendorAliasesFile
 

@@ -96,6 +96,7 @@ class SqliteStore:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA cache_size = -65536")  # 64 MiB: big documents, few evictions
             self._init_schema()
         except sqlite3.OperationalError as e:
             if "locked" in str(e) or "busy" in str(e):

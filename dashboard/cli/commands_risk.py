@@ -6,6 +6,7 @@ import argparse
 import csv
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,20 @@ def _add_common(p: argparse.ArgumentParser, subject_mode: bool = True) -> None:
         )
     p.add_argument("--online-fraction", type=float, help="share of hosts online (default 1.0)")
     p.add_argument("--window-hours", type=float, help="hours from push to revert (default 1.3)")
+    p.add_argument(
+        "--push-time",
+        type=_aware_time,
+        help="ISO time of the push, e.g. 2024-07-19T04:09Z: online shares follow local time",
+    )
     p.add_argument("--policy", help="YAML file overriding policy fields")
+
+
+def _aware_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from e
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def policy_from_args(args: argparse.Namespace) -> Policy:
@@ -120,7 +134,11 @@ def _subject(args: argparse.Namespace) -> Subject:
 def _blast(args: argparse.Namespace) -> int:
     policy = policy_from_args(args)
     radius = blast_radius(
-        analysis_view(args), _subject(args), FailureMode(args.mode), policy=policy
+        analysis_view(args),
+        _subject(args),
+        FailureMode(args.mode),
+        policy=policy,
+        push_time=args.push_time,
     )
     if args.format == "json":
         render_json(radius)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import networkx as nx
@@ -36,6 +37,7 @@ from graph.risk.blast_results import (
     RecoveryPoint,
 )
 from graph.risk.evidence import evidence_path
+from graph.risk.exposure import online_share
 from graph.risk.failing import FailureSource, failing_sources
 from graph.risk.policy import Policy
 from graph.risk.recovery import GroupRecovery, curve_hours, estimate_group, hosts_back_at
@@ -67,8 +69,13 @@ def blast_radius(
     *,
     policy: Policy | None = None,
     overrides: Mapping[str, RolloutOverride] | None = None,
+    push_time: datetime | None = None,
 ) -> BlastRadius:
-    """What fails if ``subject`` fails in ``mode``; ``overrides`` replace channel rollouts."""
+    """What fails if ``subject`` fails in ``mode``; ``overrides`` replace channel rollouts.
+
+    ``push_time`` (aware) makes each host group's online share depend on its environment
+    and local time (graph.risk.exposure); without it the policy's flat share applies.
+    """
     policy = policy or Policy()
     keys = resolve_subject(view, subject)
     sources = failing_sources(view, keys, subject, mode, policy, overrides or {})
@@ -79,7 +86,10 @@ def blast_radius(
     unknowns: set[str] = {u for s in sources for u in s.unknowns}
     down_groups = {hg for hg, hit in hits.items() if hit.fatal and hit.protected_by is None}
     for hg in sorted(hits):
-        impact, recovery = _impact(view, hg, hits[hg], mode, policy, failed_platforms, down_groups)
+        online = _online(view, hg, policy, push_time)
+        impact, recovery = _impact(
+            view, hg, hits[hg], mode, policy, failed_platforms, down_groups, online
+        )
         groups.append(impact)
         recoveries[hg] = recovery
         unknowns.update(recovery.unknowns)
@@ -106,6 +116,7 @@ def blast_radius(
         mode=mode,
         failing=[_failing_node(s) for s in sources],
         online_fraction=policy.online_fraction,
+        push_time=push_time,
         window_hours=policy.window_hours,
         hosts_down=total_down,
         hosts_degraded=sum(g.hosts_degraded for g in groups),
@@ -258,10 +269,11 @@ def _impact(
     policy: Policy,
     failed_platforms: set[str],
     down_groups: set[str],
+    online: float,
 ) -> tuple[HostGroupImpact, GroupRecovery]:
     group = view.nodes[hg]
     count = int(group.get("host_count") or 0)
-    hosts_hit = 0 if hit.protected_by else round(count * policy.online_fraction * hit.fraction)
+    hosts_hit = 0 if hit.protected_by else round(count * online * hit.fraction)
     down = hosts_hit if hit.fatal and mode is not FailureMode.COMPROMISE else 0
     degraded = hosts_hit - down if mode is not FailureMode.COMPROMISE else 0
     compromised = hosts_hit if mode is FailureMode.COMPROMISE else 0
@@ -294,6 +306,16 @@ def _impact(
         via=sorted(hit.via),
     )
     return impact, recovery
+
+
+def _online(view: nx.MultiDiGraph, hg: str, policy: Policy, push_time: datetime | None) -> float:
+    if push_time is None:
+        return policy.online_fraction
+    operator = view.nodes[hg].get("operator")
+    jurisdictions = (
+        tuple(view.nodes[operator].get("jurisdictions") or ()) if operator in view else ()
+    )
+    return online_share(view.nodes[hg], jurisdictions, push_time, policy.online)
 
 
 def _functions(

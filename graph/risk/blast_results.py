@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.model import Provenance
@@ -112,7 +114,10 @@ class BlastRadius(_Result):
     subject: Subject
     mode: FailureMode
     failing: list[FailingNode]
-    online_fraction: float
+    online_fraction: float = Field(description="Flat online share (used when push_time is null).")
+    push_time: datetime | None = Field(
+        None, description="When set, online shares follow each group's local time of day."
+    )
     window_hours: float
     hosts_down: int
     hosts_degraded: int

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.risk.concentration_models import ConcentrationPolicy
 from graph.risk.controls.base import ControlsPolicy
+from graph.risk.exposure import OnlinePolicy
 from graph.risk.rollout import RolloutOverride
 from graph.vocabulary import HealthGate
 
@@ -101,6 +102,7 @@ class Policy(_Frozen):
         "(project policy).",
     )
     recovery: RecoveryPolicy = RecoveryPolicy()
+    online: OnlinePolicy = OnlinePolicy()
     concentration: ConcentrationPolicy = ConcentrationPolicy()
     controls: ControlsPolicy = ControlsPolicy()
     remedy: RolloutOverride = Field(

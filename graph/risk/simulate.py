@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import networkx as nx
 from pydantic import BaseModel, ConfigDict
 
@@ -38,6 +40,7 @@ def simulate(
     mode: FailureMode = FailureMode.BAD_UPDATE,
     *,
     policy: Policy | None = None,
+    push_time: datetime | None = None,
 ) -> Simulation:
     """Blast radius of a bad push on ``channel`` as declared and under ``hypothetical``.
 
@@ -45,9 +48,14 @@ def simulate(
     """
     subject = Subject(kind="channel", ref=channel)
     keys = resolve_subject(view, subject)
-    declared = blast_radius(view, subject, mode, policy=policy)
+    declared = blast_radius(view, subject, mode, policy=policy, push_time=push_time)
     what_if = blast_radius(
-        view, subject, mode, policy=policy, overrides=dict.fromkeys(keys, hypothetical)
+        view,
+        subject,
+        mode,
+        policy=policy,
+        overrides=dict.fromkeys(keys, hypothetical),
+        push_time=push_time,
     )
     return Simulation(
         channel=keys[0],

@@ -60,6 +60,7 @@ def _host_groups() -> list[dict]:
                         "operator": op["id"],
                         "sectors": sectors,
                         "platform": hg["platform"],
+                        "environment": hg["environment"],
                         "host_count": hg["host_count"],
                         "deployments": [
                             (d.get("purl"), d.get("ring"), d.get("channels"))
@@ -77,6 +78,7 @@ def _host_groups() -> list[dict]:
                         "operator": row["operator"],
                         "sectors": sectors_by_op[row["operator"]],
                         "platform": row["platform"],
+                        "environment": row["environment"],
                         "host_count": int(row["host_count"]),
                         "deployments": [(p, ring, None) for p in row["products"].split(";")],
                     }
@@ -193,3 +195,23 @@ def test_cli_blast_radius_json_matches_the_engine(view, tmp_path: Path) -> None:
 
 def test_demo_inputs_are_all_collected() -> None:
     assert len(collect([SAMPLE])) >= 20
+
+
+def test_a_push_before_dawn_in_europe_finds_most_office_endpoints_switched_off(view) -> None:
+    # 04:09 UTC on 19 July 2024 is before 07:00 local in every demo jurisdiction (UTC+1/+2,
+    # US UTC-4): endpoints are 25% online at night (policy), everything else 100%.
+    from datetime import UTC, datetime
+
+    fam = _families()
+    expected = [hg for hg in _running(WIN_SENSOR) if fam[hg["platform"]] == "windows"]
+    want = sum(
+        round(hg["host_count"] * (0.25 if hg["environment"] == "endpoint" else 1.0))
+        for hg in expected
+    )
+    radius = blast_radius(
+        view,
+        Subject(kind="channel", ref="aegis-rapid-content"),
+        push_time=datetime(2024, 7, 19, 4, 9, tzinfo=UTC),
+    )
+    assert radius.hosts_down == want
+    assert radius.push_time is not None

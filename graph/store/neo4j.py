@@ -4,12 +4,10 @@ Like the SQLite store it keeps what each document asserted, not a merged graph, 
 hands the active assertions to :func:`~graph.store.view.build_view`, so both stores
 give the same view. The data model and every query are in :mod:`neo4j_queries`.
 
-Each document is written in one managed transaction (``execute_write``) of batched
-``UNWIND`` queries. The transaction function first locks the store's meta node and
-checks the document id: if a retry follows a commit whose answer was lost, it finds the
-document and does nothing, so the driver's automatic retries are safe. Shared entity
-nodes are ``MERGE``d on their unique key; a document's own assertions are created
-fresh (they cannot exist yet under the lock).
+Each document is written in one managed transaction of batched ``UNWIND`` queries
+(:mod:`neo4j_write`); reads run in managed read transactions, a few bulk queries each,
+repeated if a write committed in between. Driver and server errors become one
+:class:`StoreError` naming the URI.
 """
 
 from __future__ import annotations
@@ -32,40 +30,34 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.keys import kind_of_key
 from graph.model import (
     NODE_ADAPTER,
     DataQualityFinding,
     DocumentInfo,
     Edge,
-    Node,
     ParsedDocument,
     Provenance,
 )
+from graph.store import NEO4J_SCHEMES
 from graph.store import neo4j_queries as q
 from graph.store.interface import (
     Clock,
     StoreError,
     StoreStats,
-    UpsertOutcome,
     UpsertResult,
-    resolve_active,
     system_clock,
 )
+from graph.store.neo4j_write import SCHEMA_VERSION, DocumentWriter, with_status
 from graph.store.view import EdgeAssertion, NodeAssertion, build_view
-from graph.vocabulary import DocumentStatus, EdgeKind, NodeKind, Severity
+from graph.vocabulary import EdgeKind, Severity
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["NEO4J_SCHEMES", "SCHEMA_VERSION", "Neo4jStore"]
+__all__ = ["DEFAULT_URI", "SCHEMA_VERSION", "Neo4jStore"]
 
-SCHEMA_VERSION = "1"
-NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_BATCH_SIZE = 10_000
-_NODE_EXCLUDE = {"key", "kind", "provenance"}
-_ACTIVE = DocumentStatus.ACTIVE.value
 _T = TypeVar("_T")
 
 
@@ -94,7 +86,8 @@ class Neo4jStore:
             )
         if batch_size < 1:
             raise StoreError(f"{uri}: batch size must be at least 1, not {batch_size}")
-        self.uri, self.database, self.batch_size = uri, database, batch_size
+        self.uri, self.database = uri, database
+        self._writer = DocumentWriter(batch_size)
         self._user, self._clock = user, clock
         self._driver: Driver | None = None
         with self._errors("connecting"):
@@ -128,6 +121,10 @@ class Neo4jStore:
             batch_size=int(batch),
             clock=clock,
         )
+
+    @property
+    def batch_size(self) -> int:
+        return self._writer.batch_size
 
     @property
     def path(self) -> str:
@@ -211,136 +208,19 @@ class Neo4jStore:
                 f"{SCHEMA_VERSION}; migrate into a new database"
             )
 
-    def _batches(self, rows: Sequence[Sequence[str | None]]) -> Iterator[dict[str, Any]]:
-        for start in range(0, len(rows), self.batch_size):
-            yield q.columns(rows[start : start + self.batch_size])
-
     # -- writes ---------------------------------------------------------------------
 
     def upsert_document(self, document: ParsedDocument) -> UpsertResult:
         info = document.info
         stored = info.model_copy(update={"ingested_at": info.ingested_at or self._clock()})
-        return self._write(f"storing {info.id}", lambda tx: self._upsert(tx, document, stored))
-
-    def _upsert(
-        self, tx: ManagedTransaction, document: ParsedDocument, stored: DocumentInfo
-    ) -> UpsertResult:
-        existing = tx.run(q.DOCUMENT_STATE, id=stored.id).single()
-        if existing is None:
-            tx.run(q.BUMP_REVISION, schema=SCHEMA_VERSION).consume()  # takes the store lock
-            existing = tx.run(q.DOCUMENT_STATE, id=stored.id).single()
-        if existing is not None:  # the same bytes (or a retry after a lost commit answer)
-            return UpsertResult(_with_status(*existing), UpsertOutcome.UNCHANGED)
-        lineage = list(tx.run(q.LINEAGE, lineage=stored.lineage))
-        winners = resolve_active([_info_from(r[1]) for r in lineage] + [stored])
-        by = winners[stored.id]
-        status = DocumentStatus.ACTIVE if by is None else DocumentStatus.SUPERSEDED
-        findings = [[f.severity.value, f.code, f.message, f.location] for f in document.findings]
-        tx.run(
-            q.CREATE_DOCUMENT,
-            id=stored.id,
-            lineage=stored.lineage,
-            status=status.value,
-            superseded_by=by,
-            sha256=stored.sha256,
-            name=stored.name,
-            path=stored.path,
-            format=stored.format.value,
-            info=_info_json(stored),
-            findings=orjson.dumps(findings).decode(),
-            finding_count=len(findings),
-        ).consume()
-        asserted = self._write_nodes(tx, stored.id, document.nodes)
-        self._write_edges(tx, stored.id, document.edges, asserted, active=by is None)
-        superseded = self._apply_lineage(tx, lineage, winners)
-        final = stored.model_copy(update={"status": status, "superseded_by": by})
-        return UpsertResult(final, UpsertOutcome.INSERTED, superseded)
-
-    def _write_nodes(self, tx: ManagedTransaction, doc: str, nodes: Sequence[Node]) -> set[str]:
-        rows: dict[NodeKind, list[tuple[str, str | None, str]]] = {}
-        seen: set[str] = set()
-        for node in nodes:
-            if node.key in seen:  # first assertion of a key wins, as in the SQLite store
-                continue
-            seen.add(node.key)
-            body = node.model_dump_json(exclude=_NODE_EXCLUDE)
-            rows.setdefault(node.kind, []).append((node.key, node.provenance.location, body))
-        for kind, kind_rows in rows.items():
-            for params in self._batches(kind_rows):
-                tx.run(q.ASSERT_NODES[kind], doc=doc, kind=kind.value, **params).consume()
-        return seen
-
-    def _write_edges(
-        self,
-        tx: ManagedTransaction,
-        doc: str,
-        edges: Sequence[Edge],
-        asserted: set[str],
-        *,
-        active: bool,
-    ) -> None:
-        unique: dict[tuple[str, str, str, str], Edge] = {}
-        for edge in edges:
-            unique.setdefault(edge.identity, edge)
-        # endpoints this document does not assert: merge them (placeholders until asserted)
-        missing: dict[NodeKind | None, list[tuple[str]]] = {}
-        for key in sorted({k for e in unique.values() for k in (e.source, e.target)} - asserted):
-            try:
-                kind: NodeKind | None = kind_of_key(key)
-            except ValueError:
-                kind = None
-            missing.setdefault(kind, []).append((key,))
-        for maybe_kind, keys in missing.items():
-            query = q.ENSURE_ENTITIES[maybe_kind] if maybe_kind else q.ENSURE_PLAIN_ENTITIES
-            value = maybe_kind.value if maybe_kind else None
-            for params in self._batches(keys):
-                tx.run(query, kind=value, **params).consume()
-        rows: dict[EdgeKind, list[tuple[str, str, str, str | None]]] = {}
-        for e in unique.values():
-            rows.setdefault(e.kind, []).append((e.source, e.target, e.role, e.provenance.location))
-        for edge_kind, kind_rows in rows.items():
-            for params in self._batches(kind_rows):
-                tx.run(q.WRITE_EDGES[edge_kind], doc=doc, active=active, **params).consume()
-
-    @staticmethod
-    def _apply_lineage(
-        tx: ManagedTransaction, lineage: Sequence[Any], winners: dict[str, str | None]
-    ) -> tuple[str, ...]:
-        """Status changes of the lineage's other documents; returns the newly superseded."""
-        status_rows, active_rows, superseded = [], [], []
-        for doc_id, _, status, old_by in lineage:
-            by = winners[doc_id]
-            new = _ACTIVE if by is None else DocumentStatus.SUPERSEDED.value
-            if (new, by) != (status, old_by):
-                status_rows.append([doc_id, new, by])
-            if (new == _ACTIVE) != (status == _ACTIVE):
-                active_rows.append([doc_id, new == _ACTIVE])
-                if new != _ACTIVE:
-                    superseded.append(doc_id)
-        if status_rows:
-            tx.run(q.SET_STATUS, rows=status_rows).consume()
-        if active_rows:
-            tx.run(q.SET_EDGES_ACTIVE, rows=active_rows).consume()
-        return tuple(sorted(superseded))
+        return self._write(
+            f"storing {info.id}", lambda tx: self._writer.upsert(tx, document, stored)
+        )
 
     def remove_document(self, document_id: str) -> DocumentInfo:
-        return self._write(f"removing {document_id}", lambda tx: self._remove(tx, document_id))
-
-    def _remove(self, tx: ManagedTransaction, document_id: str) -> DocumentInfo:
-        tx.run(q.BUMP_REVISION, schema=SCHEMA_VERSION).consume()
-        state = tx.run(q.DOCUMENT_STATE, id=document_id).single()
-        if state is None:
-            raise StoreError(f"no document {document_id!r} in {self.uri}")
-        info = _with_status(*state)
-        keys = {r[0] for r in tx.run(q.ASSERTED_KEYS, id=document_id)}
-        keys |= {r[0] for r in tx.run(q.DELETE_DOCUMENT_EDGES, id=document_id)}
-        tx.run(q.DELETE_DOCUMENT, id=document_id).consume()
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), self.batch_size):
-            tx.run(q.DELETE_ORPHANS, keys=ordered[start : start + self.batch_size]).consume()
-        lineage = list(tx.run(q.LINEAGE, lineage=info.lineage))
-        self._apply_lineage(tx, lineage, resolve_active([_info_from(r[1]) for r in lineage]))
-        return info
+        return self._write(
+            f"removing {document_id}", lambda tx: self._writer.remove(tx, document_id, self.uri)
+        )
 
     # -- reads ----------------------------------------------------------------------
 
@@ -353,7 +233,7 @@ class Neo4jStore:
 
     def documents(self) -> list[DocumentInfo]:
         rows = self._read("listing documents", lambda tx: list(tx.run(q.DOCUMENTS)))
-        return [_with_status(info, status, by) for _, info, status, by in sorted(rows)]
+        return [with_status(info, status, by) for _, info, status, by in sorted(rows)]
 
     def document(self, document_id: str) -> ParsedDocument:
         def work(tx: ManagedTransaction) -> tuple[Any, list[Any], list[Any], list[Any]]:
@@ -365,7 +245,7 @@ class Neo4jStore:
             return state, nodes, edges, list(tx.run(q.FINDINGS_OF, id=document_id))
 
         state, node_rows, edge_rows, finding_rows = self._read(f"reading {document_id}", work)
-        info = _with_status(*state)
+        info = with_status(*state)
         nodes = []
         for key, kind, loc, body in sorted(node_rows, key=lambda r: r[0]):
             data = orjson.loads(body)
@@ -433,7 +313,7 @@ class Neo4jStore:
             "walking the graph",
             lambda tx: list(tx.run(q.REACHABLE_HOST_GROUPS, keys=list(keys))),
         )
-        return sorted(r[0] for r in rows)
+        return sorted({r[0] for r in rows})
 
     def plan_operators(self, query: str, **params: object) -> list[str]:
         """Operator names of the plan Neo4j picks for ``query`` (``EXPLAIN``, nothing runs)."""
@@ -455,21 +335,6 @@ class Neo4jStore:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
-
-
-def _info_json(info: DocumentInfo) -> str:
-    """Document info as stored: status lives in its own properties."""
-    return info.model_dump_json(exclude={"status", "superseded_by"})
-
-
-def _info_from(text: str) -> DocumentInfo:
-    return DocumentInfo.model_validate_json(text)
-
-
-def _with_status(text: str, status: str, by: str | None) -> DocumentInfo:
-    return _info_from(text).model_copy(
-        update={"status": DocumentStatus(status), "superseded_by": by}
-    )
 
 
 def _prov(doc: str, shas: dict[str, str], location: str | None) -> Provenance:

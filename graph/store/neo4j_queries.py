@@ -192,7 +192,7 @@ SET_EDGES_ACTIVE = (
 DELETE_DOCUMENT_EDGES = (
     "CALL () { "
     + _each_edge_of("$id", "r")
-    + " } WITH r, [startNode(r).key, endNode(r).key] AS ends DELETE r "
+    + " } WITH r, [startNode(r).key, endNode(r).key] AS ends DELETE r WITH ends "
     "UNWIND ends AS key RETURN DISTINCT key"
 )
 DOCUMENT_EDGES = (

@@ -71,7 +71,6 @@ CREATE TABLE IF NOT EXISTS edges (
     location TEXT,
     PRIMARY KEY (document_id, source, kind, target, role)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
 CREATE TABLE IF NOT EXISTS findings (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,

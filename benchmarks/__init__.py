@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic estate generator (not shipped: see docs/benchmarks.md)."""

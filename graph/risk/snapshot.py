@@ -1,0 +1,257 @@
+"""An immutable, integer-id snapshot of the analysis view for fast blast-radius queries.
+
+The networkx view stays the model every analysis is written against and the reference
+implementation (:mod:`graph.risk.blast`). A :class:`Snapshot` is derived from it once after
+ingest: nodes get integer ids in view order, each edge kind the blast radius walks
+becomes a reverse CSR (``ptr``/``idx`` numpy arrays) whose neighbour order is the view's
+in-edge order (the reference breadth-first search depends on it), and the node attributes
+the failure semantics read become numpy columns. :mod:`graph.risk.fastblast` runs a
+compiled breadth-first search over it.
+
+Examples
+--------
+>>> import networkx as nx
+>>> build_snapshot(nx.MultiDiGraph()).node_count
+0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
+
+from graph.risk.snapshot_columns import (
+    KIND_CODES,
+    Csr,
+    NodeColumns,
+    csr_from_pairs,
+    node_columns,
+)
+from graph.vocabulary import EdgeKind, NodeKind
+
+__all__ = ["Csr", "RingTable", "Snapshot", "SnapshotError", "build_snapshot"]
+
+_HG = KIND_CODES[NodeKind.HOST_GROUP.value]
+_CHANNEL = KIND_CODES[NodeKind.UPDATE_CHANNEL.value]
+_SUPPLIED = frozenset(
+    KIND_CODES[k.value] for k in (NodeKind.PRODUCT, NodeKind.COMPONENT, NodeKind.PLATFORM)
+)
+_STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
+
+
+class SnapshotError(Exception):
+    """The view cannot be represented (``str()`` is the user-facing line)."""
+
+
+@dataclass(frozen=True)
+class RingTable:
+    """Operator rings per host group: entries ``ptr[n]:ptr[n+1]`` of node ``n``."""
+
+    ptr: NDArray[np.int64]
+    product: NDArray[np.int32]  # -1: the ring names a product the view does not hold
+    positive: NDArray[np.bool_]  # ring > 0
+    pinned: NDArray[np.bool_]
+    takes_none: NDArray[np.bool_]  # takes_channels omitted: every channel
+    takes: Csr  # channel node ids the entry takes
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Arrays derived from one view; never mutated after :func:`build_snapshot`."""
+
+    keys: tuple[str, ...]
+    index: dict[str, int]
+    cols: NodeColumns
+    structure: Csr  # node <- CONTAINS/DEPENDS_ON preds that are not host groups
+    runs: Csr  # node <- RUNS preds
+    runs_on: Csr  # platform <- RUNS_ON preds
+    updated_by: Csr  # channel <- UPDATED_VIA preds
+    channels_of: Csr  # vendor <- OPERATED_BY preds that are channels
+    supplied: Csr  # vendor <- SUPPLIED_BY preds that are products, components, platforms
+    functions_of: Csr  # host group -> function slots (SUPPORTS, with repeats)
+    rings: RingTable
+    function_total: NDArray[np.int64]  # per function slot: hosts of supporting groups
+    function_critical: NDArray[np.bool_]
+    operator_keys: tuple[str, ...]
+    operator_sectors: Csr  # operator slot -> sector name slots
+    sector_names: tuple[str, ...]
+    channel_attrs: dict[int, dict[str, Any]] = field(repr=False)
+    names: dict[int, str] = field(repr=False)  # vendors and channels
+    # memo of data derived from the arrays (per-mode profiles, query scratch); never input
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def node_count(self) -> int:
+        return len(self.keys)
+
+    def subjects(self, kind: str) -> list[int]:
+        """Ids of the non-placeholder nodes of ``kind`` (a NodeKind value), in view order."""
+        code = KIND_CODES[kind]
+        mask = (self.cols.kind == code) & ~self.cols.placeholder
+        return [int(i) for i in np.flatnonzero(mask)]
+
+
+def build_snapshot(view: nx.MultiDiGraph) -> Snapshot:
+    """Derive the snapshot of ``view`` (a store view, usually the canonical one)."""
+    keys = tuple(view.nodes)
+    index = {k: i for i, k in enumerate(keys)}
+    try:
+        cols, rings_raw, channel_attrs, names, operator_of = node_columns(view, index)
+    except ValueError as e:  # more platform names than mask bits
+        raise SnapshotError(f"cannot build the analysis snapshot: {e}") from e
+    kind = cols.kind
+    pairs: dict[str, tuple[list[int], list[int]]] = {
+        name: ([], [])
+        for name in (
+            "structure",
+            "runs",
+            "runs_on",
+            "updated_by",
+            "channels_of",
+            "supplied",
+            "supports",
+            "contains",
+            "in_sector",
+        )
+    }
+
+    def add(name: str, owner: int, other: int) -> None:
+        lists = pairs[name]
+        lists[0].append(owner)
+        lists[1].append(other)
+
+    # in_edges iterates targets in node order, each target's preds in insertion order
+    contains, runs, runs_on = EdgeKind.CONTAINS.value, EdgeKind.RUNS.value, EdgeKind.RUNS_ON.value
+    updated, operated, supplied = (
+        EdgeKind.UPDATED_VIA.value,
+        EdgeKind.OPERATED_BY.value,
+        EdgeKind.SUPPLIED_BY.value,
+    )
+    supports, in_sector = EdgeKind.SUPPORTS.value, EdgeKind.IN_SECTOR.value
+    for u, v, edge_kind in view.in_edges(data="kind"):
+        iu, iv = index[u], index[v]
+        if edge_kind in _STRUCTURE:
+            if kind[iu] != _HG:
+                add("structure", iv, iu)
+            if edge_kind == contains:
+                add("contains", iu, iv)
+        elif edge_kind == runs:
+            add("runs", iv, iu)
+        elif edge_kind == runs_on:
+            add("runs_on", iv, iu)
+        elif edge_kind == updated:
+            add("updated_by", iv, iu)
+        elif edge_kind == operated:
+            if kind[iu] == _CHANNEL:
+                add("channels_of", iv, iu)
+        elif edge_kind == supplied:
+            if kind[iu] in _SUPPLIED:
+                add("supplied", iv, iu)
+        elif edge_kind == supports:
+            add("supports", iu, iv)
+        elif edge_kind == in_sector:
+            add("in_sector", iu, iv)
+    n = len(keys)
+    csr = {name: csr_from_pairs(n, *lists) for name, lists in pairs.items()}
+    cols.finish(csr["contains"])
+    functions_of, fn_total, fn_critical = _functions(view, keys, cols, csr["supports"])
+    operator_keys, operator_sectors, sector_names = _operators(
+        view, keys, index, operator_of, csr["in_sector"]
+    )
+    return Snapshot(
+        keys=keys,
+        index=index,
+        cols=cols,
+        structure=csr["structure"],
+        runs=csr["runs"],
+        runs_on=csr["runs_on"],
+        updated_by=csr["updated_by"],
+        channels_of=csr["channels_of"],
+        supplied=csr["supplied"],
+        functions_of=functions_of,
+        rings=_rings(rings_raw, index, n),
+        function_total=fn_total,
+        function_critical=fn_critical,
+        operator_keys=operator_keys,
+        operator_sectors=operator_sectors,
+        sector_names=sector_names,
+        channel_attrs=channel_attrs,
+        names=names,
+    )
+
+
+def _functions(
+    view: nx.MultiDiGraph, keys: tuple[str, ...], cols: NodeColumns, supports: Csr
+) -> tuple[Csr, NDArray[np.int64], NDArray[np.bool_]]:
+    """Host group -> function slots, and per function its hosts and criticality."""
+    targets = np.unique(supports.idx)
+    slot = np.full(len(keys), -1, dtype=np.int32)
+    slot[targets] = np.arange(len(targets), dtype=np.int32)
+    remapped = Csr(supports.ptr, slot[supports.idx])
+    owners = np.repeat(np.arange(len(keys)), np.diff(supports.ptr))
+    total = np.zeros(len(targets), dtype=np.int64)
+    np.add.at(total, remapped.idx, cols.host_count[owners])
+    critical = np.array(
+        [bool(view.nodes[keys[t]].get("critical", True)) for t in targets], dtype=np.bool_
+    )
+    return remapped, total, critical
+
+
+def _operators(
+    view: nx.MultiDiGraph,
+    keys: tuple[str, ...],
+    index: dict[str, int],
+    operator_keys: list[str],
+    in_sector: Csr,
+) -> tuple[tuple[str, ...], Csr, tuple[str, ...]]:
+    """Operator slot -> the names of its sectors (as the reference reports them)."""
+    sector_slot: dict[str, int] = {}
+    owners: list[int] = []
+    sectors: list[int] = []
+    for slot, op in enumerate(operator_keys):
+        node = index.get(op)
+        if node is None:
+            continue
+        targets = in_sector.idx[in_sector.ptr[node] : in_sector.ptr[node + 1]]
+        names = {str(view.nodes[keys[t]].get("name", keys[t])) for t in targets}
+        for name in sorted(names):
+            owners.append(slot)
+            sectors.append(sector_slot.setdefault(name, len(sector_slot)))
+    csr = csr_from_pairs(len(operator_keys), owners, sectors)
+    return tuple(operator_keys), csr, tuple(sector_slot)
+
+
+def _rings(raw: Iterable[tuple[int, dict[str, Any]]], index: dict[str, int], n: int) -> RingTable:
+    owners: list[int] = []
+    product: list[int] = []
+    positive: list[bool] = []
+    pinned: list[bool] = []
+    takes_none: list[bool] = []
+    takes_owner: list[int] = []
+    takes: list[int] = []
+    for node, ring in raw:
+        entry = len(owners)
+        owners.append(node)
+        product.append(index.get(str(ring.get("product")), -1))
+        positive.append((ring.get("ring") or 0) > 0)
+        pinned.append(bool(ring.get("pinned_version")))
+        channels = ring.get("takes_channels")
+        takes_none.append(channels is None)
+        for ch in channels or ():
+            takes_owner.append(entry)
+            takes.append(index.get(str(ch), -1))  # -1: a channel the view lacks never matches
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(ptr, np.asarray(owners, dtype=np.int64) + 1, 1)
+    return RingTable(
+        ptr=np.cumsum(ptr),
+        product=np.asarray(product, dtype=np.int32),
+        positive=np.asarray(positive, dtype=np.bool_),
+        pinned=np.asarray(pinned, dtype=np.bool_),
+        takes_none=np.asarray(takes_none, dtype=np.bool_),
+        takes=csr_from_pairs(len(owners), takes_owner, takes),
+    )

@@ -1,0 +1,184 @@
+"""The snapshot fast path against the networkx reference: same totals, same ranking.
+
+On the demo estate for every vendor and channel in every failure mode (and with rollout
+overrides and a push time), on random estates (Hypothesis, rings on several products so
+the reference's first-product rule matters), and on a generated 10k estate ingested with
+the real CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from graph.risk.blast import blast_radius
+from graph.risk.fastblast import FastRadius, fast_blast_radius
+from graph.risk.policy import Policy
+from graph.risk.ranking import rank_subjects
+from graph.risk.snapshot import Snapshot, build_snapshot
+from graph.risk.subject import FailureMode, Subject, SubjectError
+from graph.store.sqlite import SqliteStore
+from graph.vendors import canonical_view
+from tests.conftest import REPO, run_cli
+from tests.graph.risk.test_blast_properties import _view, estates
+
+SAMPLE = REPO / "sample_sboms"
+_KIND = {"Vendor": "vendor", "UpdateChannel": "channel"}
+
+
+def _ingested_view(store_path: Path, source: Path) -> nx.MultiDiGraph:
+    result = run_cli("--store", str(store_path), "ingest", str(source))
+    assert result.code == 0, result.out[-2000:]
+    store = SqliteStore(store_path)
+    try:
+        return canonical_view(store)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[nx.MultiDiGraph, Snapshot]:
+    view = _ingested_view(tmp_path_factory.mktemp("demo") / "demo.sqlite", SAMPLE)
+    return view, build_snapshot(view)
+
+
+def _subjects(view: nx.MultiDiGraph) -> list[Subject]:
+    return [
+        Subject(kind=_KIND[d["kind"]], ref=key)  # type: ignore[arg-type]
+        for key, d in view.nodes(data=True)
+        if d.get("kind") in _KIND and not d.get("placeholder")
+    ]
+
+
+def _totals(r: FastRadius | object) -> tuple[object, ...]:
+    fields = (
+        "hosts_down",
+        "hosts_degraded",
+        "hosts_compromised",
+        "hands_on_hosts",
+        "recovery_hours",
+        "operators_hit",
+        "sectors_hit",
+        "critical_functions_lost",
+    )
+    return tuple(getattr(r, f) for f in fields)
+
+
+def _assert_same(view: nx.MultiDiGraph, snap: Snapshot, subject: Subject, **kw: object) -> None:
+    ref = blast_radius(view, subject, **kw)  # type: ignore[arg-type]
+    fast = fast_blast_radius(snap, subject.ref, **kw)  # type: ignore[arg-type]
+    assert _totals(fast) == _totals(ref), subject.ref
+    expected_ops = [
+        (o.operator, o.hosts_down, o.hosts_degraded, o.hosts_compromised)
+        for o in ref.operators
+        if o.hosts_down or o.hosts_degraded or o.hosts_compromised
+    ]
+    assert fast.operators == expected_ops, subject.ref
+
+
+@pytest.mark.parametrize("mode", list(FailureMode))
+def test_demo_every_vendor_and_channel_matches_the_reference(demo, mode) -> None:
+    view, snap = demo
+    subjects = _subjects(view)
+    assert len(subjects) >= 15
+    for subject in subjects:
+        _assert_same(view, snap, subject, mode=mode)
+    # the estate is not trivially empty: the July-2024 pattern takes hosts down
+    if mode is FailureMode.BAD_UPDATE:
+        assert fast_blast_radius(snap, "channel:aegis-rapid-content").hosts_down > 10_000
+
+
+def test_demo_what_ifs_match_the_reference(demo) -> None:
+    view, snap = demo
+    policy = Policy(online_fraction=0.8)
+    remedy = policy.remedy
+    push = datetime(2024, 7, 19, 4, 9, tzinfo=UTC)
+    for subject in _subjects(view):
+        overrides = {subject.ref: remedy} if subject.kind == "channel" else None
+        _assert_same(view, snap, subject, policy=policy, overrides=overrides)
+        _assert_same(view, snap, subject, push_time=push)
+
+
+def test_demo_ranking_is_the_reference_ranking(demo) -> None:
+    view, snap = demo
+    fast = rank_subjects(view, snapshot=snap)
+    assert fast == rank_subjects(view)
+    assert fast[0].hosts_down > 0
+    assert rank_subjects(view, ("channel",), FailureMode.OUTAGE, snapshot=snap) == rank_subjects(
+        view, ("channel",), FailureMode.OUTAGE
+    )
+
+
+def test_unknown_subject_is_a_subject_error(demo) -> None:
+    _, snap = demo
+    with pytest.raises(SubjectError, match="no vendor, channel"):
+        fast_blast_radius(snap, "vendor:nobody")
+    with pytest.raises(SubjectError):
+        fast_blast_radius(snap, "sector:banking")
+
+
+def test_snapshot_shape_follows_the_view(demo) -> None:
+    view, snap = demo
+    assert snap.node_count == view.number_of_nodes()
+    assert list(snap.keys) == list(view.nodes)
+    runs = sum(1 for *_, k in view.edges(data="kind") if k == "RUNS")
+    assert len(snap.runs.idx) == runs
+    # reverse CSR rows keep the view's in-edge order (the reference search depends on it)
+    for key in ("product:pkg:generic/aegis/aegis-sensor-windows@7.11.18110",):
+        node = snap.index[key]
+        expected = [snap.index[u] for u, _, k in view.in_edges(key, data="kind") if k == "RUNS"]
+        assert snap.runs.row(node).tolist() == expected
+    assert snap.cols.host_count.dtype == np.int64
+
+
+@settings(max_examples=80, deadline=None)
+@given(estate=estates())
+def test_random_estates_match_the_reference(estate) -> None:
+    nodes, edges = estate
+    view = _view(nodes, edges)
+    snap = build_snapshot(view)
+    for mode in FailureMode:
+        for subject in (
+            Subject(kind="channel", ref="channel:ch"),
+            Subject(kind="vendor", ref="vendor:v"),
+        ):
+            _assert_same(view, snap, subject, mode=mode)
+
+
+# -- a generated 10k estate (benchmarks/synth_estate.py), ingested with the CLI ----------
+
+
+@pytest.fixture(scope="module")
+def synth10k(tmp_path_factory: pytest.TempPathFactory) -> tuple[nx.MultiDiGraph, Snapshot]:
+    from benchmarks.synth import generate
+
+    out = tmp_path_factory.mktemp("synth") / "estate"
+    generate("10k", 7, out)
+    view = _ingested_view(out.parent / "store.sqlite", out)
+    return view, build_snapshot(view)
+
+
+@pytest.mark.slow  # the networkx reference ranks 120 subjects in 40-220 s on this machine
+def test_synthetic_10k_ranking_is_the_reference_ranking(synth10k) -> None:
+    """Every vendor and channel: hosts down/degraded, operators, sectors, functions, recovery."""
+    view, snap = synth10k
+    fast = rank_subjects(view, snapshot=snap)
+    reference = rank_subjects(view)
+    assert len(reference) == len(snap.subjects("Vendor")) + len(snap.subjects("UpdateChannel"))
+    assert fast == reference
+    assert sum(1 for r in reference if r.hosts_down) >= 10
+
+
+def test_synthetic_10k_other_modes_match_on_the_biggest_subjects(synth10k) -> None:
+    view, snap = synth10k
+    top = rank_subjects(view, snapshot=snap)[:4]
+    channels = rank_subjects(view, ("channel",), snapshot=snap)[:4]
+    for row in [*top, *channels]:
+        subject = Subject(kind=row.kind, ref=row.key)
+        for mode in (FailureMode.OUTAGE, FailureMode.COMPROMISE):
+            _assert_same(view, snap, subject, mode=mode)

@@ -155,9 +155,11 @@ def _failing_node(source: FailureSource) -> FailingNode:
 def _host_group_hits(view: nx.MultiDiGraph, sources: list[FailureSource]) -> dict[str, _Hit]:
     hits: dict[str, _Hit] = {}
     for source in sources:
-        for hg, product in _groups_reaching(view, source.key):
+        for hg, products in _groups_reaching(view, source.key):
             hit = hits.setdefault(hg, _Hit())
-            reason = _protection(view, hg, product, source)
+            # protected only when every product that brings the failure in is protected
+            reasons = [_protection(view, hg, product, source) for product in products]
+            reason = None if None in reasons else reasons[0]
             if reason is not None:
                 if not hit.via:
                     hit.protected_by = hit.protected_by or reason
@@ -174,13 +176,16 @@ def _host_group_hits(view: nx.MultiDiGraph, sources: list[FailureSource]) -> dic
     return hits
 
 
-def _groups_reaching(view: nx.MultiDiGraph, start: str) -> list[tuple[str, str | None]]:
-    """(host group, product through which it reaches ``start``), sorted."""
-    found: dict[str, str | None] = {}
+def _groups_reaching(view: nx.MultiDiGraph, start: str) -> list[tuple[str, list[str | None]]]:
+    """(host group, every product through which it reaches ``start``), sorted by group.
+
+    Products are listed in discovery order; None stands for "through its platform".
+    """
+    found: dict[str, list[str | None]] = {}
     if view.nodes[start].get("kind") == NodeKind.PLATFORM.value:
         for hg, _, data in view.in_edges(start, data=True):
             if data["kind"] == EdgeKind.RUNS_ON.value:
-                found.setdefault(hg, None)
+                found.setdefault(hg, [None])
     seen = {start}
     frontier = [start]
     while frontier:
@@ -189,7 +194,9 @@ def _groups_reaching(view: nx.MultiDiGraph, start: str) -> list[tuple[str, str |
             for pred, _, data in view.in_edges(node, data=True):
                 kind = data["kind"]
                 if kind == EdgeKind.RUNS.value:
-                    found.setdefault(pred, node)
+                    products = found.setdefault(pred, [])
+                    if node not in products:
+                        products.append(node)
                 elif (
                     kind in _STRUCTURE
                     and pred not in seen

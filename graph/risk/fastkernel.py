@@ -159,6 +159,7 @@ def radius(  # pragma: no cover - compiled
                         found[n_found] = h
                         found_p[n_found] = -1
                         n_found += 1
+        ch = g_channel[g]
         while qh < qt:
             v = queue[qh]
             qh += 1
@@ -169,6 +170,18 @@ def radius(  # pragma: no cover - compiled
                     found[n_found] = h
                     found_p[n_found] = v
                     n_found += 1
+                elif ch >= 0:
+                    # reached again through another product: keep an unprotected path
+                    for k in range(n_found):
+                        if found[k] == h:
+                            old = found_p[k]
+                            if (
+                                old >= 0
+                                and _ring_protects(h, old, ch, rings, updated)
+                                and not _ring_protects(h, v, ch, rings, updated)
+                            ):
+                                found_p[k] = v
+                            break
             for j in range(st_ptr[v], st_ptr[v + 1]):
                 u = st_idx[j]
                 if seen[u] != stamp:

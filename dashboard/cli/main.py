@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from dashboard.cli import (
     commands_ingest,
+    commands_migrate,
     commands_posture,
     commands_risk,
     commands_store,
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_vendors.register(sub, _add_format)
     commands_risk.register(sub, _add_format)
     commands_posture.register(sub, _add_format)
+    commands_migrate.register(sub, _add_format)
     for command in sub.choices.values():  # `riskgraph stats --store X` works too
         command.add_argument(
             "--store", metavar="PATH", default=argparse.SUPPRESS, help="store file"

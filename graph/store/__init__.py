@@ -1,26 +1,46 @@
-"""Graph stores: the embedded SQLite default and (later) Neo4j, behind one contract."""
+"""Graph stores: the embedded SQLite default and Neo4j, behind one contract."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from graph.store.interface import Clock, GraphStore, StoreError, system_clock
 from graph.store.sqlite import SqliteStore, default_store_path
 
-__all__ = ["GraphStore", "StoreError", "open_store"]
+__all__ = ["NEO4J_SCHEMES", "GraphStore", "StoreError", "is_neo4j_location", "open_store"]
+
+NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
+
+
+def is_neo4j_location(location: str) -> bool:
+    """A Neo4j URI (``neo4j://``, ``bolt://``, ``+s``/``+ssc``), or ``neo4j`` for $NEO4J_URI."""
+    scheme, sep, _ = location.partition("://")
+    return location == "neo4j" or (bool(sep) and scheme.lower() in NEO4J_SCHEMES)
 
 
 def open_store(location: str | None = None, *, clock: Clock = system_clock) -> GraphStore:
-    """Open the store named by ``location``: a file path or ``sqlite:///path``.
+    """Open the store named by ``location``: a file path, ``sqlite:///path``, a Neo4j URI
+    (``neo4j://host:7687``, ``bolt://``, ``neo4j+s://``), or ``neo4j`` for ``$NEO4J_URI``.
 
-    ``None`` means the default embedded store (``$RISKGRAPH_STORE`` or the XDG data
-    directory).
+    ``None`` means ``$RISKGRAPH_STORE`` (a path or a URI), else the default embedded store
+    in the XDG data directory. Neo4j credentials and database come from ``NEO4J_USER``,
+    ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``.
     """
     if location is None:
-        return SqliteStore(default_store_path(), clock=clock)
+        location = os.environ.get("RISKGRAPH_STORE") or None
+        if location is None or not is_neo4j_location(location):
+            return SqliteStore(default_store_path(), clock=clock)
+    if is_neo4j_location(location):
+        from graph.store.neo4j import Neo4jStore  # noqa: PLC0415 (the driver loads on demand)
+
+        return Neo4jStore.from_env(None if location == "neo4j" else location, clock=clock)
     if location.startswith("sqlite:///"):
         return SqliteStore(Path(location.removeprefix("sqlite://")), clock=clock)
     if "://" in location:
         scheme = location.split("://", 1)[0]
-        raise StoreError(f"{location}: unsupported store scheme {scheme!r} (use a file path)")
+        raise StoreError(
+            f"{location}: unsupported store scheme {scheme!r} "
+            "(use a file path or a neo4j://, bolt:// URI)"
+        )
     return SqliteStore(Path(location), clock=clock)

@@ -62,6 +62,7 @@ class RecordCollector:
         self.ref_pointers: dict[str, str] = {}
         self.vendors: dict[str, _VendorDraft] = {}
         self.vendor_keys: dict[str, str | None] = {}
+        self._provenance: dict[str, Provenance] = {}
 
     def provenance_fields(self, pointer: str) -> dict[str, Any]:
         """Provenance (as RawDocument.provenance makes it) for a record at ``pointer``.
@@ -73,7 +74,12 @@ class RecordCollector:
         return {"document_id": self.doc_id, "sha256": self.sha256, "location": location}
 
     def provenance(self, pointer: str) -> Provenance:
-        return Provenance.model_validate(self.provenance_fields(pointer))
+        """One shared Provenance per location (many edges share a dependency entry's)."""
+        cached = self._provenance.get(pointer)
+        if cached is None:
+            cached = Provenance.model_validate(self.provenance_fields(pointer))
+            self._provenance[pointer] = cached
+        return cached
 
     def finding(self, severity: Severity, code: str, message: str, pointer: str) -> None:
         location = pointer if self.locate is None else self.locate(pointer)
@@ -102,7 +108,7 @@ class RecordCollector:
                     "target": target,
                     "kind": kind,
                     "role": role,
-                    "provenance": provenance or self.provenance_fields(pointer),
+                    "provenance": provenance or self.provenance(pointer),
                 }
             )
 

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dashboard.cli.output import (
-    IngestedDocument,
-    IngestReport,
-    RefusedFile,
-    render_json,
-    render_table,
-)
+from dashboard.batch import check_strict, ingest_batch
+from dashboard.cli.output import IngestReport, render_json, render_table
 from dashboard.cli.settings import clock_from_env, max_bytes_from_env
-from graph.model import ParsedDocument
 from graph.store import GraphStore, open_store
-from graph.store.interface import UpsertResult
-from graph.store.sqlite import default_store_path
-from graph.vocabulary import NodeKind, Severity
-from ingest.pipeline import collect, parse_file, paused_gc
-from ingest.resolve import ReferenceIndex, resolve_batch
-from ingest.source import IngestError
+from ingest.pipeline import collect
 
 AddFormat = Callable[[argparse.ArgumentParser], None]
 
@@ -73,143 +61,35 @@ def _run_validate(args: argparse.Namespace) -> int:
     return _run(args, None)
 
 
-def _add_store_view(index: ReferenceIndex, store: GraphStore | None, location: str | None) -> None:
-    """What the store holds (after phase 1, so with this batch's SBOMs); ``validate``
-    reads the store only if it exists, and never creates one."""
-    known = store if store is not None else _existing_store(location)
-    if known is None:
-        return
-    try:
-        index.add_view(known.view(), known.documents())
-    finally:
-        if known is not store:
-            known.close()
-
-
-def _existing_store(location: str | None) -> GraphStore | None:
-    if location is not None and "://" in location and not location.startswith("sqlite:///"):
-        return open_store(location)
-    path = (
-        default_store_path()
-        if location is None
-        else Path(
-            location.removeprefix("sqlite://") if location.startswith("sqlite:///") else location
-        )
-    )
-    return open_store(str(path)) if path.is_file() else None
-
-
 def _run(args: argparse.Namespace, store: GraphStore | None) -> int:
-    """Ingest (or validate) in two phases, so one batch works in any command-line order.
-
-    Phase 1 takes every document without references (SBOMs, self-contained channel
-    files) as it is read. Phase 2 resolves the documents with references (inventories,
-    channel files naming SBOM products) against the store and the whole batch.
-    """
+    """Ingest (or validate) the named paths; the work is :func:`dashboard.batch.ingest_batch`."""
     max_bytes = args.max_bytes if args.max_bytes is not None else max_bytes_from_env()
     candidates = collect(args.paths)
-    documents: dict[int, IngestedDocument] = {}
-    refused: dict[int, RefusedFile] = {}
-    pending: list[tuple[int, ParsedDocument]] = []
-    batch = ReferenceIndex()
     with _progress(len(candidates)) as progress:
         task = progress.add_task("ingesting" if store else "validating", total=len(candidates))
-        for i, candidate in enumerate(candidates):
-            progress.update(task, description=candidate.path.name[:40])
-            if candidate.refusal is not None:
-                refused[i] = RefusedFile(path=candidate.refusal.path, reason=str(candidate.refusal))
-            else:
-                try:
-                    parsed = parse_file(candidate.path, max_bytes=max_bytes)
-                    if parsed.references:
-                        pending.append((i, parsed))
-                    else:
-                        _check_strict(parsed, args.strict)
-                        documents[i] = _store(parsed, store)
-                        if store is None:  # ingest finds it in the store's view instead
-                            batch.add_document(parsed)
-                except IngestError as e:
-                    refused[i] = RefusedFile(path=e.path, reason=str(e))
-            progress.advance(task)
-    if pending:
-        _add_store_view(batch, store, args.store)
-        outcomes = resolve_batch(
-            [parsed for _, parsed in pending],
-            batch,
+        started = False
+
+        def advance(name: str) -> None:
+            nonlocal started
+            if started:
+                progress.advance(task)
+            started = True
+            progress.update(task, description=name[:40])
+
+        report = ingest_batch(
+            candidates,
+            store,
+            location=args.store,
+            max_bytes=max_bytes,
             lenient=args.lenient,
-            check=lambda parsed: _check_strict(parsed, args.strict),
+            admit=check_strict if args.strict else None,
+            on_item=advance,
         )
-        for (i, _), outcome in zip(pending, outcomes, strict=True):
-            try:
-                if isinstance(outcome, IngestError):
-                    raise outcome
-                documents[i] = _store(outcome, store)
-            except IngestError as e:
-                refused[i] = RefusedFile(path=e.path, reason=str(e))
-    report = IngestReport(
-        store=_store_name(store),
-        documents=[documents[i] for i in sorted(documents)],
-        refused=[refused[i] for i in sorted(refused)],
-        totals=_totals(list(documents.values()), list(refused.values())),
-    )
     if args.format == "json":
         render_json(report)
     else:
         _print_summary(report)
-    return 1 if refused else 0
-
-
-def _check_strict(parsed: ParsedDocument, strict: bool) -> None:
-    if not strict:
-        return
-    serious = [f for f in parsed.findings if f.severity.rank <= Severity.MEDIUM.rank]
-    if serious:
-        raise IngestError(
-            parsed.info.path,
-            f"--strict: {len(serious)} data-quality findings, first: {serious[0].message}",
-        )
-
-
-def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument:
-    outcome, superseded = "validated", tuple[str, ...]()
-    if store is not None:
-        result = _upsert(store, parsed)
-        outcome, superseded = result.outcome.value, result.superseded
-    return _summarise(parsed, outcome, list(superseded))
-
-
-def _summarise(parsed: ParsedDocument, outcome: str, superseded: list[str]) -> IngestedDocument:
-    kinds = Counter(node.kind for node in parsed.nodes)
-    info = parsed.info
-    return IngestedDocument(
-        id=info.id,
-        path=info.path,
-        format=info.format.value,
-        spec_version=info.spec_version,
-        name=info.name,
-        outcome=outcome,
-        superseded=superseded,
-        nodes=len(parsed.nodes),
-        edges=len(parsed.edges),
-        components=kinds[NodeKind.COMPONENT],
-        vendors=kinds[NodeKind.VENDOR],
-        findings=len(parsed.findings),
-    )
-
-
-def _totals(documents: list[IngestedDocument], refused: list[RefusedFile]) -> dict[str, int]:
-    outcomes = Counter(d.outcome for d in documents)
-    return {
-        "documents": len(documents),
-        "inserted": outcomes["inserted"],
-        "unchanged": outcomes["unchanged"],
-        "validated": outcomes["validated"],
-        "superseded": sum(len(d.superseded) for d in documents),
-        "refused": len(refused),
-        "components": sum(d.components for d in documents),
-        "vendors": sum(d.vendors for d in documents),
-        "data_quality_findings": sum(d.findings for d in documents),
-    }
+    return 1 if report.refused else 0
 
 
 def _print_summary(report: IngestReport) -> None:
@@ -250,13 +130,6 @@ def _print_summary(report: IngestReport) -> None:
             out.write(f"  {r.reason}\n")
 
 
-def _store_name(store: GraphStore | None) -> str | None:
-    if store is None:
-        return None
-    path = getattr(store, "path", None)
-    return str(path) if path is not None else type(store).__name__
-
-
 def _progress(total: int) -> Progress:
     return Progress(
         TextColumn("{task.description:<40}"),
@@ -269,9 +142,3 @@ def _progress(total: int) -> Progress:
         redirect_stdout=False,
         redirect_stderr=False,
     )
-
-
-def _upsert(store: GraphStore, document: ParsedDocument) -> UpsertResult:
-    """Store a document with the cyclic GC paused (hundreds of thousands of small rows)."""
-    with paused_gc():
-        return store.upsert_document(document)

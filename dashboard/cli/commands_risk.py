@@ -263,7 +263,7 @@ def _simulate(args: argparse.Namespace) -> int:
         FailureMode(args.mode),
         policy=policy_from_args(args),
     )
-    rows = _simulation_rows(result)
+    rows = simulation_rows(result)
     if args.format == "json":
         render_json(result)
     elif args.format == "csv":
@@ -278,7 +278,7 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simulation_rows(s: Simulation) -> list[tuple[str, Any, Any, Any]]:
+def simulation_rows(s: Simulation) -> list[tuple[str, Any, Any, Any]]:
     d, w = s.declared, s.what_if
     return [
         ("hosts down", d.hosts_down, w.hosts_down, s.hosts_down_avoided),

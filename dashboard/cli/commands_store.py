@@ -17,6 +17,8 @@ from dashboard.cli.output import (
     render_json,
     render_table,
 )
+from dashboard.reports.model import Report
+from dashboard.reports.verify import VerifyResult
 from graph.estate import estate_figures
 from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument, Provenance
 from graph.store import GraphStore, StoreError, open_store
@@ -45,6 +47,8 @@ SCHEMAS: dict[str, type[BaseModel] | TypeAdapter[object]] = {
     "vendor-aliases": VendorAliasesFile,
     "vendor-list": VendorList,
     "vendor-explanation": VendorExplanation,
+    "report": Report,
+    "report-verify": VerifyResult,
 }
 
 

@@ -6,10 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from dashboard.access.users import UsersError
 from dashboard.cli import (
+    commands_dashboard,
     commands_ingest,
     commands_migrate,
     commands_posture,
+    commands_report,
     commands_risk,
     commands_store,
     commands_vendors,
@@ -45,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_vendors.register(sub, _add_format)
     commands_risk.register(sub, _add_format)
     commands_posture.register(sub, _add_format)
+    commands_report.register(sub, _add_format)
+    commands_dashboard.register(sub, _add_format)
     commands_migrate.register(sub, _add_format)
     for command in sub.choices.values():  # `riskgraph stats --store X` works too
         command.add_argument(
@@ -71,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (StoreError, IngestError, SubjectError, PolicyError) as e:
+    except (StoreError, IngestError, SubjectError, PolicyError, UsersError) as e:
         print(f"riskgraph: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -39,16 +39,30 @@ __all__ = ["single_vendor_dependencies", "systemic_vendors"]
 
 
 class _Reached:
-    """Host groups each channel reaches, computed once per analysis."""
+    """Host groups each channel reaches, and the channels updating each product, computed
+    once per analysis (the same product is looked up once per host group using it)."""
 
     def __init__(self, view: nx.MultiDiGraph) -> None:
         self._view = view
         self._cache: dict[str, frozenset[str]] = {}
+        self._channels: dict[str, tuple[str, ...]] = {}
+        self._host_fatal: dict[str, bool] = {}
 
     def __call__(self, channel: str) -> frozenset[str]:
         if channel not in self._cache:
             self._cache[channel] = frozenset(channel_host_groups(self._view, channel))
         return self._cache[channel]
+
+    def channels_of(self, key: str) -> tuple[str, ...]:
+        if key not in self._channels:
+            self._channels[key] = channels_of(self._view, key)
+        return self._channels[key]
+
+    def host_fatal(self, channel: str) -> bool:
+        if channel not in self._host_fatal:
+            privilege, _ = effective_privilege(self._view, channel)
+            self._host_fatal[channel] = privilege is not None and privilege.takes_host_down
+        return self._host_fatal[channel]
 
 
 def _function_groups(usage: EstateUsage) -> dict[str, list[str]]:
@@ -145,7 +159,7 @@ def _dependency(
         {
             channel
             for use in uses
-            for channel in channels_of(view, use.via)
+            for channel in reached.channels_of(use.via)
             if groups & reached(channel)
         }
     )
@@ -277,9 +291,12 @@ def _systemic(
         systemic = True
     common_mode: set[str] = set()
     for hg, via in vias:
-        for channel in channels_of(view, via):
-            privilege, _ = effective_privilege(view, channel)
-            if privilege is not None and privilege.takes_host_down and hg in reached(channel):
+        for channel in reached.channels_of(via):
+            if (
+                channel not in common_mode
+                and reached.host_fatal(channel)
+                and hg in reached(channel)
+            ):
                 common_mode.add(channel)
     hhis = [sector_hhi[(sector, layer)] for layer in layers if (sector, layer) in sector_hhi]
     return SystemicVendor(

@@ -279,10 +279,13 @@ def _exposure_sets(
     vendors: dict[ExposureSet, set[str]] = defaultdict(set)
     channels: dict[ExposureSet, set[str]] = defaultdict(set)
     reached: dict[str, frozenset[str]] = {}
+    updates: dict[str, tuple[str, ...]] = {}  # one closure walk per product, not per use
     for hg, group in usage.groups.items():
         for use in group.uses:
             vendors[ExposureSet(layer=use.layer, vendor=use.vendor)].add(hg)
-            for channel in channels_of(view, use.via):
+            if use.via not in updates:
+                updates[use.via] = channels_of(view, use.via)
+            for channel in updates[use.via]:
                 if channel not in reached:
                     reached[channel] = frozenset(channel_host_groups(view, channel))
                 if hg in reached[channel]:

@@ -218,7 +218,8 @@ def _platforms_of(view: nx.MultiDiGraph, host_group: str) -> set[str]:
 def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[str, ...]:
     """Host groups that run (RUNS, or RUNS_ON for platforms) any of ``keys``, or a product
     whose CONTAINS/DEPENDS_ON closure holds one of them."""
-    seen = set(keys)
+    keys_given = set(keys)
+    seen = set(keys_given)
     stack = list(seen)
     groups: set[str] = set()
     while stack:
@@ -233,9 +234,14 @@ def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[st
                 and pred_kind == NodeKind.HOST_GROUP.value
             ):
                 groups.add(pred)
-    for key, data in view.nodes(data=True):
-        if data.get("kind") == NodeKind.HOST_GROUP.value and data.get("platform") in seen:
-            groups.add(key)
+    # a host group may name its platform only in its `platform` field; the closure above
+    # adds only products and components, so that scan of every node is needed only when
+    # a key given is something else (a platform) - not on the per-product calls of the
+    # control rules, where it made the rules quadratic in the estate
+    if not all(k in view and view.nodes[k].get("kind") in _SOFTWARE for k in keys_given):
+        for key, data in view.nodes(data=True):
+            if data.get("kind") == NodeKind.HOST_GROUP.value and data.get("platform") in seen:
+                groups.add(key)
     return tuple(sorted(groups))
 
 

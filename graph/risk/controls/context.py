@@ -141,11 +141,22 @@ class RuleContext:
 
     def vendor_groups(self, operator: str | None, vendor: str) -> list[str]:
         """Host groups of ``operator`` that depend on ``vendor`` in any layer."""
+        groups = self.usage().groups
         return [
             hg
-            for hg, group in self.usage().groups.items()
-            if group.operator == operator and any(u.vendor == vendor for u in group.uses)
+            for hg in self._groups_by_operator().get(operator, ())
+            if any(u.vendor == vendor for u in groups[hg].uses)
         ]
+
+    def _groups_by_operator(self) -> dict[str | None, list[str]]:
+        # one pass over the estate, then one lookup per contract (was a pass per contract)
+        def build() -> dict[str | None, list[str]]:
+            out: dict[str | None, list[str]] = {}
+            for hg, group in self.usage().groups.items():
+                out.setdefault(group.operator, []).append(hg)
+            return out
+
+        return self.memo(("host-groups-by-operator",), build)
 
     def name(self, key: str) -> str:
         return str(self.view.nodes[key].get("name") or key) if key in self.view else key

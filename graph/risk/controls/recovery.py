@@ -57,11 +57,11 @@ def escrow_independent(node: HostGroupNode, context: RuleContext) -> Tristate:
     view = context.view
     if escrow not in view:
         return None
-    escrow_groups = {
-        hg
-        for hg in software_host_groups(view, [escrow])
-        if host_group_operator(view, hg) == node.operator
-    }
+    # one walk per escrow platform, not per host group that names it
+    on_escrow = context.memo(
+        ("escrow-host-groups", escrow), lambda: software_host_groups(view, [escrow])
+    )
+    escrow_groups = {hg for hg in on_escrow if host_group_operator(view, hg) == node.operator}
     for reached in _host_fatal_channels(context).values():
         if node.key in reached and reached & escrow_groups:
             return False

@@ -1,0 +1,75 @@
+"""Time ``riskgraph report`` stage by stage on a store (docs/benchmarks.md, issue 7).
+
+    .venv/bin/python benchmarks/report_bench.py --store S.sqlite [--scope all] [--formats json,pdf]
+
+Prints the time of each stage of :func:`dashboard.reports.build_report` (read the store and
+build the canonical view, scope, rank, blast, concentration, controls, assemble), then of
+each renderer, and the end-to-end time per format (build + render), as the CLI runs it.
+Wall and process CPU seconds: on a shared machine CPU time is the steadier figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repo importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import itertools
+
+from dashboard.reports import build_report, render_report
+from graph.risk.policy import Policy
+from graph.store import open_store
+
+
+def _mark(marks: list[tuple[str, float, float]], name: str, started: float) -> None:
+    now = time.perf_counter()
+    marks.append((name, now, time.process_time()))
+    print(f"  ... {name} starts at {now - started:.1f} s", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--store", required=True)
+    parser.add_argument("--scope", default="all")
+    parser.add_argument("--formats", default="json,pdf")
+    args = parser.parse_args(argv)
+    store = open_store(args.store)
+    marks: list[tuple[str, float, float]] = []
+    started, cpu0 = time.perf_counter(), time.process_time()
+    report = build_report(
+        store,
+        args.scope,
+        policy=Policy(),
+        clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
+        on_stage=lambda name: _mark(marks, name, started),
+    )
+    built, cpu1 = time.perf_counter(), time.process_time()
+    store.close()
+    marks.append(("end", built, cpu1))
+    print("stage                 wall s    cpu s")
+    for (name, at, c0), (_, until, c1) in itertools.pairwise(marks):
+        print(f"build/{name:<14} {until - at:8.2f} {c1 - c0:8.2f}")
+    print(f"build total         {built - started:8.2f} {cpu1 - cpu0:8.2f}")
+    print(
+        f"report: {len(report.inputs):,} inputs, {len(report.controls.findings):,} findings, "
+        f"{len(report.blast.ranking):,} ranked subjects, {len(report.concentration.layers):,} "
+        "layer rows"
+    )
+    for fmt in args.formats.split(","):
+        t, c = time.perf_counter(), time.process_time()
+        data = render_report(report, fmt)
+        took, cpu = time.perf_counter() - t, time.process_time() - c
+        print(
+            f"render/{fmt:<13} {took:8.2f} {cpu:8.2f}  {len(data) / 2**20:6.1f} MiB  end to end "
+            f"{built - started + took:7.2f} s wall, {cpu1 - cpu0 + cpu:7.2f} s cpu"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

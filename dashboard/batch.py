@@ -1,0 +1,199 @@
+"""One batch of documents into the store (or only validated): the CLI's ``ingest`` and
+``validate`` and the dashboard's upload run this same function, so both apply the same
+checks and report the same one-line refusals.
+
+Ingest runs in two phases, so one batch works in any order. Phase 1 takes every document
+without references (SBOMs, self-contained channel files) as it is read. Phase 2 resolves
+the documents with references (inventories, channel files naming SBOM products) against
+the store and the whole batch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dashboard.cli.output import IngestedDocument, IngestReport, RefusedFile
+from graph.model import ParsedDocument
+from graph.store import GraphStore, open_store
+from graph.store.interface import UpsertResult
+from graph.store.sqlite import default_store_path
+from graph.vocabulary import NodeKind, Severity
+from ingest.pipeline import Candidate, parse_file, parse_raw, paused_gc
+from ingest.resolve import ReferenceIndex, resolve_batch
+from ingest.source import IngestError, RawDocument
+
+__all__ = ["Admit", "BatchItem", "check_strict", "ingest_batch"]
+
+BatchItem = Candidate | RawDocument
+"""A file to read (CLI) or bytes already read (an upload)."""
+
+Admit = Callable[[ParsedDocument], None]
+"""Raises :class:`IngestError` to refuse a parsed document (strictness, upload scope)."""
+
+
+def ingest_batch(
+    items: Sequence[BatchItem],
+    store: GraphStore | None,
+    *,
+    location: str | None,
+    max_bytes: int,
+    lenient: bool = False,
+    admit: Admit | None = None,
+    on_item: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Parse, check and (when ``store`` is given) store ``items``; never raises for input.
+
+    ``location`` names the store for ``validate``, which resolves references against an
+    existing store without creating one. ``on_item`` is called before each item (progress).
+    """
+    documents: dict[int, IngestedDocument] = {}
+    refused: dict[int, RefusedFile] = {}
+    pending: list[tuple[int, ParsedDocument]] = []
+    batch = ReferenceIndex()
+
+    def checked(parsed: ParsedDocument) -> None:
+        if admit is not None:
+            admit(parsed)
+
+    for i, item in enumerate(items):
+        if on_item is not None:
+            on_item(_name(item))
+        if isinstance(item, Candidate) and item.refusal is not None:
+            refused[i] = RefusedFile(path=item.refusal.path, reason=str(item.refusal))
+            continue
+        try:
+            parsed = _parse(item, max_bytes)
+            if parsed.references:
+                pending.append((i, parsed))
+            else:
+                checked(parsed)
+                documents[i] = _store(parsed, store)
+                if store is None:  # ingest finds it in the store's view instead
+                    batch.add_document(parsed)
+        except IngestError as e:
+            refused[i] = RefusedFile(path=e.path, reason=str(e))
+    if pending:
+        _add_store_view(batch, store, location)
+        outcomes = resolve_batch(
+            [parsed for _, parsed in pending], batch, lenient=lenient, check=checked
+        )
+        for (i, _), outcome in zip(pending, outcomes, strict=True):
+            try:
+                if isinstance(outcome, IngestError):
+                    raise outcome
+                documents[i] = _store(outcome, store)
+            except IngestError as e:
+                refused[i] = RefusedFile(path=e.path, reason=str(e))
+    return IngestReport(
+        store=_store_name(store),
+        documents=[documents[i] for i in sorted(documents)],
+        refused=[refused[i] for i in sorted(refused)],
+        totals=_totals(list(documents.values()), list(refused.values())),
+    )
+
+
+def check_strict(parsed: ParsedDocument) -> None:
+    """``--strict``: refuse documents with data-quality findings of medium or worse."""
+    serious = [f for f in parsed.findings if f.severity.rank <= Severity.MEDIUM.rank]
+    if serious:
+        raise IngestError(
+            parsed.info.path,
+            f"--strict: {len(serious)} data-quality findings, first: {serious[0].message}",
+        )
+
+
+def _name(item: BatchItem) -> str:
+    return item.path.name if isinstance(item, Candidate) else Path(item.path).name
+
+
+def _parse(item: BatchItem, max_bytes: int) -> ParsedDocument:
+    if isinstance(item, Candidate):
+        return parse_file(item.path, max_bytes=max_bytes)
+    if len(item.data) > max_bytes:
+        raise IngestError(
+            item.path, f"file is {len(item.data):,} bytes, over the {max_bytes:,}-byte cap"
+        )
+    return parse_raw(item)
+
+
+def _add_store_view(index: ReferenceIndex, store: GraphStore | None, location: str | None) -> None:
+    """What the store holds (after phase 1, so with this batch's SBOMs); ``validate``
+    reads the store only if it exists, and never creates one."""
+    known = store if store is not None else _existing_store(location)
+    if known is None:
+        return
+    try:
+        index.add_view(known.view(), known.documents())
+    finally:
+        if known is not store:
+            known.close()
+
+
+def _existing_store(location: str | None) -> GraphStore | None:
+    if location is not None and "://" in location and not location.startswith("sqlite:///"):
+        return open_store(location)
+    path = (
+        default_store_path()
+        if location is None
+        else Path(
+            location.removeprefix("sqlite://") if location.startswith("sqlite:///") else location
+        )
+    )
+    return open_store(str(path)) if path.is_file() else None
+
+
+def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument:
+    outcome, superseded = "validated", tuple[str, ...]()
+    if store is not None:
+        result = _upsert(store, parsed)
+        outcome, superseded = result.outcome.value, result.superseded
+    return _summarise(parsed, outcome, list(superseded))
+
+
+def _upsert(store: GraphStore, document: ParsedDocument) -> UpsertResult:
+    """Store a document with the cyclic GC paused (hundreds of thousands of small rows)."""
+    with paused_gc():
+        return store.upsert_document(document)
+
+
+def _summarise(parsed: ParsedDocument, outcome: str, superseded: list[str]) -> IngestedDocument:
+    kinds = Counter(node.kind for node in parsed.nodes)
+    info = parsed.info
+    return IngestedDocument(
+        id=info.id,
+        path=info.path,
+        format=info.format.value,
+        spec_version=info.spec_version,
+        name=info.name,
+        outcome=outcome,
+        superseded=superseded,
+        nodes=len(parsed.nodes),
+        edges=len(parsed.edges),
+        components=kinds[NodeKind.COMPONENT],
+        vendors=kinds[NodeKind.VENDOR],
+        findings=len(parsed.findings),
+    )
+
+
+def _totals(documents: list[IngestedDocument], refused: list[RefusedFile]) -> dict[str, int]:
+    outcomes = Counter(d.outcome for d in documents)
+    return {
+        "documents": len(documents),
+        "inserted": outcomes["inserted"],
+        "unchanged": outcomes["unchanged"],
+        "validated": outcomes["validated"],
+        "superseded": sum(len(d.superseded) for d in documents),
+        "refused": len(refused),
+        "components": sum(d.components for d in documents),
+        "vendors": sum(d.vendors for d in documents),
+        "data_quality_findings": sum(d.findings for d in documents),
+    }
+
+
+def _store_name(store: GraphStore | None) -> str | None:
+    if store is None:
+        return None
+    path = getattr(store, "path", None)
+    return str(path) if path is not None else type(store).__name__

@@ -1,0 +1,24 @@
+"""The machine-readable report: the :class:`Report` model as indented JSON.
+
+Its JSON Schema is ``riskgraph schema report``. Keys keep the model's field order and
+the bytes depend only on the report, so the same inputs give the same file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dashboard.reports.model import Report
+
+__all__ = ["render_json", "write_json"]
+
+
+def render_json(report: Report) -> bytes:
+    """UTF-8 JSON, two-space indent, one trailing newline."""
+    text = json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return (text + "\n").encode()
+
+
+def write_json(report: Report, out: Path) -> None:
+    out.write_bytes(render_json(report))

@@ -1,0 +1,42 @@
+"""``python -m dashboard.serve [streamlit options]``: the dashboard's server process.
+
+Imports the dashboard's heavy modules (pandas, Altair, the risk engine: seconds on a busy
+machine) *before* the server listens, so the first browser session does not wait for
+them; then hands over to ``streamlit run dashboard/app.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+__all__ = ["APP", "PRELOAD", "main"]
+
+APP = Path(__file__).resolve().parent / "app.py"
+PRELOAD = (
+    "pandas",
+    "altair",
+    "dashboard.ui.data",
+    "dashboard.ui.charts",
+    "dashboard.ui.graph_chart",
+    "graph.risk.controls.engine",
+    "graph.risk.remediation",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    for name in PRELOAD:
+        importlib.import_module(name)
+    from streamlit.web import cli  # noqa: PLC0415 (after the preload, on purpose)
+
+    args = ["run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    try:
+        cli.main(args=args, prog_name="streamlit", standalone_mode=False)
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Sign-in and the page frame: every page starts with :func:`start_page`.
+
+The signed-in name lives in the server-side session; the role and scope are re-read from
+the users file on every run, so a changed or removed user takes effect at once. Query
+parameters never carry identity or scope.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.access.scope import Access, Role
+from dashboard.access.users import UsersError, UsersFile, authenticate, load_users
+from dashboard.ui.settings import DashboardSettings, is_loopback, settings
+
+__all__ = ["USER_KEY", "navigation_visible", "refusal", "require_access", "sign_out"]
+
+USER_KEY = "riskgraph.user"
+LOCAL = Access(user="local", role=Role.ADMIN)
+
+
+def refusal(address: str | None) -> str:
+    """Why the dashboard will not serve an open address without users."""
+    where = address or "every interface"
+    return (
+        f"riskgraph dashboard: refusing to serve on {where} without users: anyone who can "
+        "reach it would read every operator's data. Add users (riskgraph users add NAME "
+        "--role ...) and pass --users FILE, or serve on 127.0.0.1."
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _users(path: str, mtime_ns: int) -> UsersFile:
+    """The users file, re-read when it changes (``mtime_ns`` is the cache key)."""
+    del mtime_ns
+    return load_users(Path(path))
+
+
+def require_access(cfg: DashboardSettings | None = None) -> Access:
+    """The signed-in user's scope; shows the sign-in form and stops the run otherwise."""
+    cfg = cfg or settings()
+    if cfg.users_file is None:
+        address = st.get_option("server.address")
+        if not is_loopback(address):
+            st.error(refusal(address))
+            st.stop()
+        return LOCAL
+    try:
+        users = _users(str(cfg.users_file), cfg.users_file.stat().st_mtime_ns)
+    except OSError as e:
+        st.error(f"{cfg.users_file}: cannot read users file ({e.strerror or e})")
+        st.stop()
+    except UsersError as e:
+        st.error(str(e))
+        st.stop()
+    user = users.get(str(st.session_state.get(USER_KEY, "")))
+    if user is None:
+        _sign_in(users)
+        st.stop()
+    return user.access()
+
+
+def _sign_in(users: UsersFile) -> None:
+    st.title("riskgraph")
+    st.caption("Software supply-chain risk for critical infrastructure. Sign in to continue.")
+    with st.form("sign-in"):
+        name = st.text_input("User name", key="signin-name")
+        password = st.text_input("Password", type="password", key="signin-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        user = authenticate(users, name, password)
+        if user is None:
+            st.error("Wrong user name or password.")
+            return
+        st.session_state[USER_KEY] = user.name
+        st.rerun()
+
+
+def sign_out() -> None:
+    st.session_state.pop(USER_KEY, None)
+
+
+def navigation_visible() -> bool:
+    """Show the page list once signed in (or in local mode); the pages gate themselves."""
+    return settings().users_file is None or bool(st.session_state.get(USER_KEY))

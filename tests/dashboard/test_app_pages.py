@@ -1,0 +1,153 @@
+"""AppTest smoke tests: every page renders for a signed-in user, with its headline numbers.
+
+The pages run in-process against the demo store (AppTest: no browser, no server); the
+browser tests in tests/e2e/ check the same pages in real Chromium.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.access.demo import DEMO_PASSWORD
+from dashboard.ui.session import USER_KEY
+from tests.conftest import REPO, run_cli
+
+APP = str(REPO / "dashboard" / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app(demo_store: Path, demo_users: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("RISKGRAPH_STORE", str(demo_store))
+    monkeypatch.setenv("RISKGRAPH_USERS", str(demo_users))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721362140")
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def open_page(at: AppTest, page: str, user: str = "auditor", **params: str) -> dict[str, str]:
+    at.session_state[USER_KEY] = user
+    at.run()  # st.navigation registers the pages (custom url_paths) on the first run
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return {m.label: m.value for m in at.metric}
+
+
+def test_signing_in_with_the_users_file(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert [t.label for t in app.text_input] == ["User name", "Password"]
+    assert not app.metric  # nothing is read before sign-in
+    app.text_input(key="signin-name").input("northwind-airlines")
+    app.text_input(key="signin-password").input("not the password")
+    app.button[0].click().run()
+    assert [e.value for e in app.error] == ["Wrong user name or password."]
+    app.text_input(key="signin-password").input(DEMO_PASSWORD)
+    app.button[0].click().run()
+    assert app.session_state[USER_KEY] == "northwind-airlines"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Operators"] == "1"
+
+
+def test_overview(app: AppTest) -> None:
+    metrics = open_page(app, "overview")
+    assert metrics["Operators"] == "9"
+    assert metrics["Hosts"] == "16,767"
+    assert metrics["Update channels"] == "11"
+    assert metrics["Kernel-privileged components"] == "13"
+    assert metrics["Critical"] != "0"
+
+
+def test_blast_radius_of_the_july_2024_channel(app: AppTest) -> None:
+    metrics = open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
+    assert metrics["Hosts down"] == "13,310"
+    assert metrics["Operators hit"] == "5"
+    assert metrics["Critical functions lost"] == "13"
+    assert metrics["Last host back (h)"] == "262.0"
+
+
+def test_blast_radius_for_an_operator_is_its_own_share(app: AppTest) -> None:
+    metrics = open_page(
+        app,
+        "blast_radius",
+        user="northwind-airlines",
+        kind="channel",
+        subject="channel:aegis-rapid-content",
+    )
+    assert metrics["Hosts down"] == "2,848"
+    assert metrics["Operators hit"] == "1"
+
+
+def test_concentration(app: AppTest) -> None:
+    metrics = open_page(app, "concentration", operator="operator:harbor-bank")
+    assert metrics["Layers"] == "3"
+    assert int(metrics["Single-vendor dependencies"]) > 0
+
+
+def test_controls_lists_what_the_cli_lists(app: AppTest, demo_store: Path) -> None:
+    open_page(app, "controls")
+    cli = run_cli("--store", str(demo_store), "controls", "--format", "json").json()
+    n = len(cli["findings"])
+    assert f"{n} of {n} findings" in [c.value for c in app.caption]
+    first = cli["findings"][0]
+    assert any(f"`{first['id']}`" in m.value for m in app.markdown)  # the plan's first, opened
+    assert any("Framework references" in m.value for m in app.markdown)
+
+
+def test_graph_explorer(app: AppTest) -> None:
+    open_page(app, "explorer", node="channel:aegis-rapid-content")
+    assert any("channel:aegis-rapid-content" in m.value for m in app.markdown)
+
+
+def test_graph_explorer_refuses_a_node_outside_the_scope(app: AppTest) -> None:
+    open_page(app, "explorer", user="northwind-airlines", node="hostgroup:harbor-bank/atm-kiosks")
+    assert [w.value for w in app.warning] == [
+        "hostgroup:harbor-bank/atm-kiosks is not in your scope."
+    ]
+
+
+def test_data(app: AppTest) -> None:
+    metrics = open_page(app, "data_sources")
+    assert metrics["Documents"] == "25"
+    assert metrics["Data-quality findings"] == "0"
+
+
+def test_data_is_read_only_for_auditors(app: AppTest) -> None:
+    open_page(app, "data_sources")
+    assert any("read-only" in i.value for i in app.info)
+
+
+def test_without_users_the_app_refuses_an_open_address(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("RISKGRAPH_STORE", str(demo_store))
+    monkeypatch.delenv("RISKGRAPH_USERS", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no default users file
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # no --server.address: all
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "riskgraph dashboard: refusing to serve on every interface without users: anyone "
+        "who can reach it would read every operator's data. Add users (riskgraph users add "
+        "NAME --role ...) and pass --users FILE, or serve on 127.0.0.1."
+    ]
+    assert not at.metric
+
+
+def test_a_new_store_revision_is_read_at_the_next_run(
+    demo_store: Path, demo_users: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = tmp_path / "store.sqlite"
+    shutil.copy(demo_store, store)
+    monkeypatch.setenv("RISKGRAPH_STORE", str(store))
+    monkeypatch.setenv("RISKGRAPH_USERS", str(demo_users))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    assert open_page(at, "data_sources")["Documents"] == "25"
+    sbom = REPO / "tests" / "assets" / "cyclonedx" / "edr-sensor.cdx16.json"
+    assert run_cli("--store", str(store), "ingest", str(sbom)).code == 0
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Documents"] == "26"

@@ -86,7 +86,7 @@ def test_corpus_file_ingests_with_every_package(entry: dict[str, Any]) -> None:
 
 def test_corpus_is_present() -> None:
     if not CORPUS.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     assert len(corpus_entries("spdx/")) >= 13
 
 
@@ -144,7 +144,7 @@ INVALID = [
 def test_invalid_corpus_file_is_refused(name: str, reason: str) -> None:
     path = CORPUS / "invalid" / name
     if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     with pytest.raises(Refused) as caught:
         ingest(path)
 
@@ -167,7 +167,7 @@ FORMATS = {
 @pytest.fixture(scope="module")
 def by_format() -> dict[DocumentFormat, ParsedDocument]:
     if not (CORPUS / "spdx" / "formats").exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     return {fmt: ingest(CORPUS / "spdx" / "formats" / name) for fmt, name in FORMATS.items()}
 
 

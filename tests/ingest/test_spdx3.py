@@ -62,14 +62,14 @@ def test_corpus_file_ingests_with_every_package(entry: dict[str, Any]) -> None:
 
 def test_corpus_is_present() -> None:
     if not CORPUS.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     assert len(corpus_entries()) == 3
 
 
 def test_sbom_tool_30_deviations_are_findings() -> None:
     path = CORPUS / "spdx3" / "msft-sbom-tool-sample.spdx30.jsonld"
     if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     doc = ingest(path)
 
     assert doc.info.spec_version == "3.0"
@@ -88,7 +88,7 @@ def test_sbom_tool_30_deviations_are_findings() -> None:
 def test_cavil_subject_is_found_through_the_sbom_root() -> None:
     path = CORPUS / "spdx3" / "perl-Mojolicious.suse-cavil.spdx301.jsonld"
     if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     doc = ingest(path)
 
     (product,) = software(doc)

@@ -41,7 +41,7 @@ def normalised(relative: str) -> dict[str, Any]:
 @pytest.mark.parametrize("relative", CASES)
 def test_records_match_the_golden_file(relative: str) -> None:
     if not (CORPUS / relative).exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.fail(f"the SBOM corpus must be beside the checkout at {CORPUS}")
     actual = json.dumps(normalised(relative), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     golden = GOLDEN / f"{Path(relative).name}.json"
     if os.environ.get("RISKGRAPH_UPDATE_GOLDEN") == "1":

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from dashboard.cli.output import IngestedDocument, IngestReport, RefusedFile
 from graph.model import ParsedDocument
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore, StoreMissing, open_store
 from graph.store.interface import UpsertResult
-from graph.store.sqlite import default_store_path
 from graph.vocabulary import NodeKind, Severity
 from ingest.pipeline import Candidate, parse_file, parse_raw, paused_gc
 from ingest.resolve import ReferenceIndex, resolve_batch
@@ -132,16 +131,10 @@ def _add_store_view(index: ReferenceIndex, store: GraphStore | None, location: s
 
 
 def _existing_store(location: str | None) -> GraphStore | None:
-    if location is not None and "://" in location and not location.startswith("sqlite:///"):
-        return open_store(location)
-    path = (
-        default_store_path()
-        if location is None
-        else Path(
-            location.removeprefix("sqlite://") if location.startswith("sqlite:///") else location
-        )
-    )
-    return open_store(str(path)) if path.is_file() else None
+    try:
+        return open_store(location, must_exist=True)
+    except StoreMissing:
+        return None
 
 
 def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument:

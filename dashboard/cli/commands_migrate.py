@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dashboard.cli.output import render_json
-from graph.store import GraphStore, StoreError, is_neo4j_location, open_store
+from graph.store import GraphStore, StoreError, open_store
 from graph.store.interface import UpsertOutcome
 
 __all__ = ["MigrateReport", "register"]
@@ -53,19 +52,10 @@ def register(
     p.set_defaults(handler=_migrate)
 
 
-def _open_source(location: str) -> GraphStore:
-    """The source must exist: never create an empty SQLite file by reading from it."""
-    if not is_neo4j_location(location):
-        path = Path(location.removeprefix("sqlite://"))
-        if not path.is_file():
-            raise StoreError(f"{location}: no such store file")
-    return open_store(location)
-
-
 def _migrate(args: argparse.Namespace) -> int:
     if args.source == args.target:
         raise StoreError(f"{args.source}: source and target are the same store")
-    source = _open_source(args.source)
+    source = open_store(args.source, must_exist=True)  # never create an empty source
     try:
         target = open_store(args.target)
         try:

@@ -19,6 +19,7 @@ import networkx as nx
 import streamlit as st
 
 from dashboard.access.aggregates import (
+    Cohorts,
     CommonMode,
     HeatCell,
     OthersImpact,
@@ -288,11 +289,17 @@ def _full_concentration(store: str, revision: str, policy_key: str) -> Concentra
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def _cohorts(store: str, revision: str, access_json: str, min_cohort: int) -> Cohorts:
+    """The anonymised operator cohorts of one signed-in scope (shared by the aggregates)."""
+    mine = _scoped(store, revision, access_json).operators
+    return cohorts_of(_full_view(store, revision), mine, min_cohort)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _anonymised_cells(
     store: str, revision: str, access_json: str, policy_key: str, min_cohort: int
 ) -> list[HeatCell]:
-    mine = _scoped(store, revision, access_json).operators
-    cohorts = cohorts_of(_full_view(store, revision), mine, min_cohort)
+    cohorts = _cohorts(store, revision, access_json, min_cohort)
     return heat_cells(_full_concentration(store, revision, policy_key), cohorts)
 
 
@@ -300,8 +307,7 @@ def _anonymised_cells(
 def _anonymised_systemic(
     store: str, revision: str, access_json: str, policy_key: str, min_cohort: int
 ) -> list[SectorSystemic]:
-    mine = _scoped(store, revision, access_json).operators
-    cohorts = cohorts_of(_full_view(store, revision), mine, min_cohort)
+    cohorts = _cohorts(store, revision, access_json, min_cohort)
     return sector_systemic(_full_concentration(store, revision, policy_key), cohorts)
 
 
@@ -309,8 +315,7 @@ def _anonymised_systemic(
 def _anonymised_common_modes(
     store: str, revision: str, access_json: str, policy_key: str, min_cohort: int
 ) -> list[CommonMode]:
-    mine = _scoped(store, revision, access_json).operators
-    cohorts = cohorts_of(_full_view(store, revision), mine, min_cohort)
+    cohorts = _cohorts(store, revision, access_json, min_cohort)
     return sector_intersections(_full_concentration(store, revision, policy_key), cohorts)
 
 

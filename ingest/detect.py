@@ -8,8 +8,6 @@ the document), text for SPDX tag-value and CSV.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -151,8 +149,3 @@ def _detect_yaml(raw: RawDocument, text: str) -> Detected:
     if not isinstance(doc, dict):
         raise raw.refuse("not a recognised document (no JSON, XML, tag-value or YAML mapping)")
     return Detected(_classify_mapping(raw, doc, "YAML"), doc)
-
-
-def sniff_csv_header(text: str) -> list[str]:
-    """The header row of a CSV document."""
-    return next(csv.reader(io.StringIO(text)), [])

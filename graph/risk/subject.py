@@ -10,7 +10,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel, ConfigDict
 
-from graph.keys import key_for, kind_of_key, normalise_purl, normalise_vendor_name
+from graph.keys import key_for, normalise_purl, normalise_vendor_name
 from graph.vocabulary import NodeKind
 
 __all__ = ["FailureMode", "Subject", "SubjectError", "SubjectKind", "resolve_subject"]
@@ -112,8 +112,3 @@ def _hint(view: nx.MultiDiGraph, kind: NodeKind) -> str:
         return f" (the graph has no {kind.value} nodes)"
     shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
     return f" (known: {shown})"
-
-
-def describe(key: str) -> str:
-    """A key's kind for messages."""
-    return kind_of_key(key).value

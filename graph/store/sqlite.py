@@ -324,31 +324,53 @@ class SqliteStore:
         return StoreStats(int(total), int(active), nodes, edges, int(findings))
 
     def view(self) -> nx.MultiDiGraph:
-        shas = dict(self._db.execute("SELECT id, json_extract(info, '$.sha256') FROM documents"))
+        shas = self.document_shas()
         return build_view(self._node_assertions(shas), self._edge_assertions(shas))
 
-    def _node_assertions(self, shas: dict[str, str]) -> Iterator[NodeAssertion]:
-        rows = self._db.execute(
-            "SELECT n.key, n.kind, n.document_id, n.location, n.body FROM nodes n "
-            "JOIN documents d ON d.id = n.document_id WHERE d.status = 'active' "
-            "ORDER BY n.key, n.document_id"
+    def node_rows(self) -> Iterator[tuple[str, str, str, str | None, bytes]]:
+        """Active node assertions as ``(key, kind, document_id, location, body)``.
+
+        ``body`` is the node's JSON without key, kind and provenance; rows come sorted
+        by ``(key, document_id)``. This and :meth:`edge_rows` are the storage-layout
+        contract the view and the fast snapshot read; a layout change keeps them.
+        """
+        return iter(
+            self._db.execute(
+                "SELECT n.key, n.kind, n.document_id, n.location, n.body FROM nodes n "
+                "JOIN documents d ON d.id = n.document_id WHERE d.status = 'active' "
+                "ORDER BY n.key, n.document_id"
+            )
         )
-        for key, kind, doc_id, location, body in rows:
-            attrs = orjson.loads(body)
+
+    def edge_rows(self) -> Iterator[tuple[str, str, str, str, str, str | None]]:
+        """Active edge assertions as ``(source, kind, target, role, document_id, location)``.
+
+        Sorted by ``(source, kind, target, role, document_id)``.
+        """
+        return iter(
+            self._db.execute(
+                "SELECT e.source, e.kind, e.target, e.role, e.document_id, e.location "
+                "FROM edges e JOIN documents d ON d.id = e.document_id "
+                "WHERE d.status = 'active' "
+                "ORDER BY e.source, e.kind, e.target, e.role, e.document_id"
+            )
+        )
+
+    def document_shas(self) -> dict[str, str]:
+        """sha256 of every stored document by id (active or not)."""
+        return dict(self._db.execute("SELECT id, json_extract(info, '$.sha256') FROM documents"))
+
+    def _node_assertions(self, shas: dict[str, str]) -> Iterator[NodeAssertion]:
+        for key, kind, doc_id, location, body in self.node_rows():
             yield NodeAssertion(
                 key,
                 kind,
-                attrs,
+                orjson.loads(body),
                 Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
             )
 
     def _edge_assertions(self, shas: dict[str, str]) -> Iterator[EdgeAssertion]:
-        rows = self._db.execute(
-            "SELECT e.source, e.kind, e.target, e.role, e.document_id, e.location FROM edges e "
-            "JOIN documents d ON d.id = e.document_id WHERE d.status = 'active' "
-            "ORDER BY e.source, e.kind, e.target, e.role, e.document_id"
-        )
-        for source, kind, target, role, doc_id, location in rows:
+        for source, kind, target, role, doc_id, location in self.edge_rows():
             yield EdgeAssertion(
                 source,
                 kind,

@@ -48,7 +48,7 @@ def _inputs(corpus: Path, samples: Path) -> list[Path]:
 def digests(corpus: Path, samples: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     candidates = collect(_inputs(corpus, samples))
-    parsed = {}
+    parsed: dict[str, object] = {}
     for c in candidates:
         if c.refusal is not None:
             continue

@@ -35,18 +35,20 @@ FILES = [
 
 _OURS = """
 import resource, sys, time, tempfile, pathlib
-from ingest.pipeline import parse_file, paused_gc
+from ingest.pipeline import load_file, paused_gc
 from graph.store.sqlite import SqliteStore
 path = pathlib.Path(sys.argv[1])
 with tempfile.TemporaryDirectory() as d:
     store = SqliteStore(pathlib.Path(d) / "s.sqlite")
     t = time.perf_counter()
-    doc = parse_file(path)
+    doc = load_file(path)
     with paused_gc():  # as the CLI does
         store.upsert_document(doc)
     elapsed = time.perf_counter() - t
     store.close()
-n = sum(1 for x in doc.nodes if x.kind.value in ("Component", "Product"))
+rows = doc.node_rows if hasattr(doc, "node_rows") else [(x.key, x.kind.value) for x in doc.nodes]
+kinds = [r[1] for r in rows]
+n = sum(1 for k in kinds if k in ("Component", "Product"))
 print(elapsed, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 """
 
@@ -120,7 +122,7 @@ def make_scaled(n: int, out: Path, seed: int = 7) -> Path:
 
 _WARM = """
 import resource, sys, time, tempfile, pathlib, statistics
-from ingest.pipeline import parse_file, paused_gc
+from ingest.pipeline import load_file, paused_gc
 from graph.store.sqlite import SqliteStore
 path = pathlib.Path(sys.argv[1])
 times = []
@@ -128,12 +130,14 @@ with tempfile.TemporaryDirectory() as d:
     for i in range(4):  # the first run pays one-off costs (schema compile), a CLI pays it once
         store = SqliteStore(pathlib.Path(d) / f"s{i}.sqlite")
         t = time.perf_counter()
-        doc = parse_file(path)
+        doc = load_file(path)
         with paused_gc():
             store.upsert_document(doc)
         times.append(time.perf_counter() - t)
         store.close()
-n = sum(1 for x in doc.nodes if x.kind.value in ("Component", "Product"))
+rows = doc.node_rows if hasattr(doc, "node_rows") else [(x.key, x.kind.value) for x in doc.nodes]
+kinds = [r[1] for r in rows]
+n = sum(1 for k in kinds if k in ("Component", "Product"))
 print(statistics.median(times[1:]), n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 """
 
@@ -142,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scaled", type=int, default=50_000)
+    parser.add_argument("--only", default="", help="rows whose label contains this text")
     args = parser.parse_args()
     base_rss = statistics.median(_run(_BASE_RSS)[2] for _ in range(3))
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,6 +165,8 @@ def main() -> None:
         )
         print("|---|---|---|---|---|---|---|---|---|---|")
         for label, path, lib_ok in files:
+            if args.only not in label:
+                continue
             size = path.stat().st_size
             ours = [_run(_OURS, path) for _ in range(args.runs)]
             t_cold = statistics.median(r[0] for r in ours)

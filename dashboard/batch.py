@@ -16,10 +16,12 @@ from pathlib import Path
 
 from dashboard.cli.output import IngestedDocument, IngestReport, RefusedFile
 from graph.model import ParsedDocument
+from graph.records import DocumentRecords
 from graph.store import GraphStore, StoreMissing, open_store
 from graph.store.interface import UpsertResult
+from graph.store.sqlite import SqliteStore
 from graph.vocabulary import NodeKind, Severity
-from ingest.pipeline import Candidate, parse_file, parse_raw, paused_gc
+from ingest.pipeline import Candidate, Loaded, load_file, load_raw, paused_gc
 from ingest.resolve import ReferenceIndex, resolve_batch
 from ingest.source import IngestError, RawDocument
 
@@ -52,9 +54,9 @@ def ingest_batch(
     pending: list[tuple[int, ParsedDocument]] = []
     batch = ReferenceIndex()
 
-    def checked(parsed: ParsedDocument) -> None:
+    def checked(parsed: Loaded) -> None:
         if admit is not None:
-            admit(parsed)
+            admit(parsed.parsed() if isinstance(parsed, DocumentRecords) else parsed)
 
     for i, item in enumerate(items):
         if on_item is not None:
@@ -64,13 +66,15 @@ def ingest_batch(
             continue
         try:
             parsed = _parse(item, max_bytes)
-            if parsed.references:
+            if isinstance(parsed, ParsedDocument) and parsed.references:
                 pending.append((i, parsed))
             else:
                 checked(parsed)
                 documents[i] = _store(parsed, store)
                 if store is None:  # ingest finds it in the store's view instead
-                    batch.add_document(parsed)
+                    batch.add_document(
+                        parsed.parsed() if isinstance(parsed, DocumentRecords) else parsed
+                    )
         except IngestError as e:
             refused[i] = RefusedFile(path=e.path, reason=str(e))
     if pending:
@@ -107,14 +111,14 @@ def _name(item: BatchItem) -> str:
     return item.path.name if isinstance(item, Candidate) else Path(item.path).name
 
 
-def _parse(item: BatchItem, max_bytes: int) -> ParsedDocument:
+def _parse(item: BatchItem, max_bytes: int) -> Loaded:
     if isinstance(item, Candidate):
-        return parse_file(item.path, max_bytes=max_bytes)
+        return load_file(item.path, max_bytes=max_bytes)
     if len(item.data) > max_bytes:
         raise IngestError(
             item.path, f"file is {len(item.data):,} bytes, over the {max_bytes:,}-byte cap"
         )
-    return parse_raw(item)
+    return load_raw(item)
 
 
 def _add_store_view(index: ReferenceIndex, store: GraphStore | None, location: str | None) -> None:
@@ -137,7 +141,7 @@ def _existing_store(location: str | None) -> GraphStore | None:
         return None
 
 
-def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument:
+def _store(parsed: Loaded, store: GraphStore | None) -> IngestedDocument:
     outcome, superseded = "validated", tuple[str, ...]()
     if store is not None:
         result = _upsert(store, parsed)
@@ -145,14 +149,26 @@ def _store(parsed: ParsedDocument, store: GraphStore | None) -> IngestedDocument
     return _summarise(parsed, outcome, list(superseded))
 
 
-def _upsert(store: GraphStore, document: ParsedDocument) -> UpsertResult:
-    """Store a document with the cyclic GC paused (hundreds of thousands of small rows)."""
+def _upsert(store: GraphStore, document: Loaded) -> UpsertResult:
+    """Store a document with the cyclic GC paused (hundreds of thousands of small rows).
+
+    The SQLite store writes storage rows as they come; other stores take the records.
+    """
     with paused_gc():
+        if isinstance(document, DocumentRecords):
+            if isinstance(store, SqliteStore):
+                return store.upsert_document(document)
+            document = document.parsed()
         return store.upsert_document(document)
 
 
-def _summarise(parsed: ParsedDocument, outcome: str, superseded: list[str]) -> IngestedDocument:
-    kinds = Counter(node.kind for node in parsed.nodes)
+def _summarise(parsed: Loaded, outcome: str, superseded: list[str]) -> IngestedDocument:
+    if isinstance(parsed, DocumentRecords):
+        kinds = parsed.kind_counts()
+        nodes, edges = len(parsed.node_rows), len(parsed.edge_rows)
+    else:
+        kinds = Counter(node.kind.value for node in parsed.nodes)
+        nodes, edges = len(parsed.nodes), len(parsed.edges)
     info = parsed.info
     return IngestedDocument(
         id=info.id,
@@ -162,10 +178,10 @@ def _summarise(parsed: ParsedDocument, outcome: str, superseded: list[str]) -> I
         name=info.name,
         outcome=outcome,
         superseded=superseded,
-        nodes=len(parsed.nodes),
-        edges=len(parsed.edges),
-        components=kinds[NodeKind.COMPONENT],
-        vendors=kinds[NodeKind.VENDOR],
+        nodes=nodes,
+        edges=edges,
+        components=kinds[NodeKind.COMPONENT.value],
+        vendors=kinds[NodeKind.VENDOR.value],
         findings=len(parsed.findings),
     )
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from graph.keys import normalise_purl
 from graph.model import DocumentInfo, ParsedDocument, ProductNode
+from graph.records import DocumentRecords
 from graph.vocabulary import DocumentFormat
 from ingest.cyclonedx_map import map_document
 from ingest.cyclonedx_policy import describe_path, judge
@@ -38,11 +39,16 @@ from ingest.cyclonedx_schema import (
 from ingest.cyclonedx_xml import XPathLocator, bom_to_dict
 from ingest.source import FindingSink, RawDocument
 
-__all__ = ["parse"]
+__all__ = ["load", "parse"]
 
 
 def parse(raw: RawDocument, fmt: DocumentFormat, payload: Any) -> ParsedDocument:
     """Records of one CycloneDX document; raises :class:`ingest.source.Refused` if unusable."""
+    return load(raw, fmt, payload).parsed()
+
+
+def load(raw: RawDocument, fmt: DocumentFormat, payload: Any) -> DocumentRecords:
+    """:func:`parse`'s records as storage rows (the ingest hot path: no pydantic per record)."""
     sink = FindingSink(raw.document_id)
     if fmt is DocumentFormat.CYCLONEDX_JSON:
         if not isinstance(payload, dict):
@@ -61,7 +67,7 @@ def parse(raw: RawDocument, fmt: DocumentFormat, payload: Any) -> ParsedDocument
     locate = XPathLocator() if xml else None
     mapped = map_document(raw, document, sink, locate=locate, describe=locate or _dotted)
     info = _document_info(raw, fmt, spec_version, document, mapped.product, sink)
-    return ParsedDocument(info=info, nodes=mapped.nodes, edges=mapped.edges, findings=sink.result())
+    return DocumentRecords(info, mapped.nodes, mapped.edges, sink.result())
 
 
 def _dotted(pointer: str) -> str:

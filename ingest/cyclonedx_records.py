@@ -1,8 +1,9 @@
 """Assembling one document's records: provenance, deduplication, vendors, findings.
 
-:class:`RecordCollector` is what a format mapper writes into. It builds every record's
-provenance, keeps the first of identical assertions, resolves bom-refs, merges vendor
-spellings (through :func:`graph.keys.vendor_key`) and returns the records sorted.
+:class:`RecordCollector` is what a format mapper writes into. It keeps every record as a
+storage row (:mod:`graph.records`: no pydantic object per edge or component), with its
+provenance location, keeps the first of identical assertions, resolves bom-refs, merges
+vendor spellings (through :func:`graph.keys.vendor_key`) and returns the rows sorted.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.keys import vendor_key
-from graph.model import Edge, Node, Provenance, VendorNode
+from graph.model import Node, Provenance, VendorNode
+from graph.records import EdgeRow, NodeRow, node_body
 from graph.vocabulary import EdgeKind, Severity
 from ingest.source import FindingSink, RawDocument
 
@@ -56,28 +58,25 @@ class RecordCollector:
         self.locate = locate
         self.describe = describe
         self.doc_id = raw.document_id
-        self.nodes: dict[str, Node] = {}
-        self.edges: dict[tuple[str, EdgeKind, str, str], Edge] = {}
+        self.nodes: dict[str, NodeRow] = {}
+        self.edges: dict[tuple[str, str, str, str], str | None] = {}
         self.refs: dict[str, str] = {}
         self.ref_pointers: dict[str, str] = {}
         self.vendors: dict[str, _VendorDraft] = {}
         self.vendor_keys: dict[str, str | None] = {}
         self._provenance: dict[str, Provenance] = {}
 
-    def provenance_fields(self, pointer: str) -> dict[str, Any]:
-        """Provenance (as RawDocument.provenance makes it) for a record at ``pointer``.
-
-        A dict, validated inside its record's ``model_validate``: this runs once per node
-        and edge, about 5,000 times for a 1,000-component BOM.
-        """
-        location = pointer if self.locate is None else self.locate(pointer)
-        return {"document_id": self.doc_id, "sha256": self.sha256, "location": location}
+    def location(self, pointer: str) -> str:
+        """The provenance location of a record at ``pointer`` (the pointer itself for JSON)."""
+        return pointer if self.locate is None else self.locate(pointer)
 
     def provenance(self, pointer: str) -> Provenance:
-        """One shared Provenance per location (many edges share a dependency entry's)."""
+        """One shared Provenance per location, for the few records built as objects."""
         cached = self._provenance.get(pointer)
         if cached is None:
-            cached = Provenance.model_validate(self.provenance_fields(pointer))
+            cached = Provenance(
+                document_id=self.doc_id, sha256=self.sha256, location=self.location(pointer)
+            )
             self._provenance[pointer] = cached
         return cached
 
@@ -89,28 +88,20 @@ class RecordCollector:
         self.finding(WARNING, "DQ-PROPERTY", message, pointer)
 
     def add_node(self, node: Node) -> None:
-        self.nodes.setdefault(node.key, node)
+        if node.key not in self.nodes:
+            self.nodes[node.key] = (
+                node.key,
+                node.kind.value,
+                node.provenance.location,
+                node_body(node),
+            )
 
     def add_edge(
-        self,
-        source: str,
-        kind: EdgeKind,
-        target: str,
-        pointer: str,
-        role: str = "",
-        provenance: Provenance | None = None,
+        self, source: str, kind: EdgeKind, target: str, pointer: str, role: str = ""
     ) -> None:
-        identity = (source, kind, target, role)
+        identity = (source, kind.value, target, role)
         if identity not in self.edges:
-            self.edges[identity] = Edge.model_validate(
-                {
-                    "source": source,
-                    "target": target,
-                    "kind": kind,
-                    "role": role,
-                    "provenance": provenance or self.provenance(pointer),
-                }
-            )
+            self.edges[identity] = pointer if self.locate is None else self.locate(pointer)
 
     def register_ref(self, ref: str | None, key: str, pointer: str) -> None:
         if ref is None:
@@ -165,8 +156,8 @@ class RecordCollector:
                 )
             )
 
-    def sorted_records(self) -> tuple[tuple[Node, ...], tuple[Edge, ...]]:
-        """Nodes by key, edges by identity (the dict keys sort like ``Edge.identity``)."""
-        nodes = tuple(node for _, node in sorted(self.nodes.items()))
-        edges = tuple(edge for _, edge in sorted(self.edges.items()))
+    def sorted_records(self) -> tuple[list[NodeRow], list[EdgeRow]]:
+        """Node rows by key, edge rows by identity (as ``ParsedDocument`` sorts records)."""
+        nodes = [row for _, row in sorted(self.nodes.items())]
+        edges = [(*identity, location) for identity, location in sorted(self.edges.items())]
         return nodes, edges

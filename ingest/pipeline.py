@@ -2,6 +2,10 @@
 
 The pipeline walks paths, reads each file once under a size cap, detects its format
 from the content and hands it to the format's parser. It never touches a store.
+``load_file`` / ``load_raw`` are what a store ingest calls: a format with a fast path
+(a module-level ``load``, CycloneDX) returns :class:`graph.records.DocumentRecords`,
+storage rows without a pydantic object per record; ``parse_*`` always return
+:class:`ParsedDocument`.
 """
 
 from __future__ import annotations
@@ -9,26 +13,35 @@ from __future__ import annotations
 import gc
 import importlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.model import ParsedDocument
+from graph.records import DocumentRecords
 from graph.vocabulary import DocumentFormat
 from ingest.detect import detect
-from ingest.source import FormatParser, IngestError, RawDocument, Refused
+from ingest.source import IngestError, RawDocument, Refused
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Candidate",
+    "Loaded",
     "collect",
+    "load_file",
+    "load_raw",
     "parse_file",
     "parse_raw",
     "paused_gc",
 ]
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+Loaded = ParsedDocument | DocumentRecords
+"""What a store takes: pydantic records, or storage rows from a format's fast path."""
+FormatLoader = Callable[[RawDocument, DocumentFormat, Any], Loaded]
 
 _PARSERS: dict[DocumentFormat, str] = {
     DocumentFormat.CYCLONEDX_JSON: "ingest.cyclonedx",
@@ -97,6 +110,11 @@ def parse_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocum
     return parse_raw(RawDocument.read(path, max_bytes))
 
 
+def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """:func:`parse_file` for a store: storage rows where the format has a fast path."""
+    return load_raw(RawDocument.read(path, max_bytes))
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects.
@@ -116,11 +134,20 @@ def paused_gc() -> Iterator[None]:
 
 def parse_raw(raw: RawDocument) -> ParsedDocument:
     """Detect and parse bytes already read; raises :class:`IngestError`."""
+    loaded = load_raw(raw)
+    if isinstance(loaded, DocumentRecords):
+        with paused_gc():
+            return loaded.parsed()
+    return loaded
+
+
+def load_raw(raw: RawDocument) -> Loaded:
+    """:func:`parse_raw` for a store: storage rows where the format has a fast path."""
     with paused_gc():
-        return _parse_raw(raw)
+        return _load_raw(raw)
 
 
-def _parse_raw(raw: RawDocument) -> ParsedDocument:
+def _load_raw(raw: RawDocument) -> Loaded:
     detected = detect(raw)
     parser = _parser_for(raw, detected.format)
     try:
@@ -136,11 +163,11 @@ def _parse_raw(raw: RawDocument) -> ParsedDocument:
         ) from e
 
 
-def _parser_for(raw: RawDocument, fmt: DocumentFormat) -> FormatParser:
+def _parser_for(raw: RawDocument, fmt: DocumentFormat) -> FormatLoader:
     module_name = _PARSERS[fmt]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         raise raw.refuse(f"{fmt.value} documents are not supported yet") from e
-    parser: FormatParser = module.parse
+    parser: FormatLoader = getattr(module, "load", module.parse)
     return parser

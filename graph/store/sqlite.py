@@ -23,6 +23,7 @@ from graph.model import (
     ParsedDocument,
     Provenance,
 )
+from graph.records import DocumentRecords, edge_rows_of, node_rows_of
 from graph.store.interface import (
     Clock,
     StoreError,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 SCHEMA_VERSION = "1"
-_NODE_EXCLUDE = {"key", "kind", "provenance"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,7 +144,8 @@ class SqliteStore:
 
     # -- writes ---------------------------------------------------------------------
 
-    def upsert_document(self, document: ParsedDocument) -> UpsertResult:
+    def upsert_document(self, document: ParsedDocument | DocumentRecords) -> UpsertResult:
+        """Store ``document`` in one transaction; storage rows are written as they come."""
         info = document.info
         with self._transaction():
             existing = self._db.execute(
@@ -157,25 +158,18 @@ class SqliteStore:
                 "INSERT INTO documents VALUES (?, ?, ?, NULL, ?)",
                 (stored.id, stored.lineage, DocumentStatus.ACTIVE.value, _info_blob(stored)),
             )
+            if isinstance(document, DocumentRecords):
+                node_rows, edge_rows = document.node_rows, document.edge_rows
+            else:
+                node_rows, edge_rows = node_rows_of(document.nodes), edge_rows_of(document.edges)
+            doc_id = info.id
             self._db.executemany(
-                "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        info.id,
-                        node.key,
-                        node.kind.value,
-                        node.provenance.location,
-                        node.model_dump_json(exclude=_NODE_EXCLUDE),
-                    )
-                    for node in document.nodes
-                ],
+                "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
+                [(doc_id, *row) for row in node_rows],
             )
             self._db.executemany(
-                "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (info.id, e.source, e.kind.value, e.target, e.role, e.provenance.location)
-                    for e in document.edges
-                ],
+                "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+                [(doc_id, *row) for row in edge_rows],
             )
             self._db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?)",

@@ -1,29 +1,36 @@
 """The embedded store: one SQLite file, one transaction per document, WAL for readers.
 
 Tables keep what each document asserted (not a merged graph), so removing or
-superseding a document is a delete or a status flip, and provenance is exact.
+superseding a document is a delete or a status flip, and provenance is exact. The
+layout (one row of packed records per document) is :mod:`graph.store.sqlite_layout`.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
 
 from graph.model import (
-    NODE_ADAPTER,
     DataQualityFinding,
     DocumentInfo,
-    Edge,
     ParsedDocument,
     Provenance,
 )
-from graph.records import DocumentRecords, edge_rows_of, node_rows_of
+from graph.records import (
+    DocumentRecords,
+    edge_rows_of,
+    materialise_edges,
+    materialise_nodes,
+    node_rows_of,
+)
 from graph.store.interface import (
     Clock,
     StoreError,
@@ -33,54 +40,22 @@ from graph.store.interface import (
     resolve_active,
     system_clock,
 )
+from graph.store.sqlite_layout import (
+    MIGRATES_FROM,
+    SCHEMA,
+    SCHEMA_VERSION,
+    migrate,
+    pack,
+    unpack_edges,
+    unpack_nodes,
+)
 from graph.store.view import EdgeAssertion, NodeAssertion, build_view
-from graph.vocabulary import DocumentStatus, EdgeKind, Severity
+from graph.vocabulary import DocumentStatus, Severity
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
-
-SCHEMA_VERSION = "1"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    lineage TEXT NOT NULL,
-    status TEXT NOT NULL,
-    superseded_by TEXT,
-    info BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_lineage ON documents(lineage);
-CREATE TABLE IF NOT EXISTS nodes (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    location TEXT,
-    body BLOB NOT NULL,
-    PRIMARY KEY (document_id, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS nodes_key ON nodes(key, document_id);
-CREATE TABLE IF NOT EXISTS edges (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    source TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    target TEXT NOT NULL,
-    role TEXT NOT NULL,
-    location TEXT,
-    PRIMARY KEY (document_id, source, kind, target, role)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS findings (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    severity TEXT NOT NULL,
-    code TEXT NOT NULL,
-    message TEXT NOT NULL,
-    location TEXT,
-    PRIMARY KEY (document_id, seq)
-) WITHOUT ROWID;
-"""
 
 
 class SqliteStore:
@@ -107,20 +82,26 @@ class SqliteStore:
             raise StoreError(f"{path}: cannot open store ({e.strerror or e})") from e
 
     def _init_schema(self) -> None:
-        # Readers must not need the write lock: only a new file gets the schema written.
-        if self._schema_version() is None:
+        # Readers must not need the write lock: only a new file gets the schema written,
+        # and only a store of an older layout is migrated (once).
+        found = self._schema_version()
+        if found is None or found in MIGRATES_FROM:
             with self._transaction():
-                if self._schema_version() is None:
-                    for statement in _SCHEMA.split(";"):
+                found = self._schema_version()
+                if found is None:
+                    for statement in SCHEMA.split(";"):
                         if statement.strip():
                             self._db.execute(statement)
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                     self._db.execute("INSERT INTO meta VALUES ('revision', '0')")
+                elif found in MIGRATES_FROM:
+                    migrate(self._db)
         found = self._schema_version()
         if found != SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: store schema version {found}, this riskgraph needs "
-                f"{SCHEMA_VERSION}; re-ingest into a new store"
+                f"{self.path}: store schema version {found}, this riskgraph reads "
+                f"{SCHEMA_VERSION} (and migrates {', '.join(sorted(MIGRATES_FROM))}); "
+                "re-ingest into a new store"
             )
 
     def _schema_version(self) -> str | None:
@@ -158,18 +139,13 @@ class SqliteStore:
                 "INSERT INTO documents VALUES (?, ?, ?, NULL, ?)",
                 (stored.id, stored.lineage, DocumentStatus.ACTIVE.value, _info_blob(stored)),
             )
-            if isinstance(document, DocumentRecords):
+            if isinstance(document, DocumentRecords):  # sorted by the parser
                 node_rows, edge_rows = document.node_rows, document.edge_rows
             else:
-                node_rows, edge_rows = node_rows_of(document.nodes), edge_rows_of(document.edges)
-            doc_id = info.id
-            self._db.executemany(
-                "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
-                [(doc_id, *row) for row in node_rows],
-            )
-            self._db.executemany(
-                "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)",
-                [(doc_id, *row) for row in edge_rows],
+                node_rows = sorted(node_rows_of(document.nodes), key=itemgetter(0))
+                edge_rows = sorted(edge_rows_of(document.edges), key=itemgetter(0, 1, 2, 3))
+            self._db.execute(
+                "INSERT INTO records VALUES (?, ?, ?)", (info.id, pack(node_rows), pack(edge_rows))
             )
             self._db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?)",
@@ -251,37 +227,16 @@ class SqliteStore:
 
     def document(self, document_id: str) -> ParsedDocument:
         info = self._load_info(document_id)
-        nodes = []
-        for key, kind, location, body in self._db.execute(
-            "SELECT key, kind, location, body FROM nodes WHERE document_id = ? ORDER BY key",
-            (document_id,),
-        ):
-            data = orjson.loads(body)
-            data["key"], data["kind"] = key, kind
-            data["provenance"] = {
-                "document_id": info.id,
-                "sha256": info.sha256,
-                "location": location,
-            }
-            nodes.append(NODE_ADAPTER.validate_python(data))
-        edges = [
-            Edge(
-                source=s,
-                kind=EdgeKind(k),
-                target=t,
-                role=r,
-                provenance=Provenance(document_id=info.id, sha256=info.sha256, location=loc),
-            )
-            for s, k, t, r, loc in self._db.execute(
-                "SELECT source, kind, target, role, location FROM edges "
-                "WHERE document_id = ? ORDER BY source, kind, target, role",
-                (document_id,),
-            )
-        ]
+        row = self._db.execute(
+            "SELECT nodes, edges FROM records WHERE document_id = ?", (document_id,)
+        ).fetchone()
+        node_rows, edge_rows = (unpack_nodes(row[0]), unpack_edges(row[1])) if row else ([], [])
+        nodes = materialise_nodes(info, node_rows)
+        edges = materialise_edges(info, edge_rows)
         return ParsedDocument(
             info=info,
-            nodes=tuple(nodes),
-            edges=tuple(edges),
+            nodes=nodes,
+            edges=edges,
             findings=tuple(self.findings(document_id)),
         )
 
@@ -301,19 +256,14 @@ class SqliteStore:
         total, active = self._db.execute(
             "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0) FROM documents"
         ).fetchone()
-        nodes = dict(
-            self._db.execute(
-                "SELECT n.kind, COUNT(DISTINCT n.key) FROM nodes n JOIN documents d "
-                "ON d.id = n.document_id WHERE d.status = 'active' GROUP BY n.kind ORDER BY n.kind"
-            ).fetchall()
-        )
-        edges = dict(
-            self._db.execute(
-                "SELECT kind, COUNT(*) FROM (SELECT DISTINCT e.source, e.kind, e.target, e.role "
-                "FROM edges e JOIN documents d ON d.id = e.document_id "
-                "WHERE d.status = 'active') GROUP BY kind ORDER BY kind"
-            ).fetchall()
-        )
+        node_keys: set[tuple[str, str]] = set()
+        edge_keys: set[tuple[str, str, str, str]] = set()
+        for _, blob in self._active_packs("nodes"):
+            node_keys.update((kind, key) for key, kind, _, _ in unpack_nodes(blob))
+        for _, blob in self._active_packs("edges"):
+            edge_keys.update((k, s, t, r) for s, k, t, r, _ in unpack_edges(blob))
+        nodes = dict(sorted(Counter(kind for kind, _ in node_keys).items()))
+        edges = dict(sorted(Counter(e[0] for e in edge_keys).items()))
         (findings,) = self._db.execute("SELECT COUNT(*) FROM findings").fetchone()
         return StoreStats(int(total), int(active), nodes, edges, int(findings))
 
@@ -321,34 +271,41 @@ class SqliteStore:
         shas = self.document_shas()
         return build_view(self._node_assertions(shas), self._edge_assertions(shas))
 
-    def node_rows(self) -> Iterator[tuple[str, str, str, str | None, bytes]]:
+    def node_rows(self) -> Iterator[tuple[str, str, str, str | None, str]]:
         """Active node assertions as ``(key, kind, document_id, location, body)``.
 
         ``body`` is the node's JSON without key, kind and provenance; rows come sorted
         by ``(key, document_id)``. This and :meth:`edge_rows` are the storage-layout
         contract the view and the fast snapshot read; a layout change keeps them.
         """
-        return iter(
-            self._db.execute(
-                "SELECT n.key, n.kind, n.document_id, n.location, n.body FROM nodes n "
-                "JOIN documents d ON d.id = n.document_id WHERE d.status = 'active' "
-                "ORDER BY n.key, n.document_id"
-            )
-        )
+        rows = [
+            (key, kind, doc_id, location, body)
+            for doc_id, blob in self._active_packs("nodes")
+            for key, kind, location, body in unpack_nodes(blob)
+        ]
+        rows.sort(key=itemgetter(0))  # stable: documents came in id order
+        return iter(rows)
 
     def edge_rows(self) -> Iterator[tuple[str, str, str, str, str, str | None]]:
         """Active edge assertions as ``(source, kind, target, role, document_id, location)``.
 
         Sorted by ``(source, kind, target, role, document_id)``.
         """
-        return iter(
-            self._db.execute(
-                "SELECT e.source, e.kind, e.target, e.role, e.document_id, e.location "
-                "FROM edges e JOIN documents d ON d.id = e.document_id "
-                "WHERE d.status = 'active' "
-                "ORDER BY e.source, e.kind, e.target, e.role, e.document_id"
-            )
-        )
+        rows = [
+            (source, kind, target, role, doc_id, location)
+            for doc_id, blob in self._active_packs("edges")
+            for source, kind, target, role, location in unpack_edges(blob)
+        ]
+        rows.sort(key=itemgetter(0, 1, 2, 3))  # stable: documents came in id order
+        return iter(rows)
+
+    def _active_packs(self, column: str) -> list[tuple[str, bytes]]:
+        """``(document_id, packed rows)`` of the active documents, by id; ``column`` is
+        ``nodes`` or ``edges``."""
+        return self._db.execute(
+            f"SELECT r.document_id, r.{column} FROM records r JOIN documents d "
+            "ON d.id = r.document_id WHERE d.status = 'active' ORDER BY r.document_id"
+        ).fetchall()
 
     def document_shas(self) -> dict[str, str]:
         """sha256 of every stored document by id (active or not)."""

@@ -1,4 +1,5 @@
-"""What only the embedded store does: WAL readers, its file, its location strings.
+"""What only the embedded store does: WAL readers, its file, its layout versions, its
+location strings.
 
 The store-agnostic contract (atomic documents, idempotence, supersede, remove, order
 independence) is tests/graph/store/test_conformance.py, run against every store.
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from graph.model import ParsedDocument
+from graph.records import edge_rows_of, node_rows_of
 from graph.store import StoreError, open_store
-from graph.store.sqlite import SqliteStore
+from graph.store.sqlite import SCHEMA_VERSION, SqliteStore
 from tests.factories import FIXED, make_document
 
 
@@ -28,7 +31,7 @@ def test_readers_read_while_a_writer_holds_the_lock(store: SqliteStore, tmp_path
     store.upsert_document(make_document("os", "1", ["kernel"]))
     writer = sqlite3.connect(store.path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("DELETE FROM nodes")
+    writer.execute("DELETE FROM records")
     try:
         reader = SqliteStore(store.path)
         assert "component:pkg:generic/kernel@1.0" in reader.view()
@@ -59,3 +62,92 @@ def test_locations_name_sqlite_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
     s = open_store(None)
     assert isinstance(s, SqliteStore) and s.path == tmp_path / "c.sqlite"
     s.close()
+
+
+# The version-1 layout (one indexed row per node and per edge), as riskgraph wrote it.
+_V1_RECORDS = """
+CREATE TABLE nodes (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    key TEXT NOT NULL, kind TEXT NOT NULL, location TEXT, body BLOB NOT NULL,
+    PRIMARY KEY (document_id, key)
+) WITHOUT ROWID;
+CREATE INDEX nodes_key ON nodes(key, document_id);
+CREATE TABLE edges (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    source TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, role TEXT NOT NULL,
+    location TEXT,
+    PRIMARY KEY (document_id, source, kind, target, role)
+) WITHOUT ROWID;
+"""
+
+
+def _downgrade_to_v1(path: Path, documents: list[ParsedDocument]) -> None:
+    """Rewrite a version-2 store file in the version-1 layout, with the same records."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    for statement in _V1_RECORDS.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for doc in documents:
+        for key, kind, location, body in node_rows_of(doc.nodes):
+            db.execute(
+                "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", (doc.info.id, key, kind, location, body)
+            )
+        for row in edge_rows_of(doc.edges):
+            db.execute("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)", (doc.info.id, *row))
+    db.execute("DROP TABLE records")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    db.execute("COMMIT")
+    db.close()
+
+
+def _observable(store: SqliteStore) -> tuple[object, ...]:
+    return (
+        list(store.node_rows()),
+        list(store.edge_rows()),
+        store.document_shas(),
+        store.stats(),
+        store.documents(),
+        [store.document(d.id) for d in store.documents()],
+        store.findings(),
+        store.revision(),
+    )
+
+
+def test_a_version_1_store_is_migrated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    store = SqliteStore(path, clock=lambda: FIXED)
+    docs = [
+        make_document("os", "1", ["kernel", "libc"], deps=[(0, 1)]),
+        make_document("os", "2", ["kernel"], created=FIXED),  # supersedes os 1
+        make_document("db", "7", ["libc", "zlib"], vendor="Other Inc."),
+    ]
+    for doc in docs:
+        store.upsert_document(doc)
+    expected = _observable(store)
+    stored = [store.document(d.info.id) for d in docs]
+    store.close()
+    _downgrade_to_v1(path, stored)
+
+    migrated = SqliteStore(path)
+    assert _observable(migrated) == expected
+    tables = {r[0] for r in migrated._db.execute("SELECT name FROM sqlite_master")}
+    assert "nodes" not in tables and "edges" not in tables
+    assert migrated._schema_version() == SCHEMA_VERSION
+    migrated.close()
+
+
+def test_a_store_of_an_unknown_version_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite"
+    SqliteStore(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("UPDATE meta SET value = '9' WHERE key = 'schema'")
+    db.close()
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message == (
+        f"{path}: store schema version 9, this riskgraph reads {SCHEMA_VERSION} "
+        "(and migrates 1); re-ingest into a new store"
+    )

@@ -2,16 +2,19 @@
 
 :class:`ParsedDocument` stays the API (round-trip reads, the other format parsers, tests).
 A fast parser may instead return :class:`DocumentRecords`: the same records as the rows
-the store writes, sorted like ``ParsedDocument``'s (nodes by key, edges by identity),
-with one ``location`` string per record in place of a ``Provenance`` object (document id
-and sha256 are the document's). :meth:`DocumentRecords.parsed` builds the pydantic
-records exactly as :meth:`graph.store.sqlite.SqliteStore.document` reads them back.
+the store writes, one per node key and per edge identity, in any order (readers sort:
+storage order is never observable), with one ``location`` string per record in place of
+a ``Provenance`` object (document id and sha256 are the document's).
+:meth:`DocumentRecords.parsed` builds the pydantic records exactly as
+:meth:`graph.store.sqlite.SqliteStore.document` reads them back, sorted like every
+``ParsedDocument`` (nodes by key, edges by identity).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -72,7 +75,7 @@ class BodyTemplate:
 
 
 def node_rows_of(nodes: Iterable[Node]) -> list[NodeRow]:
-    """Rows of pydantic nodes, first assertion of a key kept, in the given order."""
+    """Rows of pydantic nodes, first assertion of a key kept."""
     rows: dict[str, NodeRow] = {}
     for node in nodes:
         if node.key not in rows:
@@ -81,7 +84,7 @@ def node_rows_of(nodes: Iterable[Node]) -> list[NodeRow]:
 
 
 def edge_rows_of(edges: Iterable[Edge]) -> list[EdgeRow]:
-    """Rows of pydantic edges, first assertion of an identity kept, in the given order."""
+    """Rows of pydantic edges, first assertion of an identity kept."""
     rows: dict[tuple[str, str, str, str], EdgeRow] = {}
     for e in edges:
         identity = (e.source, e.kind.value, e.target, e.role)
@@ -127,9 +130,9 @@ class DocumentRecords:
 
 
 def materialise_nodes(info: DocumentInfo, rows: Iterable[NodeRow]) -> tuple[Node, ...]:
-    """Pydantic nodes of ``rows`` asserted by ``info``'s document."""
+    """Pydantic nodes of ``rows`` asserted by ``info``'s document, by key."""
     nodes = []
-    for key, kind, location, body in rows:
+    for key, kind, location, body in sorted(rows, key=itemgetter(0)):
         data = orjson.loads(body)
         data["key"], data["kind"] = key, kind
         data["provenance"] = {"document_id": info.id, "sha256": info.sha256, "location": location}
@@ -138,10 +141,10 @@ def materialise_nodes(info: DocumentInfo, rows: Iterable[NodeRow]) -> tuple[Node
 
 
 def materialise_edges(info: DocumentInfo, rows: Iterable[EdgeRow]) -> tuple[Edge, ...]:
-    """Pydantic edges of ``rows``; one shared :class:`Provenance` per location."""
+    """Pydantic edges of ``rows`` by identity; one shared :class:`Provenance` per location."""
     provenances: dict[str | None, Provenance] = {}
     edges = []
-    for source, kind, target, role, location in rows:
+    for source, kind, target, role, location in sorted(rows, key=itemgetter(0, 1, 2, 3)):
         provenance = provenances.get(location)
         if provenance is None:
             provenance = provenances[location] = Provenance(

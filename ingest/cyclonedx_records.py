@@ -3,7 +3,7 @@
 :class:`RecordCollector` is what a format mapper writes into. It keeps every record as a
 storage row (:mod:`graph.records`: no pydantic object per edge or component), with its
 provenance location, keeps the first of identical assertions, resolves bom-refs, merges
-vendor spellings (through :func:`graph.keys.vendor_key`) and returns the rows sorted.
+vendor spellings (through :func:`graph.keys.vendor_key`) and returns the rows.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ __all__ = ["ADVISORY", "WARNING", "RecordCollector", "text"]
 # ignored) is MEDIUM, a cosmetic deviation LOW.
 WARNING = Severity.MEDIUM
 ADVISORY = Severity.LOW
+_KIND_VALUES = {kind: kind.value for kind in EdgeKind}
 
 
 def text(value: Any) -> str | None:
     """A non-empty string, stripped, or None."""
-    if isinstance(value, str):
+    if value.__class__ is str or isinstance(value, str):
         value = value.strip()
         return value or None
     return None
@@ -99,7 +100,7 @@ class RecordCollector:
     def add_edge(
         self, source: str, kind: EdgeKind, target: str, pointer: str, role: str = ""
     ) -> None:
-        identity = (source, kind.value, target, role)
+        identity = (source, _KIND_VALUES[kind], target, role)
         if identity not in self.edges:
             self.edges[identity] = pointer if self.locate is None else self.locate(pointer)
 
@@ -156,8 +157,8 @@ class RecordCollector:
                 )
             )
 
-    def sorted_records(self) -> tuple[list[NodeRow], list[EdgeRow]]:
-        """Node rows by key, edge rows by identity (as ``ParsedDocument`` sorts records)."""
-        nodes = [row for _, row in sorted(self.nodes.items())]
-        edges = [(*identity, location) for identity, location in sorted(self.edges.items())]
+    def records(self) -> tuple[list[NodeRow], list[EdgeRow]]:
+        """Node and edge rows in the order they were first asserted (readers sort)."""
+        nodes = list(self.nodes.values())
+        edges = [(*identity, location) for identity, location in self.edges.items()]
         return nodes, edges

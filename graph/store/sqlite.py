@@ -139,11 +139,10 @@ class SqliteStore:
                 "INSERT INTO documents VALUES (?, ?, ?, NULL, ?)",
                 (stored.id, stored.lineage, DocumentStatus.ACTIVE.value, _info_blob(stored)),
             )
-            if isinstance(document, DocumentRecords):  # sorted by the parser
+            if isinstance(document, DocumentRecords):
                 node_rows, edge_rows = document.node_rows, document.edge_rows
             else:
-                node_rows = sorted(node_rows_of(document.nodes), key=itemgetter(0))
-                edge_rows = sorted(edge_rows_of(document.edges), key=itemgetter(0, 1, 2, 3))
+                node_rows, edge_rows = node_rows_of(document.nodes), edge_rows_of(document.edges)
             self._db.execute(
                 "INSERT INTO records VALUES (?, ?, ?)", (info.id, pack(node_rows), pack(edge_rows))
             )

@@ -37,6 +37,7 @@ _IMAGE_DIGEST = re.compile(r"^sha(256|384|512):[0-9a-f]{64,128}$")
 _VENDOR_FIELDS = (("supplier", "supplier"), ("manufacturer", "manufacturer"))
 _COMPONENT = NodeKind.COMPONENT.value
 _DEPENDS_ON = EdgeKind.DEPENDS_ON.value
+_CONTAINS = EdgeKind.CONTAINS.value
 _UPDATED_VIA = EdgeKind.UPDATED_VIA.value
 _COMPONENT_BODY = BodyTemplate(ComponentNode)
 
@@ -99,8 +100,10 @@ class _Mapper(RecordCollector):
         with no pydantic object per component; the product is validated as a model.
         """
         get = entry.get
-        purl = text(get("purl"))
-        name = text(get("name"))
+        purl = get("purl")
+        purl = (purl.strip() or None) if purl.__class__ is str else text(purl)
+        name = get("name")
+        name = (name.strip() or None) if name.__class__ is str else text(name)
         if name is None:
             if purl is None:
                 raise self.raw.refuse(f"{self.describe(pointer)} has no name and no purl")
@@ -109,15 +112,17 @@ class _Mapper(RecordCollector):
         fields: dict[str, Any] = {"name": name}
         for member in _STRIPPED_TEXT:  # stripped, as XML text is: both syntaxes agree
             value = get(member)
-            if value.__class__ is str:
+            if value.__class__ is str and value:
                 value = value.strip()
                 if value:
                     fields[member] = value
         if purl is not None:
             fields["purl"] = purl
-        cpe = text(get("cpe"))
+        cpe = get("cpe")
         if cpe is not None:
-            fields["cpes"] = (cpe,)
+            cpe = text(cpe)
+            if cpe is not None:
+                fields["cpes"] = (cpe,)
         component_type = _COMPONENT_TYPES.get(get("type"))
         if component_type is not None:
             fields["component_type"] = component_type
@@ -225,14 +230,15 @@ class _Mapper(RecordCollector):
                 local = f"{group}/{fields['name']}" if group else fields["name"]
                 local = f"{local}@{version}" if version else local
             key = document_scoped_key(NodeKind.COMPONENT, self.doc_id, local)
+        location = pointer if self.locate is None else self.locate(pointer)
         if key not in self.nodes:  # else the same package listed again: first one wins
-            location = pointer if self.locate is None else self.locate(pointer)
             self.nodes[key] = (key, _COMPONENT, location, _COMPONENT_BODY.body(fields))
         self.register_ref(ref, key, pointer)
-        if parent is not None:
-            self.add_edge(parent, EdgeKind.CONTAINS, key, pointer)
+        if parent is not None:  # the CONTAINS edge has the component's origin
+            self.edges.setdefault((parent, _CONTAINS, key, ""), location)
         self.suppliers(entry, key, pointer)
-        self.update_channels(key, facts)
+        if facts is not None:
+            self.update_channels(key, facts)
         children = entry.get("components")
         if children:
             self.components(children, f"{pointer}/components", key)

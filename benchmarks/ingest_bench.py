@@ -5,15 +5,23 @@ file (one transaction). The baseline, ``Bom.from_json`` (load only: no validatio
 storage), runs on the same files in the same process run. Each measurement runs in a
 fresh subprocess so peak RSS is that of the measurement alone; medians of ``--runs``.
 
-    .venv/bin/python benchmarks/ingest_bench.py [--runs 5] [--scaled 50000]
+    .venv/bin/python benchmarks/ingest_bench.py [--runs 5] [--scaled 50000] [--only TEXT]
+        [--code DIR]
 
-Prints a Markdown table for docs/benchmarks.md.
+``--code DIR`` measures the ingest of another checkout (``git archive REV | tar -x -C
+DIR``) with the same script, to compare revisions in one sitting.
+
+Prints a Markdown table for docs/benchmarks.md. Peak RSS is each measurement program's
+``VmHWM`` (``/proc/self/status``), which starts afresh at ``exec``; ``ru_maxrss`` does
+not, so it used to report this script's own peak (it builds the scaled file in memory)
+for every small file.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -33,48 +41,71 @@ FILES = [
     ("msft sbom-tool SPDX 3.0", CORPUS / "spdx3/msft-sbom-tool-sample.spdx30.jsonld", False),
 ]
 
-_OURS = """
-import resource, sys, time, tempfile, pathlib
-from ingest.pipeline import load_file, paused_gc
+_HWM = """
+def _hwm():  # peak RSS of this program: VmHWM resets at exec, ru_maxrss does not
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+"""
+
+_OURS = (
+    _HWM
+    + """
+import sys, time, tempfile, pathlib
+try:
+    from ingest.pipeline import load_file, paused_gc
+except ImportError:  # a revision before the row fast path (--code)
+    from ingest.pipeline import parse_file as load_file, paused_gc
 from graph.store.sqlite import SqliteStore
 path = pathlib.Path(sys.argv[1])
 with tempfile.TemporaryDirectory() as d:
     store = SqliteStore(pathlib.Path(d) / "s.sqlite")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     doc = load_file(path)
     with paused_gc():  # as the CLI does
         store.upsert_document(doc)
-    elapsed = time.perf_counter() - t
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - c
     store.close()
 rows = doc.node_rows if hasattr(doc, "node_rows") else [(x.key, x.kind.value) for x in doc.nodes]
 kinds = [r[1] for r in rows]
 n = sum(1 for k in kinds if k in ("Component", "Product"))
-print(elapsed, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+print(elapsed, n, _hwm(), cpu)
 """
+)
 
-_LIB = """
-import resource, sys, time, json, pathlib
+_LIB = (
+    _HWM
+    + """
+import sys, time, json, pathlib
 from cyclonedx.model.bom import Bom
 path = pathlib.Path(sys.argv[1])
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 bom = Bom.from_json(json.loads(path.read_bytes()))
-elapsed = time.perf_counter() - t
+elapsed, cpu = time.perf_counter() - t, time.process_time() - c
 n = len(list(bom._get_all_components()))
-print(elapsed, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+print(elapsed, n, _hwm(), cpu)
 """
+)
 
-_BASE_RSS = """
-import resource
+_BASE_RSS = (
+    _HWM
+    + """
 import ingest.pipeline, graph.store.sqlite, ingest.cyclonedx, ingest.spdx, ingest.spdx3
-print(0, 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+print(0, 0, _hwm(), 0)
 """
+)
 
 
-def _run(script: str, path: Path | None = None) -> tuple[float, int, int]:
+def _run(
+    script: str, path: Path | None = None, *, code: Path = REPO
+) -> tuple[float, int, int, float]:
+    """``(wall seconds, components, peak RSS bytes, CPU seconds)`` of one fresh process
+    running the ingest of the checkout ``code``."""
     argv = [sys.executable, "-c", script] + ([str(path)] if path else [])
-    out = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, check=True).stdout
-    elapsed, n, rss = out.split()
-    return float(elapsed), int(n), int(rss)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    out = subprocess.run(argv, capture_output=True, text=True, cwd=code, env=env, check=True).stdout
+    elapsed, n, rss, cpu = out.split()
+    return float(elapsed), int(n), int(rss), float(cpu)
 
 
 def make_scaled(n: int, out: Path, seed: int = 7) -> Path:
@@ -120,26 +151,33 @@ def make_scaled(n: int, out: Path, seed: int = 7) -> Path:
     return out
 
 
-_WARM = """
-import resource, sys, time, tempfile, pathlib, statistics
-from ingest.pipeline import load_file, paused_gc
+_WARM = (
+    _HWM
+    + """
+import sys, time, tempfile, pathlib, statistics
+try:
+    from ingest.pipeline import load_file, paused_gc
+except ImportError:  # a revision before the row fast path (--code)
+    from ingest.pipeline import parse_file as load_file, paused_gc
 from graph.store.sqlite import SqliteStore
 path = pathlib.Path(sys.argv[1])
-times = []
+times, cpus = [], []
 with tempfile.TemporaryDirectory() as d:
     for i in range(4):  # the first run pays one-off costs (schema compile), a CLI pays it once
         store = SqliteStore(pathlib.Path(d) / f"s{i}.sqlite")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         doc = load_file(path)
         with paused_gc():
             store.upsert_document(doc)
         times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
         store.close()
 rows = doc.node_rows if hasattr(doc, "node_rows") else [(x.key, x.kind.value) for x in doc.nodes]
 kinds = [r[1] for r in rows]
 n = sum(1 for k in kinds if k in ("Component", "Product"))
-print(statistics.median(times[1:]), n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+print(statistics.median(times[1:]), n, _hwm(), statistics.median(cpus[1:]))
 """
+)
 
 
 def main() -> None:
@@ -147,8 +185,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scaled", type=int, default=50_000)
     parser.add_argument("--only", default="", help="rows whose label contains this text")
+    parser.add_argument(
+        "--code", type=Path, help="measure another checkout's ingest (e.g. a git archive)"
+    )
     args = parser.parse_args()
-    base_rss = statistics.median(_run(_BASE_RSS)[2] for _ in range(3))
+    code = (args.code or REPO).resolve()
+    base_rss = statistics.median(_run(_BASE_RSS, code=code)[2] for _ in range(3))
     with tempfile.TemporaryDirectory() as tmp:
         files = list(FILES)
         if args.scaled:
@@ -156,24 +198,26 @@ def main() -> None:
             files.append((f"scaled {args.scaled:,} components 1.6 JSON", scaled, True))
         print(
             f"runs per cell: {args.runs} (median); baseline RSS after imports "
-            f"{base_rss / 2**20:.0f} MiB\n"
+            f"{base_rss / 2**20:.0f} MiB; load average at start {_load()}\n"
         )
         print(
             "| file | size | components | ours, first file of a process | ours, warm | "
             "ours comps/s (warm) | Bom.from_json | lib comps/s | speed-up (warm) | "
-            "peak RSS over baseline / file size |"
+            "CPU-time speed-up (warm) | peak RSS over baseline / file size |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for label, path, lib_ok in files:
             if args.only not in label:
                 continue
             size = path.stat().st_size
-            ours = [_run(_OURS, path) for _ in range(args.runs)]
+            ours = [_run(_OURS, path, code=code) for _ in range(args.runs)]
             t_cold = statistics.median(r[0] for r in ours)
-            t_ours = statistics.median(_run(_WARM, path)[0] for _ in range(max(1, args.runs // 2)))
+            warm = [_run(_WARM, path, code=code) for _ in range(max(1, args.runs // 2))]
+            t_ours = statistics.median(r[0] for r in warm)
+            cpu_ours = statistics.median(r[3] for r in warm)
             n = ours[0][1]
             rss = statistics.median(r[2] for r in ours)
-            lib_cell, lib_rate, ratio = "-", "-", "-"
+            lib_cell, lib_rate, ratio, cpu_ratio = "-", "-", "-", "-"
             if lib_ok:
                 lib_runs = max(1, min(args.runs, 3))
                 lib = [_run(_LIB, path) for _ in range(lib_runs)]
@@ -181,12 +225,19 @@ def main() -> None:
                 lib_cell = f"{t_lib * 1000:,.0f} ms"
                 lib_rate = f"{lib[0][1] / t_lib:,.0f}"
                 ratio = f"{t_lib / t_ours:,.1f}x"
+                cpu_ratio = f"{statistics.median(r[3] for r in lib) / cpu_ours:,.1f}x"
             print(
                 f"| {label} | {size / 2**20:.1f} MiB | {n:,} | {t_cold * 1000:,.1f} ms | "
                 f"{t_ours * 1000:,.1f} ms | "
-                f"{n / t_ours:,.0f} | {lib_cell} | {lib_rate} | {ratio} | "
+                f"{n / t_ours:,.0f} | {lib_cell} | {lib_rate} | {ratio} | {cpu_ratio} | "
                 f"{max(0, rss - base_rss) / size:.1f}x |"
             )
+
+        print(f"\nload average at end {_load()}")
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """The contract every input format implements, and the errors ingest raises.
 
-A format module exposes ``parse(raw, payload) -> ParsedDocument``. ``raw`` is the file's
+A format module exposes ``parse(raw, payload) -> ParsedDocument``, and may expose
+``load`` with the same arguments returning :class:`graph.records.DocumentRecords` (storage
+rows, the store's fast path; see :mod:`ingest.pipeline`). ``raw`` is the file's
 bytes with their identity; ``payload`` is what content detection already decoded (a dict
 for JSON/YAML, an Element for XML, text for tag-value), so nothing is parsed twice.
 Problems that leave the document usable become :class:`DataQualityFinding` records;

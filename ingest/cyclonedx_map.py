@@ -128,11 +128,7 @@ class _Mapper(RecordCollector):
             fields["component_type"] = component_type
         hashes = get("hashes")
         if hashes:
-            fields["hashes"] = tuple(
-                {"algorithm": h.get("alg"), "value": h.get("content")}
-                for h in hashes
-                if h.get("alg").__class__ is str and h.get("content").__class__ is str
-            )
+            fields["hashes"] = _hashes(hashes)
         licenses = get("licenses")
         if licenses:
             fields["licenses"] = _licenses(licenses)
@@ -387,6 +383,16 @@ class _Mapper(RecordCollector):
                     self.dangling(ref, "affects ref", affect_pointer)
                 else:
                     self.add_edge(key, EdgeKind.AFFECTS, target, affect_pointer)
+
+
+def _hashes(entries: Sequence[Any]) -> tuple[dict[str, str], ...]:
+    """``{"algorithm", "value"}`` of each hash with both as strings (Hash's JSON shape)."""
+    out = []
+    for h in entries:
+        alg, content = h.get("alg"), h.get("content")
+        if alg.__class__ is str and content.__class__ is str:
+            out.append({"algorithm": alg, "value": content})
+    return tuple(out)
 
 
 def _flag(value: Any) -> bool | None:

@@ -258,9 +258,9 @@ class SqliteStore:
         node_keys: set[tuple[str, str]] = set()
         edge_keys: set[tuple[str, str, str, str]] = set()
         for _, blob in self._active_packs("nodes"):
-            node_keys.update((kind, key) for key, kind, _, _ in unpack_nodes(blob))
+            node_keys.update((kind, key) for key, kind, _, _ in orjson.loads(blob))
         for _, blob in self._active_packs("edges"):
-            edge_keys.update((k, s, t, r) for s, k, t, r, _ in unpack_edges(blob))
+            edge_keys.update((k, s, t, r) for s, k, t, r, _ in orjson.loads(blob))
         nodes = dict(sorted(Counter(kind for kind, _ in node_keys).items()))
         edges = dict(sorted(Counter(e[0] for e in edge_keys).items()))
         (findings,) = self._db.execute("SELECT COUNT(*) FROM findings").fetchone()
@@ -280,7 +280,7 @@ class SqliteStore:
         rows = [
             (key, kind, doc_id, location, body)
             for doc_id, blob in self._active_packs("nodes")
-            for key, kind, location, body in unpack_nodes(blob)
+            for key, kind, location, body in orjson.loads(blob)
         ]
         rows.sort(key=itemgetter(0))  # stable: documents came in id order
         return iter(rows)
@@ -293,7 +293,7 @@ class SqliteStore:
         rows = [
             (source, kind, target, role, doc_id, location)
             for doc_id, blob in self._active_packs("edges")
-            for source, kind, target, role, location in unpack_edges(blob)
+            for source, kind, target, role, location in orjson.loads(blob)
         ]
         rows.sort(key=itemgetter(0, 1, 2, 3))  # stable: documents came in id order
         return iter(rows)

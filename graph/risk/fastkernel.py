@@ -177,10 +177,8 @@ def radius(  # pragma: no cover - compiled
                     # reached again through another product: keep an unprotected path
                     k = found_at[h]
                     old = found_p[k]
-                    if (
-                        old >= 0
-                        and _ring_protects(h, old, ch, rings, updated)
-                        and not _ring_protects(h, v, ch, rings, updated)
+                    if _ring_protects(h, old, ch, rings, updated) and not _ring_protects(
+                        h, v, ch, rings, updated
                     ):
                         found_p[k] = v
             for j in range(st_ptr[v], st_ptr[v + 1]):

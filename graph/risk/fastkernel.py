@@ -67,6 +67,7 @@ def new_scratch(n: int, n_operators: int, n_functions: int, n_sectors: int) -> t
         np.zeros(n_functions, dtype=i64),  # 18 function hosts down
         np.zeros(n_functions, dtype=i32),  # 19 functions touched
         np.zeros(n_sectors, dtype=i64),  # 20 sector stamp
+        np.zeros(n, dtype=i32),  # 21 position of a found host group in ``found``
     )
 
 
@@ -133,7 +134,7 @@ def radius(  # pragma: no cover - compiled
     compromise, lost_share, auto_hours, reboot_share, escrow_hours = params
     ctr, seen, found_mark, hit, unprot, fatal, frac, loop, fw = sc[:9]
     touched, queue, found, found_p, plat_mark = sc[9], sc[10], sc[11], sc[12], sc[13]
-    op_mark, op_sums, op_list, fn_mark, fn_down, fn_list, sec_mark = sc[14:]
+    op_mark, op_sums, op_list, fn_mark, fn_down, fn_list, sec_mark, found_at = sc[14:]
     updated = (up_ptr, up_idx)
 
     ctr[0] += 1
@@ -156,6 +157,7 @@ def radius(  # pragma: no cover - compiled
                     h = ro_idx[j]
                     if found_mark[h] != stamp:
                         found_mark[h] = stamp
+                        found_at[h] = n_found
                         found[n_found] = h
                         found_p[n_found] = -1
                         n_found += 1
@@ -167,21 +169,18 @@ def radius(  # pragma: no cover - compiled
                 h = ru_idx[j]
                 if found_mark[h] != stamp:
                     found_mark[h] = stamp
+                    found_at[h] = n_found
                     found[n_found] = h
                     found_p[n_found] = v
                     n_found += 1
                 elif ch >= 0:
                     # reached again through another product: keep an unprotected path
-                    for k in range(n_found):
-                        if found[k] == h:
-                            old = found_p[k]
-                            if (
-                                old >= 0
-                                and _ring_protects(h, old, ch, rings, updated)
-                                and not _ring_protects(h, v, ch, rings, updated)
-                            ):
-                                found_p[k] = v
-                            break
+                    k = found_at[h]
+                    old = found_p[k]
+                    if _ring_protects(h, old, ch, rings, updated) and not _ring_protects(
+                        h, v, ch, rings, updated
+                    ):
+                        found_p[k] = v
             for j in range(st_ptr[v], st_ptr[v + 1]):
                 u = st_idx[j]
                 if seen[u] != stamp:
@@ -346,6 +345,7 @@ def radius_many(  # pragma: no cover - compiled
             np.zeros(dims[1], dtype=np.int64),
             np.zeros(dims[1], dtype=np.int32),
             np.zeros(dims[2], dtype=np.int64),
+            np.zeros(n, dtype=np.int32),
         )
         for k in range(c, order.shape[0], n_chunks):
             s = order[k]

@@ -2,11 +2,12 @@
 
 Mirrors :mod:`graph.risk.failing` rule for rule (same privilege, crash-loop, firmware,
 platform and rollout interpretation, same de-duplication), on integer ids. Sources that
-reach host groups through a channel keep one group each, because an operator's ring
-protects by the product through which a group is *first* reached from that source (the
-reference's breadth-first order). Sources without a channel that fail the same way
-(same host-fatality, crash loop, firmware and platforms) form one group: their union is
-searched once, which is what keeps a vendor with 60,000 components fast.
+fail the same way (same host-fatality, crash loop, firmware, platforms, and for a
+channel's sources the same channel and rollout) form one group whose union is searched
+once: a vendor with 60,000 components or a channel updating hundreds of them costs one
+search per failure profile. That is exact for channels too, because an operator's ring
+protects a host group only when every product through which it reaches the failure is
+protected: the kernel keeps an unprotected product whenever the search meets one.
 """
 
 from __future__ import annotations
@@ -186,9 +187,14 @@ class SourcePlanner:
         self, chosen: dict[int, tuple[bool, bool, bool, int, float, int]], singles: Any
     ) -> SourceGroups:
         p = self.profiles
-        nodes: list[int] = list(chosen)
-        sizes = [1] * len(nodes)
-        rows = list(chosen.values())
+        # sources of one channel that fail alike are one search: a group escapes only when
+        # every product bringing any of them in is protected, which one search tells
+        by_row: dict[tuple[bool, bool, bool, int, float, int], list[int]] = {}
+        for node, row in chosen.items():
+            by_row.setdefault(row, []).append(node)
+        nodes: list[int] = [node for members in by_row.values() for node in members]
+        sizes = [len(members) for members in by_row.values()]
+        rows = list(by_row)
         if len(singles):
             singles = np.unique(singles)
             profile = p.profile[singles]

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,15 @@ from graph.risk.snapshot_columns import (
 )
 from graph.vocabulary import EdgeKind, NodeKind
 
-__all__ = ["Csr", "RingTable", "Snapshot", "SnapshotError", "build_snapshot"]
+__all__ = [
+    "EDGE_CODES",
+    "Csr",
+    "RingTable",
+    "Snapshot",
+    "SnapshotError",
+    "assemble_snapshot",
+    "build_snapshot",
+]
 
 _HG = KIND_CODES[NodeKind.HOST_GROUP.value]
 _CHANNEL = KIND_CODES[NodeKind.UPDATE_CHANNEL.value]
@@ -96,83 +104,77 @@ class Snapshot:
         return [int(i) for i in np.flatnonzero(mask)]
 
 
+EDGE_CODES: dict[str, int] = {k.value: i for i, k in enumerate(EdgeKind)}
+
+
 def build_snapshot(view: nx.MultiDiGraph) -> Snapshot:
-    """Derive the snapshot of ``view`` (a store view, usually the canonical one)."""
+    """Derive the snapshot of ``view`` (a store view, usually the canonical one).
+
+    :func:`graph.risk.snapshot_rows.snapshot_from_rows` builds the same snapshot from a
+    SQLite store's rows without the networkx view.
+    """
     keys = tuple(view.nodes)
     index = {k: i for i, k in enumerate(keys)}
+    # in_edges iterates targets in node order, each target's preds in insertion order
+    triples = [
+        (index[u], index[v], EDGE_CODES.get(k, -1)) for u, v, k in view.in_edges(data="kind")
+    ]
+    edges = np.asarray(triples, dtype=np.int64).reshape(-1, 3)
+    return assemble_snapshot(
+        keys, index, view.nodes(data=True), view.nodes, edges[:, 0], edges[:, 1], edges[:, 2]
+    )
+
+
+def assemble_snapshot(
+    keys: tuple[str, ...],
+    index: dict[str, int],
+    items: Iterable[tuple[str, Mapping[str, Any]]],
+    lookup: Mapping[str, Mapping[str, Any]],
+    src: NDArray[np.int64],
+    dst: NDArray[np.int64],
+    edge_kind: NDArray[np.int64],
+) -> Snapshot:
+    """The snapshot of nodes ``keys`` (ids in that order; ``items`` their attributes in the
+    same order, ``lookup`` by key) and edges ``src -> dst`` of ``edge_kind`` (codes of
+    ``EDGE_CODES``), given in the view's ``in_edges`` order."""
     try:
-        cols, rings_raw, channel_attrs, names, operator_of = node_columns(view, index)
+        cols, rings_raw, channel_attrs, names, operator_of = node_columns(items, lookup, index)
     except ValueError as e:  # more platform names than mask bits
         raise SnapshotError(f"cannot build the analysis snapshot: {e}") from e
     kind = cols.kind
-    pairs: dict[str, tuple[list[int], list[int]]] = {
-        name: ([], [])
-        for name in (
-            "structure",
-            "runs",
-            "runs_on",
-            "updated_by",
-            "channels_of",
-            "supplied",
-            "supports",
-            "contains",
-            "in_sector",
-        )
-    }
-
-    def add(name: str, owner: int, other: int) -> None:
-        lists = pairs[name]
-        lists[0].append(owner)
-        lists[1].append(other)
-
-    # in_edges iterates targets in node order, each target's preds in insertion order
-    contains, runs, runs_on = EdgeKind.CONTAINS.value, EdgeKind.RUNS.value, EdgeKind.RUNS_ON.value
-    updated, operated, supplied = (
-        EdgeKind.UPDATED_VIA.value,
-        EdgeKind.OPERATED_BY.value,
-        EdgeKind.SUPPLIED_BY.value,
-    )
-    supports, in_sector = EdgeKind.SUPPORTS.value, EdgeKind.IN_SECTOR.value
-    for u, v, edge_kind in view.in_edges(data="kind"):
-        iu, iv = index[u], index[v]
-        if edge_kind in _STRUCTURE:
-            if kind[iu] != _HG:
-                add("structure", iv, iu)
-            if edge_kind == contains:
-                add("contains", iu, iv)
-        elif edge_kind == runs:
-            add("runs", iv, iu)
-        elif edge_kind == runs_on:
-            add("runs_on", iv, iu)
-        elif edge_kind == updated:
-            add("updated_by", iv, iu)
-        elif edge_kind == operated:
-            if kind[iu] == _CHANNEL:
-                add("channels_of", iv, iu)
-        elif edge_kind == supplied:
-            if kind[iu] in _SUPPLIED:
-                add("supplied", iv, iu)
-        elif edge_kind == supports:
-            add("supports", iu, iv)
-        elif edge_kind == in_sector:
-            add("in_sector", iu, iv)
     n = len(keys)
-    csr = {name: csr_from_pairs(n, *lists) for name, lists in pairs.items()}
-    cols.finish(csr["contains"])
-    functions_of, fn_total, fn_critical = _functions(view, keys, cols, csr["supports"])
+    src_kind = kind[src]
+    structure = np.isin(edge_kind, [EDGE_CODES[k] for k in _STRUCTURE])
+    code = EDGE_CODES
+
+    def reverse(mask: NDArray[np.bool_]) -> Csr:  # target -> sources
+        return csr_from_pairs(n, dst[mask], src[mask])
+
+    def forward(mask: NDArray[np.bool_]) -> Csr:  # source -> targets
+        return csr_from_pairs(n, src[mask], dst[mask])
+
+    contains = forward(edge_kind == code[EdgeKind.CONTAINS.value])
+    cols.finish(contains)
+    functions_of, fn_total, fn_critical = _functions(
+        lookup, keys, cols, forward(edge_kind == code[EdgeKind.SUPPORTS.value])
+    )
     operator_keys, operator_sectors, sector_names = _operators(
-        view, keys, index, operator_of, csr["in_sector"]
+        lookup, keys, index, operator_of, forward(edge_kind == code[EdgeKind.IN_SECTOR.value])
     )
     return Snapshot(
         keys=keys,
         index=index,
         cols=cols,
-        structure=csr["structure"],
-        runs=csr["runs"],
-        runs_on=csr["runs_on"],
-        updated_by=csr["updated_by"],
-        channels_of=csr["channels_of"],
-        supplied=csr["supplied"],
+        structure=reverse(structure & (src_kind != _HG)),
+        runs=reverse(edge_kind == code[EdgeKind.RUNS.value]),
+        runs_on=reverse(edge_kind == code[EdgeKind.RUNS_ON.value]),
+        updated_by=reverse(edge_kind == code[EdgeKind.UPDATED_VIA.value]),
+        channels_of=reverse(
+            (edge_kind == code[EdgeKind.OPERATED_BY.value]) & (src_kind == _CHANNEL)
+        ),
+        supplied=reverse(
+            (edge_kind == code[EdgeKind.SUPPLIED_BY.value]) & np.isin(src_kind, list(_SUPPLIED))
+        ),
         functions_of=functions_of,
         rings=_rings(rings_raw, index, n),
         function_total=fn_total,
@@ -186,7 +188,7 @@ def build_snapshot(view: nx.MultiDiGraph) -> Snapshot:
 
 
 def _functions(
-    view: nx.MultiDiGraph, keys: tuple[str, ...], cols: NodeColumns, supports: Csr
+    lookup: Mapping[str, Mapping[str, Any]], keys: tuple[str, ...], cols: NodeColumns, supports: Csr
 ) -> tuple[Csr, NDArray[np.int64], NDArray[np.bool_]]:
     """Host group -> function slots, and per function its hosts and criticality."""
     targets = np.unique(supports.idx)
@@ -197,13 +199,13 @@ def _functions(
     total = np.zeros(len(targets), dtype=np.int64)
     np.add.at(total, remapped.idx, cols.host_count[owners])
     critical = np.array(
-        [bool(view.nodes[keys[t]].get("critical", True)) for t in targets], dtype=np.bool_
+        [bool(lookup[keys[t]].get("critical", True)) for t in targets], dtype=np.bool_
     )
     return remapped, total, critical
 
 
 def _operators(
-    view: nx.MultiDiGraph,
+    lookup: Mapping[str, Mapping[str, Any]],
     keys: tuple[str, ...],
     index: dict[str, int],
     operator_keys: list[str],
@@ -218,7 +220,7 @@ def _operators(
         if node is None:
             continue
         targets = in_sector.idx[in_sector.ptr[node] : in_sector.ptr[node + 1]]
-        names = {str(view.nodes[keys[t]].get("name", keys[t])) for t in targets}
+        names = {str(lookup[keys[t]].get("name", keys[t])) for t in targets}
         for name in sorted(names):
             owners.append(slot)
             sectors.append(sector_slot.setdefault(name, len(sector_slot)))

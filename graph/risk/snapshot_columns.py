@@ -7,11 +7,10 @@ tells "unknown" from "false", platform names as bits of ``NodeColumns.vocabulary
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-import networkx as nx
 import numba
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +21,7 @@ __all__ = [
     "FATAL",
     "KIND_CODES",
     "PRIVILEGES",
+    "READ_FIELDS",
     "Csr",
     "NodeColumns",
     "compiled",
@@ -64,7 +64,9 @@ class Csr:
         return self.idx[self.ptr[i] : self.ptr[i + 1]]
 
 
-def csr_from_pairs(n: int, owners: Sequence[int], others: Sequence[int]) -> Csr:
+def csr_from_pairs(
+    n: int, owners: Sequence[int] | NDArray[Any], others: Sequence[int] | NDArray[Any]
+) -> Csr:
     """CSR of ``n`` rows; within a row, pairs keep the order they were given in."""
     own = np.asarray(owners, dtype=np.int64)
     other = np.asarray(others, dtype=np.int32)
@@ -201,12 +203,50 @@ def _privilege_of(
     return out
 
 
+# every node attribute the columns read (the row-based builder keeps only these)
+READ_FIELDS = frozenset(
+    {
+        "automated_recovery",
+        "boot_start",
+        "channel_kind",
+        "cloud_rescue_runbook",
+        "crash_loop_guard",
+        "critical",
+        "customer_deferral",
+        "customer_pin_versions",
+        "disk_encryption",
+        "environment",
+        "family",
+        "host_count",
+        "jurisdictions",
+        "key_escrow_host_group",
+        "key_escrow_platform",
+        "keys_escrowed_share",
+        "name",
+        "oob_console",
+        "operator",
+        "platform",
+        "platform_kind",
+        "platforms",
+        "privilege",
+        "purl",
+        "rings",
+        "technicians",
+    }
+)
+
+
 def node_columns(
-    view: nx.MultiDiGraph, index: dict[str, int]
+    items: Iterable[tuple[str, Mapping[str, Any]]],
+    lookup: Mapping[str, Mapping[str, Any]],
+    index: dict[str, int],
 ) -> tuple[
     NodeColumns, list[tuple[int, dict[str, Any]]], dict[int, Any], dict[int, str], list[str]
 ]:
-    """Columns, ring entries (node, ring), channel attributes, names, operator slots."""
+    """Columns, ring entries (node, ring), channel attributes, names, operator slots.
+
+    ``items`` are the nodes in id order with their attributes, ``lookup`` the same by key.
+    """
     cols = NodeColumns(len(index))
     rings: list[tuple[int, dict[str, Any]]] = []
     channel_attrs: dict[int, dict[str, Any]] = {}
@@ -216,7 +256,7 @@ def node_columns(
     kinds = KIND_CODES
     hg, channel = kinds[NodeKind.HOST_GROUP.value], kinds[NodeKind.UPDATE_CHANNEL.value]
     vendor, platform = kinds[NodeKind.VENDOR.value], kinds[NodeKind.PLATFORM.value]
-    for i, (key, d) in enumerate(view.nodes(data=True)):
+    for i, (key, d) in enumerate(items):
         code = kinds.get(str(d.get("kind")), -1)
         cols.kind[i] = code
         cols.placeholder[i] = bool(d.get("placeholder"))
@@ -237,16 +277,16 @@ def node_columns(
         elif code == vendor:
             names[i] = str(d.get("name", key))
         if code == hg or "host_count" in d:
-            _host_group(cols, view, index, i, d, operators, environments)
+            _host_group(cols, lookup, index, i, d, operators, environments)
             rings.extend((i, dict(r)) for r in d.get("rings") or ())
     cols.environments = list(environments)
     cols.operator_jurisdictions = [
-        tuple(view.nodes[op].get("jurisdictions") or ()) if op in view else () for op in operators
+        tuple(lookup[op].get("jurisdictions") or ()) if op in lookup else () for op in operators
     ]
     return cols, rings, channel_attrs, names, list(operators)
 
 
-def _channel(cols: NodeColumns, i: int, d: dict[str, Any]) -> None:
+def _channel(cols: NodeColumns, i: int, d: Mapping[str, Any]) -> None:
     privilege = d.get("privilege")
     cols.channel_privilege[i] = _PRIV[str(privilege)] if privilege else -1
     cols.channel_mask[i] = cols.mask(d.get("platforms"))
@@ -260,10 +300,10 @@ def _channel(cols: NodeColumns, i: int, d: dict[str, Any]) -> None:
 
 def _host_group(
     cols: NodeColumns,
-    view: nx.MultiDiGraph,
+    lookup: Mapping[str, Mapping[str, Any]],
     index: dict[str, int],
     i: int,
-    d: dict[str, Any],
+    d: Mapping[str, Any],
     operators: dict[str, int],
     environments: dict[str, int],
 ) -> None:
@@ -271,8 +311,8 @@ def _host_group(
     if operator:
         cols.operator[i] = operators.setdefault(operator, len(operators))
     platform = d.get("platform")
-    if platform and platform in view:
-        family = view.nodes[platform].get("family")
+    if platform and platform in lookup:
+        family = lookup[platform].get("family")
         if family:
             cols.family[i] = cols.mask([family]).bit_length() - 1
     cols.escrow_group[i] = index.get(str(d.get("key_escrow_host_group")), -1)

@@ -68,7 +68,7 @@ except ExportScopeError as e:
     st.stop()
 
 st.caption("The same file, from the command line:")
-st.code(cli_command(ws, scope, fmt), language="sh")
+st.code(cli_command(ws, scope, fmt), language="sh", wrap_lines=True)
 
 key = (ws.revision, ws.policy_key, scope, fmt)
 built = st.session_state.get(BUILT)

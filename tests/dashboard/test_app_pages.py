@@ -188,3 +188,12 @@ def test_export_refuses_a_scope_outside_the_role(app: AppTest) -> None:
         "export: operator:northwind-airlines."
     ]
     assert [b.key for b in app.button] == ["sign-out"]  # nothing to build
+
+
+def test_an_operator_s_sector_aggregates_leave_its_own_hosts_out(app: AppTest) -> None:
+    own = int(open_page(app, "overview", user="northwind-airlines")["Hosts"].replace(",", ""))
+    heat = next(d.value for d in app.dataframe if "band" in d.value.columns)
+    estate = heat[heat["scope"] == "estate"]
+    assert len(estate)  # all 8 other operators: big enough, nothing to subtract
+    # the other operators' hosts: never the whole estate's 16,767 (own hosts included)
+    assert estate["hosts"].max() <= 16_767 - own

@@ -1,8 +1,9 @@
-"""Sign-in and the page frame: every page starts with :func:`start_page`.
+"""Sign-in: the users file, the lockout, and the session that survives a reload.
 
 The signed-in name lives in the server-side session; the role and scope are re-read from
 the users file on every run, so a changed or removed user takes effect at once. Query
-parameters never carry identity or scope.
+parameters never carry identity or scope. A reload finds the user again through the
+HttpOnly session cookie (:mod:`dashboard.access.sessions`); signing out revokes it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dashboard.access.lockout import (
     record_failure,
 )
 from dashboard.access.scope import Access, Role
+from dashboard.access.sessions import COOKIE, SESSIONS
 from dashboard.access.users import UsersError, UsersFile, authenticate, load_users
 from dashboard.ui.settings import DashboardSettings, is_loopback, settings
 
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 USER_KEY = "riskgraph.user"
+TICKET_KEY = "riskgraph.ticket"
 LOCAL = Access(user="local", role=Role.ADMIN)
 
 
@@ -71,11 +74,38 @@ def require_access(cfg: DashboardSettings | None = None) -> Access:
     except UsersError as e:
         st.error(str(e))
         st.stop()
+    if not st.session_state.get(USER_KEY):
+        remembered = SESSIONS.user_of(_cookie())  # a reload: the session cookie, if any
+        if remembered is not None:
+            st.session_state[USER_KEY] = remembered
     user = users.get(str(st.session_state.get(USER_KEY, "")))
     if user is None:
         _sign_in(users, cfg.users_file)
         st.stop()
+    ticket = st.session_state.pop(TICKET_KEY, None)
+    if ticket:
+        _set_cookie(str(ticket))
     return user.access()
+
+
+def _cookie() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except (AttributeError, RuntimeError):  # no browser request behind this run
+        return None
+    return value if isinstance(value, str) else None  # AppTest's stand-in request
+
+
+def _set_cookie(ticket: str) -> None:
+    """Have the browser exchange the one-time ticket for the HttpOnly session cookie (the
+    route is :mod:`dashboard.server`'s; without it, as under AppTest, nothing happens)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    url = f"/{base}/_riskgraph/session" if base else "/_riskgraph/session"
+    st.sidebar.html(
+        f'<script>fetch("{url}", {{method: "POST", credentials: "same-origin", '
+        f'body: "{ticket}"}});</script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def _sign_in(users: UsersFile, users_file: Path) -> None:
@@ -103,6 +133,7 @@ def _sign_in(users: UsersFile, users_file: Path) -> None:
         st.error(f"{path}: cannot record sign-in attempts ({e.strerror or e})")
         return
     st.session_state[USER_KEY] = user.name
+    st.session_state[TICKET_KEY] = SESSIONS.issue_ticket(user.name)
     st.rerun()
 
 
@@ -122,6 +153,7 @@ def _now() -> datetime:
 
 
 def sign_out() -> None:
+    SESSIONS.revoke(_cookie())
     st.session_state.pop(USER_KEY, None)
 
 

@@ -150,7 +150,9 @@ def wait_idle(page: Page) -> None:
 
 
 def sign_in(page: Page, url: str, user: str, password: str = DEMO_PASSWORD) -> None:
-    """Open ``url`` (a new session) and sign in on the form it shows first."""
+    """Open ``url`` (a new session, without the session cookie of an earlier sign-in)
+    and sign in on the form it shows first."""
+    page.context.clear_cookies()
     page.goto(url)
     page.locator('input[aria-label="User name"]').fill(user)
     page.locator('input[aria-label="Password"]').fill(password)

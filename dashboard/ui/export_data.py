@@ -56,46 +56,45 @@ def _scopes(store: str, revision: str, access_json: str) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class _Request:
+    """Everything the file depends on (and so the cache key), the clock apart."""
+
+    store: str
+    revision: str
+    policy_key: str
+    scope: str
+    fmt: str
+    min_cohort: int
+
+
 def export_file(
     ws: Workspace, scope: str, fmt: str, on_stage: Callable[[str], None] | None = None
 ) -> ExportFile:
     """The file ``riskgraph report --scope SCOPE --format FMT`` writes; ``scope`` must be
     one of :func:`export_scopes`. Cached per store revision when the clock is fixed."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    args = (ws.settings.store, ws.revision, ws.policy_key, scope, fmt, ws.settings.min_cohort)
+    request = _Request(
+        ws.settings.store, ws.revision, ws.policy_key, scope, fmt, ws.settings.min_cohort
+    )
     if epoch.isdigit():
-        return _cached_export(*args, epoch, on_stage)
-    return _export(*args, on_stage)
+        return _cached_export(request, epoch, on_stage)
+    return _export(request, on_stage)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _cached_export(
-    store: str,
-    revision: str,
-    policy_key: str,
-    scope: str,
-    fmt: str,
-    min_cohort: int,
-    epoch: str,
-    _on_stage: Callable[[str], None] | None,
+    request: _Request, epoch: str, _on_stage: Callable[[str], None] | None
 ) -> ExportFile:
     del epoch  # the cache key: the clock the report is stamped with
-    return _export(store, revision, policy_key, scope, fmt, min_cohort, _on_stage)
+    return _export(request, _on_stage)
 
 
-def _export(
-    store: str,
-    revision: str,
-    policy_key: str,
-    scope: str,
-    fmt: str,
-    min_cohort: int,
-    on_stage: Callable[[str], None] | None,
-) -> ExportFile:
-    report_scope = parse_scope(scope)
-    name = export_file_name(scope, fmt)
-    with _store(store) as s:
-        if fmt == "cyclonedx":
+def _export(request: _Request, on_stage: Callable[[str], None] | None) -> ExportFile:
+    report_scope = parse_scope(request.scope)
+    name = export_file_name(request.scope, request.fmt)
+    with _store(request.store) as s:
+        if request.fmt == "cyclonedx":
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / name
                 write_cyclonedx(s, report_scope, out, clock=clock_from_env())
@@ -104,14 +103,14 @@ def _export(
             report = build_report(
                 s,
                 report_scope,
-                policy=_policy(policy_key),
+                policy=_policy(request.policy_key),
                 clock=clock_from_env(),
-                options=ReportOptions(min_cohort=min_cohort),
-                view=_full_view(store, revision),
+                options=ReportOptions(min_cohort=request.min_cohort),
+                view=_full_view(request.store, request.revision),
                 on_stage=on_stage,
             )
-            data = render_report(report, fmt)
-    return ExportFile(name, data, MEDIA_TYPES[fmt], hashlib.sha256(data).hexdigest())
+            data = render_report(report, request.fmt)
+    return ExportFile(name, data, MEDIA_TYPES[request.fmt], hashlib.sha256(data).hexdigest())
 
 
 def cli_command(ws: Workspace, scope: str, fmt: str) -> str:

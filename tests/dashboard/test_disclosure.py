@@ -8,7 +8,6 @@ included the viewer's own hosts were built on another basis than those that did 
 from __future__ import annotations
 
 from itertools import combinations
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -17,20 +16,9 @@ from dashboard.access.aggregates import ALL_OTHERS, cohorts_of, heat_cells, othe
 from dashboard.access.disclosure import disclosed_groups, safe_cohorts
 from graph.risk.blast import blast_radius
 from graph.risk.subject import Subject
-from graph.store import open_store
-from graph.vendors import canonical_view
 
 ME = "operator:northwind-airlines"
 OUTSIDE = ("operator:skyport-airport", "operator:gridco-transmission")
-
-
-@pytest.fixture(scope="module")
-def view(demo_store: Path) -> nx.MultiDiGraph:
-    store = open_store(str(demo_store))
-    try:
-        return canonical_view(store)
-    finally:
-        store.close()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pytest
 
@@ -15,17 +13,6 @@ from dashboard.access.exports import (
     export_file_name,
 )
 from dashboard.access.scope import Access, Role
-from graph.store import open_store
-from graph.vendors import canonical_view
-
-
-@pytest.fixture(scope="module")
-def view(demo_store: Path) -> nx.MultiDiGraph:
-    store = open_store(str(demo_store))
-    try:
-        return canonical_view(store)
-    finally:
-        store.close()
 
 
 def test_an_operator_exports_only_its_own_operators(view: nx.MultiDiGraph) -> None:

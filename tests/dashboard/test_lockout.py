@@ -4,7 +4,7 @@ to the users file; an admin unlocks with ``riskgraph users unlock``."""
 from __future__ import annotations
 
 import stat
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,21 +20,12 @@ from dashboard.access.lockout import (
 )
 from dashboard.ui.session import USER_KEY
 from tests.conftest import run_cli
+from tests.dashboard.conftest import Clock
 from tests.dashboard.test_app_pages import APP, TIMEOUT
 
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def test_five_failures_within_the_window_lock_the_name(tmp_path: Path) -> None:
-    users, clock = tmp_path / "users.json", Clock()
+def test_five_failures_within_the_window_lock_the_name(tmp_path: Path, clock: Clock) -> None:
+    users = tmp_path / "users.json"
     for _ in range(4):
         assert record_failure(users, "nw", clock) is None
         clock.now += timedelta(minutes=3)
@@ -49,15 +40,15 @@ def test_five_failures_within_the_window_lock_the_name(tmp_path: Path) -> None:
     assert locked_until(users, "nw", clock) is None
 
 
-def test_failures_spread_beyond_the_window_do_not_lock(tmp_path: Path) -> None:
-    users, clock = tmp_path / "users.json", Clock()
+def test_failures_spread_beyond_the_window_do_not_lock(tmp_path: Path, clock: Clock) -> None:
+    users = tmp_path / "users.json"
     for _ in range(10):
         assert record_failure(users, "nw", clock) is None
         clock.now += timedelta(minutes=4)  # never 5 within 15 minutes
 
 
-def test_the_record_survives_a_restart_and_is_private(tmp_path: Path) -> None:
-    users, clock = tmp_path / "users.json", Clock()
+def test_the_record_survives_a_restart_and_is_private(tmp_path: Path, clock: Clock) -> None:
+    users = tmp_path / "users.json"
     for _ in range(5):
         record_failure(users, "nw", clock)
     path = lockout_path(users)
@@ -68,10 +59,10 @@ def test_the_record_survives_a_restart_and_is_private(tmp_path: Path) -> None:
     assert locked_until(users, "nw", clock) is None
 
 
-def test_a_damaged_record_starts_again(tmp_path: Path) -> None:
+def test_a_damaged_record_starts_again(tmp_path: Path, clock: Clock) -> None:
     users = tmp_path / "users.json"
     lockout_path(users).write_text("{not json")
-    assert locked_until(users, "nw", Clock()) is None
+    assert locked_until(users, "nw", clock) is None
 
 
 @pytest.fixture
@@ -79,6 +70,14 @@ def users(tmp_path: Path) -> Path:
     path = tmp_path / "users.json"
     write_demo_users(path, n=2**10)
     return path
+
+
+@pytest.fixture
+def at(demo_store: Path, users: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app at its sign-in form, over the demo store and a fresh users file."""
+    monkeypatch.setenv("RISKGRAPH_STORE", str(demo_store))
+    monkeypatch.setenv("RISKGRAPH_USERS", str(users))
+    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
 
 
 def _try(at: AppTest, name: str, password: str) -> list[str]:
@@ -89,12 +88,7 @@ def _try(at: AppTest, name: str, password: str) -> list[str]:
     return [e.value for e in at.error]
 
 
-def test_the_sign_in_form_locks_out_and_an_admin_unlocks(
-    demo_store: Path, users: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("RISKGRAPH_STORE", str(demo_store))
-    monkeypatch.setenv("RISKGRAPH_USERS", str(users))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+def test_the_sign_in_form_locks_out_and_an_admin_unlocks(at: AppTest, users: Path) -> None:
     for _ in range(4):
         assert _try(at, "harbor-bank", "wrong password") == ["Wrong user name or password."]
     (message,) = _try(at, "harbor-bank", "wrong password")
@@ -112,12 +106,7 @@ def test_the_sign_in_form_locks_out_and_an_admin_unlocks(
     assert at.session_state[USER_KEY] == "harbor-bank"
 
 
-def test_unknown_names_are_locked_like_known_ones(
-    demo_store: Path, users: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("RISKGRAPH_STORE", str(demo_store))
-    monkeypatch.setenv("RISKGRAPH_USERS", str(users))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+def test_unknown_names_are_locked_like_known_ones(at: AppTest) -> None:
     for _ in range(4):
         _try(at, "nobody", "x")
     assert _try(at, "nobody", "x")[0].startswith("Too many failed sign-ins for nobody")

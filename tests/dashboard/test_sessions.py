@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from dashboard.access.sessions import SESSION_TTL, TICKET_TTL, SessionStore
-
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.dashboard.conftest import Clock
 
 
-def test_a_ticket_is_redeemed_once() -> None:
-    store = SessionStore(Clock())
+def test_a_ticket_is_redeemed_once(clock: Clock) -> None:
+    store = SessionStore(clock)
     ticket = store.issue_ticket("auditor")
     token = store.redeem(ticket)
     assert token is not None and token != ticket
@@ -26,29 +17,28 @@ def test_a_ticket_is_redeemed_once() -> None:
     assert store.user_of(token) == "auditor"
 
 
-def test_a_late_ticket_is_refused() -> None:
-    clock = Clock()
+def test_a_late_ticket_is_refused(clock: Clock) -> None:
     store = SessionStore(clock)
     ticket = store.issue_ticket("auditor")
     clock.now += TICKET_TTL
     assert store.redeem(ticket) is None
 
 
-def test_a_session_expires_and_can_be_revoked() -> None:
-    clock = Clock()
+def test_a_session_expires_and_can_be_revoked(clock: Clock) -> None:
     store = SessionStore(clock)
+    start = clock.now
     token = store.redeem(store.issue_ticket("auditor"))
     other = store.redeem(store.issue_ticket("regulator"))
     clock.now += SESSION_TTL - timedelta(seconds=1)
     assert store.user_of(token) == "auditor"
     clock.now += timedelta(seconds=1)
     assert store.user_of(token) is None
-    clock.now = T0
+    clock.now = start
     store.revoke(other)
     assert store.user_of(other) is None
 
 
-def test_unknown_or_empty_tokens_are_nobody() -> None:
-    store = SessionStore(Clock())
+def test_unknown_or_empty_tokens_are_nobody(clock: Clock) -> None:
+    store = SessionStore(clock)
     assert store.user_of(None) is None and store.user_of("") is None
     assert store.user_of("made-up") is None

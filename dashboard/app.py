@@ -19,6 +19,7 @@ PAGES = [
     st.Page("views/controls.py", title="Controls", icon=":material/rule:"),
     st.Page("views/explorer.py", title="Graph", icon=":material/hub:", url_path="graph"),
     st.Page("views/data_sources.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    st.Page("views/export.py", title="Export", icon=":material/download:"),
 ]
 
 st.navigation(PAGES, position="sidebar" if navigation_visible() else "hidden").run()

@@ -2,7 +2,8 @@
 
 Imports the dashboard's heavy modules (pandas, Altair, the risk engine: seconds on a busy
 machine) *before* the server listens, so the first browser session does not wait for
-them; then hands over to ``streamlit run dashboard/app.py``.
+them; then hands over to ``streamlit run dashboard/server.py`` (the app plus the routes of
+the sign-in cookie, :mod:`dashboard.server`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import importlib
 import sys
 from pathlib import Path
 
-__all__ = ["APP", "PRELOAD", "main"]
+__all__ = ["APP", "PRELOAD", "SERVER", "main"]
 
 APP = Path(__file__).resolve().parent / "app.py"
+SERVER = Path(__file__).resolve().parent / "server.py"
 PRELOAD = (
     "pandas",
     "altair",
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         importlib.import_module(name)
     from streamlit.web import cli  # noqa: PLC0415 (after the preload, on purpose)
 
-    args = ["run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    args = ["run", str(SERVER), *(sys.argv[1:] if argv is None else argv)]
     try:
         cli.main(args=args, prog_name="streamlit", standalone_mode=False)
     except SystemExit as e:

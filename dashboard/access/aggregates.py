@@ -3,8 +3,11 @@
 An operator sees other operators only as totals over a cohort (all other operators, or
 the other operators of one sector) with no operator, host group, function or document
 named, and only when the cohort has at least ``min_cohort`` operators (small-cell
-suppression, project policy; default 3). These functions read the *unscoped* results and
-return new, minimal records, so nothing else of the full result reaches a page.
+suppression, project policy; default 3) and no smaller group can be worked out by
+subtracting or adding shown totals (:mod:`dashboard.access.disclosure`). Every aggregate
+excludes the viewer's own operators (:func:`others_view`), so all of them are totals over
+the same cohorts. These functions read the *unscoped* results and return new, minimal
+records, so nothing else of the full result reaches a page.
 
 Examples
 --------
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pydantic import BaseModel, ConfigDict
 
+from dashboard.access.disclosure import safe_cohorts
+from dashboard.access.scope import operator_of
 from graph.risk.blast_results import BlastRadius, OperatorImpact
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.vocabulary import NodeKind
@@ -36,6 +41,7 @@ __all__ = [
     "cohorts_of",
     "heat_cells",
     "others_impact",
+    "others_view",
     "sector_intersections",
     "sector_systemic",
 ]
@@ -98,36 +104,69 @@ class CommonMode(_Row):
 
 @dataclass(frozen=True)
 class Cohorts:
-    """Sizes of the other-operator cohorts an operator user may see totals of."""
+    """The other-operator cohorts an operator user may see totals of.
+
+    ``total`` and ``by_sector`` (keyed by sector key and by sector name) are sizes;
+    ``shown`` the cohorts (:data:`ALL_OTHERS` and sector keys) whose totals may be shown:
+    at least ``min_cohort`` operators each, and no smaller group disclosed by
+    subtracting or adding shown totals (:func:`dashboard.access.disclosure.safe_cohorts`).
+    """
 
     min_cohort: int
     total: int
     by_sector: dict[str, int] = field(default_factory=dict)
+    shown: frozenset[str] | None = None
+    """None: every cohort of at least ``min_cohort`` (no membership known)."""
+    sector_keys: dict[str, str] = field(default_factory=dict)
+    """Sector name -> key, so rows labelled by name are checked like rows keyed by key."""
 
     def allows(self, sector: str) -> bool:
-        return self.by_sector.get(sector, 0) >= self.min_cohort
+        if self.by_sector.get(sector, 0) < self.min_cohort:
+            return False
+        return self.shown is None or self.sector_keys.get(sector, sector) in self.shown
 
     def allows_total(self) -> bool:
-        return self.total >= self.min_cohort
+        if self.total < self.min_cohort:
+            return False
+        return self.shown is None or ALL_OTHERS in self.shown
 
 
 def cohorts_of(view: nx.MultiDiGraph, mine: Iterable[str], min_cohort: int) -> Cohorts:
-    """Other operators of ``view`` (the unscoped view), in total and by sector key/name."""
+    """Other operators of ``view`` (the unscoped view), in total and by sector key/name,
+    and which of those cohorts may be shown together."""
     own = set(mine)
-    by_sector: dict[str, int] = defaultdict(int)
-    total = 0
+    members: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for key, data in view.nodes(data=True):
         if data.get("kind") != NodeKind.OPERATOR.value or key in own:
             continue
         if data.get("placeholder"):
             continue
-        total += 1
+        members[ALL_OTHERS].add(key)
         for sector in data.get("sectors") or ():
-            by_sector[str(sector)] += 1
+            members[str(sector)].add(key)
             name = view.nodes[sector].get("name") if sector in view else None
             if name and name != sector:
-                by_sector[str(name)] += 1
-    return Cohorts(min_cohort=min_cohort, total=total, by_sector=dict(by_sector))
+                names[str(name)] = str(sector)
+    frozen = {c: frozenset(m) for c, m in members.items()}
+    by_sector = {c: len(m) for c, m in frozen.items() if c != ALL_OTHERS}
+    by_sector.update({name: by_sector[key] for name, key in names.items()})
+    return Cohorts(
+        min_cohort=min_cohort,
+        total=len(frozen.get(ALL_OTHERS, ())),
+        by_sector=by_sector,
+        shown=safe_cohorts(frozen, min_cohort),
+        sector_keys=names,
+    )
+
+
+def others_view(view: nx.MultiDiGraph, mine: Iterable[str]) -> nx.MultiDiGraph:
+    """``view`` without the estates of ``mine``: what every aggregate an operator user
+    sees is computed over, so no shown figure includes the viewer's own data (which
+    would let one aggregate be compared with another built on a different basis)."""
+    own = set(mine)
+    keep = [k for k, d in view.nodes(data=True) if operator_of(k, d) not in own]
+    return view.subgraph(keep).copy()
 
 
 def others_impact(full: BlastRadius, mine: Iterable[str], cohorts: Cohorts) -> list[OthersImpact]:

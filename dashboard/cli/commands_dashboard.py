@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.access.demo import DEMO_PASSWORD, write_demo_users
+from dashboard.access.lockout import clear_failures, lockout_path
 from dashboard.access.scope import Role
 from dashboard.access.users import UsersError, add_user, load_users, remove_user
 from dashboard.cli.output import render_table
@@ -43,7 +44,7 @@ def register(
     p.add_argument("--policy", type=Path, help="YAML file overriding policy fields")
     p.set_defaults(handler=_serve)
 
-    users = sub.add_parser("users", help="dashboard users: add, list, remove")
+    users = sub.add_parser("users", help="dashboard users: add, list, remove, unlock")
     users.add_argument("--users", type=Path, help="users file (default as for dashboard)")
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser(
@@ -62,6 +63,11 @@ def register(
     rm = actions.add_parser("remove", help="remove a user")
     rm.add_argument("name")
     rm.set_defaults(handler=_remove)
+    unlock = actions.add_parser(
+        "unlock", help="clear a name's failed sign-ins (ends a lockout: 5 failures in 15 min)"
+    )
+    unlock.add_argument("name")
+    unlock.set_defaults(handler=_unlock)
     demo = actions.add_parser(
         "add-demo",
         help="write the demo users of sample_sboms/ (password riskgraph-demo; demo only)",
@@ -144,6 +150,21 @@ def _list(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     remove_user(_users_path(args), args.name)
     print(f"removed {args.name}")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    path = _users_path(args)
+    if not path.is_file():
+        raise UsersError(f"{path}: no such users file")
+    try:
+        cleared = clear_failures(path, args.name)
+    except OSError as e:
+        raise UsersError(f"{lockout_path(path)}: cannot write ({e.strerror or e})") from e
+    if cleared:
+        print(f"unlocked {args.name} (its failed sign-ins are forgotten)")
+    else:
+        print(f"{args.name}: no failed sign-ins recorded in {lockout_path(path)}")
     return 0
 
 

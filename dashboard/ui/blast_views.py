@@ -69,7 +69,8 @@ def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: Fa
         st.subheader("Other operators (anonymised)")
         st.caption(
             "The same failure over the rest of the estate, summed over cohorts of at least "
-            f"{ws.settings.min_cohort} operators; smaller cohorts are suppressed (blank)."
+            f"{ws.settings.min_cohort} operators; smaller cohorts, and cohorts whose totals "
+            "would single out fewer by subtraction, are suppressed (blank)."
         )
         table(frame(others), "blast-others", key="blast-others")
 

@@ -27,6 +27,7 @@ from dashboard.access.aggregates import (
     cohorts_of,
     heat_cells,
     others_impact,
+    others_view,
     sector_intersections,
     sector_systemic,
 )
@@ -280,11 +281,18 @@ def sector_common_modes(ws: Workspace) -> list[CommonMode]:
     return _anonymised_common_modes(*ws.key, ws.settings.min_cohort)
 
 
-@st.cache_resource(max_entries=2, show_spinner="Measuring sector concentration…")
-def _full_concentration(store: str, revision: str, policy_key: str) -> ConcentrationReport:
+@st.cache_resource(max_entries=16, show_spinner="Measuring sector concentration…")
+def _others_concentration(
+    store: str, revision: str, access_json: str, policy_key: str
+) -> ConcentrationReport:
+    """Concentration of the rest of the estate: every operator but the viewer's, so no
+    aggregate shown to an operator includes its own data."""
     p = _policy(policy_key)
+    mine = _scoped(store, revision, access_json).operators
     return concentration_report(
-        _full_view(store, revision), policy=p.concentration, controls_policy=p.controls
+        others_view(_full_view(store, revision), mine),
+        policy=p.concentration,
+        controls_policy=p.controls,
     )
 
 
@@ -300,7 +308,7 @@ def _anonymised_cells(
     store: str, revision: str, access_json: str, policy_key: str, min_cohort: int
 ) -> list[HeatCell]:
     cohorts = _cohorts(store, revision, access_json, min_cohort)
-    return heat_cells(_full_concentration(store, revision, policy_key), cohorts)
+    return heat_cells(_others_concentration(store, revision, access_json, policy_key), cohorts)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -308,7 +316,7 @@ def _anonymised_systemic(
     store: str, revision: str, access_json: str, policy_key: str, min_cohort: int
 ) -> list[SectorSystemic]:
     cohorts = _cohorts(store, revision, access_json, min_cohort)
-    return sector_systemic(_full_concentration(store, revision, policy_key), cohorts)
+    return sector_systemic(_others_concentration(store, revision, access_json, policy_key), cohorts)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -316,7 +324,8 @@ def _anonymised_common_modes(
     store: str, revision: str, access_json: str, policy_key: str, min_cohort: int
 ) -> list[CommonMode]:
     cohorts = _cohorts(store, revision, access_json, min_cohort)
-    return sector_intersections(_full_concentration(store, revision, policy_key), cohorts)
+    report = _others_concentration(store, revision, access_json, policy_key)
+    return sector_intersections(report, cohorts)
 
 
 def findings_by_control(ws: Workspace) -> tuple[Finding, ...]:

@@ -91,8 +91,9 @@ with sector_tab:
     sectors = sorted({c.scope for c in cells})
     if ws.access.anonymised_others:
         st.caption(
-            "Across every operator of the sector, anonymised: shown only for sectors with at "
-            f"least {ws.settings.min_cohort} operators besides yours."
+            "Across the sector's other operators (yours left out), anonymised: shown only "
+            f"for sectors with at least {ws.settings.min_cohort} operators besides yours, and "
+            "suppressed when shown totals could be subtracted to single out fewer."
         )
     if not sectors:
         st.info("No sector to show in your scope.")

@@ -48,8 +48,9 @@ st.subheader("Vendor concentration: sector x layer (HHI)")
 cells = data.sector_cells(ws)
 if ws.access.anonymised_others:
     st.caption(
-        "Computed over the whole estate and shown only for cohorts of at least "
-        f"{ws.settings.min_cohort} other operators (anonymised; no operator is named)."
+        "Computed over the other operators (yours left out; 'estate' is all of them), "
+        f"shown only for cohorts of at least {ws.settings.min_cohort} of them that no "
+        "subtraction of shown totals can narrow to fewer (anonymised; no operator named)."
     )
 if cells:
     st.altair_chart(charts.hhi_heatmap(cells), width="stretch")

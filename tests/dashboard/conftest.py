@@ -1,12 +1,16 @@
-"""The demo estate in a store and the demo users, built once per test session."""
+"""The demo estate in a store, its canonical view and the demo users; a settable clock."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from dashboard.access.demo import write_demo_users
+from graph.store import open_store
+from graph.vendors import canonical_view
 from tests.conftest import REPO, run_cli
 
 
@@ -25,3 +29,28 @@ def demo_users(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("users") / "users.json"
     write_demo_users(path, n=2**10)
     return path
+
+
+@pytest.fixture(scope="session")
+def view(demo_store: Path) -> nx.MultiDiGraph:
+    """The demo store's canonical view (shared: tests that change it copy it first)."""
+    store = open_store(str(demo_store))
+    try:
+        return canonical_view(store)
+    finally:
+        store.close()
+
+
+class Clock:
+    """A clock tests move by hand (``clock.now += timedelta(...)``)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

@@ -23,22 +23,11 @@ from dashboard.access.users import (
 from graph.risk.blast import blast_radius
 from graph.risk.concentration import concentration_report
 from graph.risk.subject import Subject
-from graph.store import open_store
-from graph.vendors import canonical_view
 from ingest.pipeline import parse_file
 from ingest.source import IngestError
 from tests.conftest import REPO
 
 OWNED_KINDS = {"HostGroup", "Function", "Contract", "Operator"}
-
-
-@pytest.fixture(scope="module")
-def view(demo_store: Path) -> nx.MultiDiGraph:
-    store = open_store(str(demo_store))
-    try:
-        return canonical_view(store)
-    finally:
-        store.close()
 
 
 def operator(name: str) -> Access:

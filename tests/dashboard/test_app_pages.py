@@ -6,6 +6,7 @@ browser tests in tests/e2e/ check the same pages in real Chromium.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.access.demo import DEMO_PASSWORD
+from dashboard.access.exports import export_file_name
 from dashboard.ui.session import USER_KEY
 from tests.conftest import REPO, run_cli
 
@@ -151,3 +153,47 @@ def test_a_new_store_revision_is_read_at_the_next_run(
     assert run_cli("--store", str(store), "ingest", str(sbom)).code == 0
     at.run()
     assert {m.label: m.value for m in at.metric}["Documents"] == "26"
+
+
+@pytest.mark.parametrize(
+    ("user", "scope", "fmt"),
+    [
+        ("northwind-airlines", "operator:northwind-airlines", "json"),
+        ("regulator", "sector:banking", "csv"),
+        ("auditor", "all", "html"),
+        ("auditor-healthcare", "sector:healthcare", "cyclonedx"),
+    ],
+)
+def test_export_offers_the_cli_report_file(
+    app: AppTest, demo_store: Path, tmp_path: Path, user: str, scope: str, fmt: str
+) -> None:
+    open_page(app, "export", user=user, scope=scope, format=fmt)
+    name = export_file_name(scope, fmt)
+    assert any(f"--out {name}" in c.value for c in app.code)
+    app.button(key="export-build").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    out = tmp_path / name
+    cli = run_cli(
+        "--store", str(demo_store), "report", "--scope", scope, "--format", fmt, "--out", str(out)
+    )  # fmt: skip
+    assert cli.code == 0, cli.err
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert f"{out.stat().st_size:,} bytes · SHA-256 `{digest}`" in [c.value for c in app.caption]
+
+
+def test_export_refuses_a_scope_outside_the_role(app: AppTest) -> None:
+    open_page(app, "export", user="northwind-airlines", scope="operator:harbor-bank")
+    assert [e.value for e in app.error] == [
+        "operator:harbor-bank is not in your scope (operator: northwind-airlines); you may "
+        "export: operator:northwind-airlines."
+    ]
+    assert [b.key for b in app.button] == ["sign-out"]  # nothing to build
+
+
+def test_an_operator_s_sector_aggregates_leave_its_own_hosts_out(app: AppTest) -> None:
+    own = int(open_page(app, "overview", user="northwind-airlines")["Hosts"].replace(",", ""))
+    heat = next(d.value for d in app.dataframe if "band" in d.value.columns)
+    estate = heat[heat["scope"] == "estate"]
+    assert len(estate)  # all 8 other operators: big enough, nothing to subtract
+    # the other operators' hosts: never the whole estate's 16,767 (own hosts included)
+    assert estate["hosts"].max() <= 16_767 - own

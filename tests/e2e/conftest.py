@@ -39,6 +39,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
+EPOCH = "1721362140"  # the server's clock (SOURCE_DATE_EPOCH): reports compare with the CLI's
 IDLE_MS = 120_000
 
 
@@ -64,7 +65,9 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     assert ingested.code == 0, ingested.err
     write_demo_users(users, n=2**10)
     port = _free_port()
-    env = dict(os.environ, RISKGRAPH_STORE=str(store), RISKGRAPH_USERS=str(users))
+    env = dict(
+        os.environ, RISKGRAPH_STORE=str(store), RISKGRAPH_USERS=str(users), SOURCE_DATE_EPOCH=EPOCH
+    )
     with log.open("wb") as out:
         server = subprocess.Popen(
             server_command("127.0.0.1", port),
@@ -147,7 +150,9 @@ def wait_idle(page: Page) -> None:
 
 
 def sign_in(page: Page, url: str, user: str, password: str = DEMO_PASSWORD) -> None:
-    """Open ``url`` (a new session) and sign in on the form it shows first."""
+    """Open ``url`` (a new session, without the session cookie of an earlier sign-in)
+    and sign in on the form it shows first."""
+    page.context.clear_cookies()
     page.goto(url)
     page.locator('input[aria-label="User name"]').fill(user)
     page.locator('input[aria-label="Password"]').fill(password)

@@ -16,7 +16,7 @@ from tests.e2e.conftest import Dashboard, main_text, metrics, screenshot, sign_i
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ("Overview", "Blast radius", "Concentration", "Controls", "Graph", "Data")
+PAGES = ("Overview", "Blast radius", "Concentration", "Controls", "Graph", "Data", "Export")
 JULY = "/blast_radius?kind=channel&subject=channel:aegis-rapid-content"
 
 

@@ -48,6 +48,7 @@ from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
 from graph.risk.concentration import concentration_report, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
+from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.policy import Policy
 from graph.risk.ranking import RankedSubject, rank_subjects
@@ -112,12 +113,14 @@ def build_report(
     stage("blast")
     top = _top_impacts(full, cut, ranked, mode, policy, options, _anonymised(report_scope))
     stage("concentration")
+    usage = estate_usage(scoped)  # shared by concentration and the control rules
     concentration = concentration_report(
         scoped,
         scope_kinds=REPORT_SCOPE_KINDS,
         intersection_scopes=(),  # common-mode sets are not part of the report
         policy=policy.concentration,
         controls_policy=policy.controls,
+        usage=usage,
     )
     context = None
     if cut.scoped.operators and _anonymised(report_scope):
@@ -140,6 +143,7 @@ def build_report(
         policy=policy.controls,
         concentration_policy=policy.concentration,
         as_of=generated_at.date(),
+        usage=usage,
     )
     findings = attach_risk_removed(scoped, findings, policy=policy)
 
@@ -227,10 +231,11 @@ def _top_impacts(
     out = []
     for r in chosen:
         subject = Subject(kind=r.kind, ref=r.key)
-        radius = blast_radius(cut.scoped.graph, subject, mode, policy=policy)
+        # the report shows no per-operator evidence path: skip the search for each one
+        radius = blast_radius(cut.scoped.graph, subject, mode, policy=policy, evidence_paths=False)
         others = None
         if cohorts is not None:
-            whole = blast_radius(full, subject, mode, policy=policy)
+            whole = blast_radius(full, subject, mode, policy=policy, evidence_paths=False)
             others = others_impact(whole, cut.scoped.operators, cohorts)
         out.append(subject_impact(r, radius, others))
     return tuple(out)

@@ -111,12 +111,15 @@ class RuleContext:
         policy: ControlsPolicy,
         concentration_policy: ConcentrationPolicy,
         as_of: date,
+        usage: EstateUsage | None = None,
     ) -> None:
         self.view = view
         self.policy = policy
         self.concentration_policy = concentration_policy
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
+        if usage is not None and not usage.group_level:
+            self._memo[("usage",)] = usage
 
     def memo(self, key: tuple[str, ...], factory: Callable[[], T]) -> T:
         """``factory()`` computed once per context for ``key``."""

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 import networkx as nx
 
 from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.base import ControlsPolicy, Finding, RiskRemoved, Rule, sort_findings
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.customer import CUSTOMER_RULES
@@ -50,16 +51,19 @@ def evaluate_controls(
     as_of: date | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     rules: Iterable[Rule] = RULES,
+    usage: EstateUsage | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of every rule on every subject, sorted as a remediation plan.
 
     ``as_of`` (default: today from ``clock``) dates the "tested within N days" checks.
+    ``usage`` may pass ``estate_usage(view)`` when the caller already has it.
     """
     context = RuleContext(
         view,
         policy=policy or ControlsPolicy(),
         concentration_policy=concentration_policy or ConcentrationPolicy(),
         as_of=as_of or clock().date(),
+        usage=usage,
     )
     findings = []
     for rule in rules:

@@ -15,6 +15,7 @@ import networkx as nx
 
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
+from dashboard.reports.gcpause import gc_paused
 from dashboard.reports.integrity import inputs_sha256, seal
 from dashboard.reports.model import (
     BlastSection,
@@ -96,7 +97,19 @@ def build_report(
     holds it (the dashboard's cache); it must be ``canonical_view(store)``. ``on_stage``
     is called with the name of each stage as it starts (progress, benchmarks).
     """
-    stage = on_stage or (lambda _name: None)
+    with gc_paused():
+        return _build(store, scope, policy, clock, options, view, on_stage or (lambda _: None))
+
+
+def _build(
+    store: GraphStore,
+    scope: ReportScope | Access | str,
+    policy: Policy,
+    clock: Clock,
+    options: ReportOptions | None,
+    view: nx.MultiDiGraph | None,
+    stage: Stage,
+) -> Report:
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
     generated_at = clock()
@@ -144,6 +157,7 @@ def build_report(
         concentration_policy=policy.concentration,
         as_of=generated_at.date(),
         usage=usage,
+        concentration=concentration,
     )
     findings = attach_risk_removed(scoped, findings, policy=policy)
 

@@ -32,7 +32,7 @@ from graph.store.interface import (
     resolve_active,
     system_clock,
 )
-from graph.store.view import EdgeAssertion, NodeAssertion, build_view
+from graph.store.view import EdgeAssertion, NodeAssertion, build_view, provenance_record
 from graph.vocabulary import DocumentStatus, EdgeKind, Severity
 
 if TYPE_CHECKING:
@@ -366,7 +366,7 @@ class SqliteStore:
                 key,
                 kind,
                 orjson.loads(body),
-                Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
+                provenance_record(doc_id, shas[doc_id], location),
             )
 
     def _edge_assertions(self, shas: dict[str, str]) -> Iterator[EdgeAssertion]:
@@ -376,7 +376,7 @@ class SqliteStore:
                 kind,
                 target,
                 role,
-                Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
+                provenance_record(doc_id, shas[doc_id], location),
             )
 
     def close(self) -> None:

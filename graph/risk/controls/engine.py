@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 import networkx as nx
 
-from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.concentration_models import ConcentrationPolicy, ConcentrationReport
 from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.base import ControlsPolicy, Finding, RiskRemoved, Rule, sort_findings
 from graph.risk.controls.context import RuleContext
@@ -52,11 +52,14 @@ def evaluate_controls(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     rules: Iterable[Rule] = RULES,
     usage: EstateUsage | None = None,
+    concentration: ConcentrationReport | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of every rule on every subject, sorted as a remediation plan.
 
     ``as_of`` (default: today from ``clock``) dates the "tested within N days" checks.
-    ``usage`` may pass ``estate_usage(view)`` when the caller already has it.
+    ``usage`` and ``concentration`` may pass ``estate_usage(view)`` and
+    ``concentration_report(view, policy=concentration_policy, controls_policy=policy)``
+    when the caller already has them (SD-01/SD-02 read its single-vendor and systemic rows).
     """
     context = RuleContext(
         view,
@@ -64,6 +67,7 @@ def evaluate_controls(
         concentration_policy=concentration_policy or ConcentrationPolicy(),
         as_of=as_of or clock().date(),
         usage=usage,
+        concentration=concentration,
     )
     findings = []
     for rule in rules:

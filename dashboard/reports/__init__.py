@@ -15,6 +15,7 @@ from pathlib import Path
 from dashboard.reports.build import build_report
 from dashboard.reports.csv_report import render_zip, write_csv
 from dashboard.reports.errors import ReportError
+from dashboard.reports.gcpause import gc_paused
 from dashboard.reports.html_report import render_html
 from dashboard.reports.json_report import render_json
 from dashboard.reports.model import Report, ReportOptions, ReportScope
@@ -57,7 +58,8 @@ def render_report(report: Report, fmt: str) -> bytes:
         renderer = FORMATS[fmt][0]
     except KeyError as e:
         raise ReportError(f"unknown report format {fmt!r} ({', '.join(FORMATS)})") from e
-    return renderer(report)
+    with gc_paused():
+        return renderer(report)
 
 
 def write_report(report: Report, fmt: str, out: Path) -> None:

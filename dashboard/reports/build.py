@@ -15,6 +15,7 @@ import networkx as nx
 
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
+from dashboard.reports.gcpause import gc_paused
 from dashboard.reports.integrity import inputs_sha256, seal
 from dashboard.reports.model import (
     BlastSection,
@@ -48,6 +49,7 @@ from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
 from graph.risk.concentration import concentration_report, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
+from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.policy import Policy
 from graph.risk.ranking import RankedSubject, rank_subjects
@@ -95,7 +97,19 @@ def build_report(
     holds it (the dashboard's cache); it must be ``canonical_view(store)``. ``on_stage``
     is called with the name of each stage as it starts (progress, benchmarks).
     """
-    stage = on_stage or (lambda _name: None)
+    with gc_paused():
+        return _build(store, scope, policy, clock, options, view, on_stage or (lambda _: None))
+
+
+def _build(
+    store: GraphStore,
+    scope: ReportScope | Access | str,
+    policy: Policy,
+    clock: Clock,
+    options: ReportOptions | None,
+    view: nx.MultiDiGraph | None,
+    stage: Stage,
+) -> Report:
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
     generated_at = clock()
@@ -112,12 +126,14 @@ def build_report(
     stage("blast")
     top = _top_impacts(full, cut, ranked, mode, policy, options, _anonymised(report_scope))
     stage("concentration")
+    usage = estate_usage(scoped)  # shared by concentration and the control rules
     concentration = concentration_report(
         scoped,
         scope_kinds=REPORT_SCOPE_KINDS,
         intersection_scopes=(),  # common-mode sets are not part of the report
         policy=policy.concentration,
         controls_policy=policy.controls,
+        usage=usage,
     )
     context = None
     if cut.scoped.operators and _anonymised(report_scope):
@@ -140,6 +156,8 @@ def build_report(
         policy=policy.controls,
         concentration_policy=policy.concentration,
         as_of=generated_at.date(),
+        usage=usage,
+        concentration=concentration,
     )
     findings = attach_risk_removed(scoped, findings, policy=policy)
 
@@ -227,10 +245,11 @@ def _top_impacts(
     out = []
     for r in chosen:
         subject = Subject(kind=r.kind, ref=r.key)
-        radius = blast_radius(cut.scoped.graph, subject, mode, policy=policy)
+        # the report shows no per-operator evidence path: skip the search for each one
+        radius = blast_radius(cut.scoped.graph, subject, mode, policy=policy, evidence_paths=False)
         others = None
         if cohorts is not None:
-            whole = blast_radius(full, subject, mode, policy=policy)
+            whole = blast_radius(full, subject, mode, policy=policy, evidence_paths=False)
             others = others_impact(whole, cut.scoped.operators, cohorts)
         out.append(subject_impact(r, radius, others))
     return tuple(out)

@@ -6,9 +6,10 @@ the bytes depend only on the report, so the same inputs give the same file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from dashboard.reports.integrity import sealed_body
+from dashboard.reports.jsonbytes import stdlib_json_bytes
 from dashboard.reports.model import Report
 
 __all__ = ["render_json", "write_json"]
@@ -16,8 +17,7 @@ __all__ = ["render_json", "write_json"]
 
 def render_json(report: Report) -> bytes:
     """UTF-8 JSON, two-space indent, one trailing newline."""
-    text = json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return (text + "\n").encode()
+    return stdlib_json_bytes(sealed_body(report), indent=True) + b"\n"
 
 
 def write_json(report: Report, out: Path) -> None:

@@ -57,7 +57,7 @@ ScalarValue = str | int | float | bool | None
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class ReportScope(_Row):

@@ -15,12 +15,14 @@ from dashboard.reports.model import (
     ControlsSection,
     EvidenceRow,
     FrameworkCoverage,
+    FrameworkRef,
     Methodology,
     PolicyParameter,
     ReportFinding,
     RiskRemovedRow,
     SourceRef,
 )
+from graph.model import Provenance
 from graph.risk.controls.base import Finding
 from graph.risk.controls.catalogue import CONTROLS
 from graph.risk.policy import Policy
@@ -79,10 +81,39 @@ METHODOLOGY: tuple[str, ...] = (
 
 def report_findings(findings: Iterable[Finding]) -> tuple[ReportFinding, ...]:
     """Findings in remediation order, flattened with evidence sources and frameworks."""
-    return tuple(_finding(i, f) for i, f in enumerate(findings, start=1))
+    rows = _Rows()
+    return tuple(_finding(i, f, rows) for i, f in enumerate(findings, start=1))
 
 
-def _finding(order: int, f: Finding) -> ReportFinding:
+class _Rows:
+    """Rows shared between findings, built once: a control's references, a node's sources.
+
+    Findings of one control cite the same reference tuple, and findings about one node the
+    same provenance tuple (the view's), so 92,928 findings at 100k need a few thousand.
+    Keys hold the tuples themselves, so an ``id`` is never reused while cached.
+    """
+
+    def __init__(self) -> None:
+        self._refs: dict[tuple[str, ...], tuple[FrameworkRef, ...]] = {}
+        self._sources: dict[int, tuple[tuple[Provenance, ...], tuple[SourceRef, ...]]] = {}
+
+    def references(self, references: tuple[str, ...]) -> tuple[FrameworkRef, ...]:
+        if references not in self._refs:
+            self._refs[references] = framework_refs(references)
+        return self._refs[references]
+
+    def sources(self, provenance: tuple[Provenance, ...]) -> tuple[SourceRef, ...]:
+        cached = self._sources.get(id(provenance))
+        if cached is None:
+            refs = tuple(
+                SourceRef(document_id=p.document_id, location=p.location)
+                for p in provenance[:MAX_SOURCES]
+            )
+            cached = self._sources[id(provenance)] = (provenance, refs)
+        return cached[1]
+
+
+def _finding(order: int, f: Finding, rows: _Rows) -> ReportFinding:
     removed = f.risk_removed
     return ReportFinding(
         order=order,
@@ -101,15 +132,12 @@ def _finding(order: int, f: Finding) -> ReportFinding:
                 subject=e.subject,
                 attribute=e.attribute,
                 value=e.value,
-                sources=tuple(
-                    SourceRef(document_id=p.document_id, location=p.location)
-                    for p in e.provenance[:MAX_SOURCES]
-                ),
+                sources=rows.sources(e.provenance),
                 sources_total=len(e.provenance),
             )
             for e in f.evidence
         ),
-        references=framework_refs(f.references),
+        references=rows.references(f.references),
         remediation=f.remediation,
         related_controls=f.related_controls,
         reach_hosts=f.reach.hosts,

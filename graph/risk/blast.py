@@ -70,11 +70,14 @@ def blast_radius(
     policy: Policy | None = None,
     overrides: Mapping[str, RolloutOverride] | None = None,
     push_time: datetime | None = None,
+    evidence_paths: bool = True,
 ) -> BlastRadius:
     """What fails if ``subject`` fails in ``mode``; ``overrides`` replace channel rollouts.
 
     ``push_time`` (aware) makes each host group's online share depend on its environment
     and local time (graph.risk.exposure); without it the policy's flat share applies.
+    ``evidence_paths=False`` leaves each operator's ``evidence_path`` empty (a search per
+    operator hit, the largest cost on a big estate) for callers that do not show it.
     """
     policy = policy or Policy()
     keys = resolve_subject(view, subject)
@@ -94,7 +97,7 @@ def blast_radius(
         recoveries[hg] = recovery
         unknowns.update(recovery.unknowns)
     functions = _functions(view, groups, policy)
-    operators = _operators(view, groups, functions, keys)
+    operators = _operators(view, groups, functions, keys if evidence_paths else None)
     curve_groups = [r for r in recoveries.values() if r.down]
     horizon = max((r.hours for r in curve_groups), default=0.0)
     total_down = sum(g.hosts_down for g in groups)
@@ -371,12 +374,16 @@ def _operators(
     view: nx.MultiDiGraph,
     groups: list[HostGroupImpact],
     functions: list[FunctionImpact],
-    subject_keys: list[str],
+    subject_keys: list[str] | None,
 ) -> list[OperatorImpact]:
     by_operator: dict[str, list[HostGroupImpact]] = defaultdict(list)
     for g in groups:
         if g.operator:
             by_operator[g.operator].append(g)
+    lost: dict[str, list[str]] = defaultdict(list)  # one pass, not one per operator
+    for f in functions:
+        if f.status == "lost":
+            lost[f.operator].append(f.function)
     out = []
     for op in sorted(by_operator):
         mine = by_operator[op]
@@ -399,12 +406,10 @@ def _operators(
                 hosts_degraded=sum(g.hosts_degraded for g in mine),
                 hosts_compromised=sum(g.hosts_compromised for g in mine),
                 recovery_hours=max(g.recovery_hours for g in mine),
-                functions_lost=sorted(
-                    f.function for f in functions if f.operator == op and f.status == "lost"
-                ),
-                evidence_path=evidence_path(
-                    view, op, [g for g in mine if g.hosts_hit], subject_keys
-                ),
+                functions_lost=sorted(lost.get(op, ())),
+                evidence_path=[]
+                if subject_keys is None
+                else evidence_path(view, op, [g for g in mine if g.hosts_hit], subject_keys),
             )
         )
     return out

@@ -44,7 +44,7 @@ from graph.risk.concentration_shares import (
     layer_concentrations,
     layer_intersections,
 )
-from graph.risk.concentration_usage import ESTATE, estate_usage
+from graph.risk.concentration_usage import ESTATE, EstateUsage, estate_usage
 from graph.risk.controls.base import ControlsPolicy
 
 __all__ = [
@@ -83,15 +83,18 @@ def concentration_report(
     group_level: bool = False,
     policy: ConcentrationPolicy | None = None,
     controls_policy: ControlsPolicy | None = None,
+    usage: EstateUsage | None = None,
 ) -> ConcentrationReport:
     """Everything ``riskgraph concentration`` shows, computed from one pass over the view.
 
     Sector scopes are always computed for the systemic-vendor test's HHI column, but only
-    reported in ``layers`` when ``scope_kinds`` asks for them.
+    reported in ``layers`` when ``scope_kinds`` asks for them. ``usage`` may pass
+    ``estate_usage(view, group_level=group_level)`` when the caller already has it.
     """
     policy = policy or ConcentrationPolicy()
     kinds = tuple(scope_kinds)
-    usage = estate_usage(view, group_level=group_level)
+    if usage is None or usage.group_level != group_level:
+        usage = estate_usage(view, group_level=group_level)
     layers = layer_concentrations(
         view, scope_kinds={*kinds, ScopeKind.SECTOR}, policy=policy, usage=usage
     )

@@ -226,11 +226,14 @@ def layer_intersections(
     """Common-mode sets across layers: hosts depending on a vendor in one layer and on a
     vendor (or one of its channels) in another, e.g. "Windows and EDR-A's content
     channel". Sorted by scope, then hosts (most first)."""
+    kinds = tuple(scope_kinds)
+    if not kinds:
+        return ()  # the exposure sets cost a channel closure walk per product
     policy = policy or ConcentrationPolicy()
     usage = usage or estate_usage(view, group_level=group_level)
     vendor_sets, channel_sets = _exposure_sets(view, usage)
     out: list[LayerIntersection] = []
-    for scope, host_groups in scope_members(view, usage, scope_kinds).items():
+    for scope, host_groups in scope_members(view, usage, kinds).items():
         in_scope = set(host_groups)
         scope_hosts = sum(usage.groups[hg].hosts for hg in host_groups)
         vendors = {k: v & in_scope for k, v in vendor_sets.items() if v & in_scope}

@@ -97,6 +97,8 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
     unattributed: dict[str, set[ProductCategory]] = defaultdict(set)
     members: dict[str, set[str]] = defaultdict(set)
     gaps: list[CoverageGap] = []
+    # one supplier lookup per product/platform, not per host group running it
+    supplied: dict[str, tuple[str | None, list[Provenance]]] = {}
     for hg in nodes_of_kind(view, NodeKind.HOST_GROUP):
         data = view.nodes[hg]
         if data.get("placeholder"):
@@ -104,7 +106,9 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
             continue
         uses: list[VendorUse] = []
         for via, layer, edge_prov in _layered(view, hg, gaps):
-            vendor, supply_prov = _supplied(view, via)
+            if via not in supplied:
+                supplied[via] = _supplied(view, via)
+            vendor, supply_prov = supplied[via]
             if vendor is None:
                 unattributed[hg].add(layer)
                 gaps.append(CoverageGap(subject=via, reason="no SUPPLIED_BY vendor"))

@@ -22,7 +22,6 @@ from graph.model import (
     DataQualityFinding,
     DocumentInfo,
     ParsedDocument,
-    Provenance,
 )
 from graph.records import (
     DocumentRecords,
@@ -49,7 +48,7 @@ from graph.store.sqlite_layout import (
     unpack_edges,
     unpack_nodes,
 )
-from graph.store.view import EdgeAssertion, NodeAssertion, build_view
+from graph.store.view import EdgeAssertion, NodeAssertion, build_view, provenance_record
 from graph.vocabulary import DocumentStatus, Severity
 
 if TYPE_CHECKING:
@@ -316,7 +315,7 @@ class SqliteStore:
                 key,
                 kind,
                 orjson.loads(body),
-                Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
+                provenance_record(doc_id, shas[doc_id], location),
             )
 
     def _edge_assertions(self, shas: dict[str, str]) -> Iterator[EdgeAssertion]:
@@ -326,7 +325,7 @@ class SqliteStore:
                 kind,
                 target,
                 role,
-                Provenance(document_id=doc_id, sha256=shas[doc_id], location=location),
+                provenance_record(doc_id, shas[doc_id], location),
             )
 
     def close(self) -> None:

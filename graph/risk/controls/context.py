@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from graph.model import UpdateChannelNode
-from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.concentration_models import ConcentrationPolicy, ConcentrationReport
 from graph.risk.concentration_usage import EstateUsage, estate_usage
 from graph.risk.controls.base import (
     Control,
@@ -111,12 +111,22 @@ class RuleContext:
         policy: ControlsPolicy,
         concentration_policy: ConcentrationPolicy,
         as_of: date,
+        usage: EstateUsage | None = None,
+        concentration: ConcentrationReport | None = None,
     ) -> None:
+        """``usage`` and ``concentration`` may pass ``estate_usage(view)`` and
+        ``concentration_report(view, policy=concentration_policy, controls_policy=policy)``
+        when the caller already has them (vendor level, not group level)."""
         self.view = view
         self.policy = policy
         self.concentration_policy = concentration_policy
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
+        if usage is not None and not usage.group_level:
+            self._memo[("usage",)] = usage
+        self.concentration = (
+            concentration if concentration is not None and not concentration.group_level else None
+        )
 
     def memo(self, key: tuple[str, ...], factory: Callable[[], T]) -> T:
         """``factory()`` computed once per context for ``key``."""
@@ -147,6 +157,19 @@ class RuleContext:
             for hg in self._groups_by_operator().get(operator, ())
             if any(u.vendor == vendor for u in groups[hg].uses)
         ]
+
+    def groups_using(self, vendor: str) -> list[str]:
+        """Host groups that depend on ``vendor`` in any layer, in the estate usage's order."""
+
+        def build() -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for hg, group in self.usage().groups.items():
+                for v in dict.fromkeys(u.vendor for u in group.uses):
+                    out.setdefault(v, []).append(hg)
+            return out
+
+        index: dict[str, list[str]] = self.memo(("host-groups-by-vendor",), build)
+        return index.get(vendor, [])
 
     def _groups_by_operator(self) -> dict[str | None, list[str]]:
         # one pass over the estate, then one lookup per contract (was a pass per contract)

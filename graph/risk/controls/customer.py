@@ -65,9 +65,8 @@ class OperatorRingsRule:
         view, product = context.view, subject.qualifier or ""
         groups = [
             node
-            for hg in in_neighbours(view, product, EdgeKind.RUNS)
-            if host_group_operator(view, hg) == subject.key
-            and (node := typed_node(view, hg, HostGroupNode)) is not None
+            for hg in _runners(context, product).get(subject.key, ())
+            if (node := typed_node(view, hg, HostGroupNode)) is not None
         ]
         if not groups:
             return None
@@ -102,6 +101,19 @@ class OperatorRingsRule:
             operator=subject.key,
             detail=f"{context.name(product)}" + (f": {detail}" if detail else ""),
         )
+
+
+def _runners(context: RuleContext, product: str) -> dict[str | None, list[str]]:
+    """Host groups running ``product`` by operator, sorted: one pass per product, not one
+    per (operator, product) subject (quadratic on a product every operator runs)."""
+
+    def build() -> dict[str | None, list[str]]:
+        out: dict[str | None, list[str]] = {}
+        for hg in in_neighbours(context.view, product, EdgeKind.RUNS):
+            out.setdefault(host_group_operator(context.view, hg), []).append(hg)
+        return out
+
+    return context.memo(("runners-by-operator", product), build)
 
 
 CUSTOMER_RULES = (

@@ -40,11 +40,16 @@ __all__ = [
 
 def _dependencies(context: RuleContext) -> dict[RuleSubject, SingleVendorDependency]:
     def build() -> dict[RuleSubject, SingleVendorDependency]:
-        deps = single_vendor_dependencies(
-            context.view,
-            policy=context.concentration_policy,
-            controls_policy=context.policy,
-            usage=context.usage(),
+        known = context.concentration
+        deps = (
+            known.single_vendor
+            if known is not None
+            else single_vendor_dependencies(
+                context.view,
+                policy=context.concentration_policy,
+                controls_policy=context.policy,
+                usage=context.usage(),
+            )
         )
         return {
             RuleSubject(
@@ -103,16 +108,18 @@ class SingleVendorRule:
 
 def _systemic(context: RuleContext) -> dict[RuleSubject, SystemicVendor]:
     def build() -> dict[RuleSubject, SystemicVendor]:
-        usage = context.usage()
-        layers = layer_concentrations(
-            context.view,
-            scope_kinds=[ScopeKind.SECTOR],
-            policy=context.concentration_policy,
-            usage=usage,
-        )
-        found = systemic_vendors(
-            context.view, layers, policy=context.concentration_policy, usage=usage
-        )
+        found = context.concentration.systemic if context.concentration is not None else None
+        if found is None:
+            usage = context.usage()
+            layers = layer_concentrations(
+                context.view,
+                scope_kinds=[ScopeKind.SECTOR],
+                policy=context.concentration_policy,
+                usage=usage,
+            )
+            found = systemic_vendors(
+                context.view, layers, policy=context.concentration_policy, usage=usage
+            )
         return {
             RuleSubject(key=s.vendor, kind=NodeKind.VENDOR, qualifier=s.sector): s
             for s in found
@@ -148,10 +155,8 @@ class SystemicVendorRule:
         usage = context.usage()
         groups = [
             hg
-            for hg, g in usage.groups.items()
-            if g.operator in found.operators_using
-            and g.critical
-            and any(u.vendor == found.vendor for u in g.uses)
+            for hg in context.groups_using(found.vendor)
+            if usage.groups[hg].operator in found.operators_using and usage.groups[hg].critical
         ]
         evidence = [
             Evidence(subject=found.sector, attribute=name, value=value)

@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime
 
 import networkx as nx
 
-from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.concentration_models import ConcentrationPolicy, ConcentrationReport
+from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.base import ControlsPolicy, Finding, RiskRemoved, Rule, sort_findings
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.customer import CUSTOMER_RULES
@@ -50,16 +51,23 @@ def evaluate_controls(
     as_of: date | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     rules: Iterable[Rule] = RULES,
+    usage: EstateUsage | None = None,
+    concentration: ConcentrationReport | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of every rule on every subject, sorted as a remediation plan.
 
     ``as_of`` (default: today from ``clock``) dates the "tested within N days" checks.
+    ``usage`` and ``concentration`` may pass ``estate_usage(view)`` and
+    ``concentration_report(view, policy=concentration_policy, controls_policy=policy)``
+    when the caller already has them (SD-01/SD-02 read its single-vendor and systemic rows).
     """
     context = RuleContext(
         view,
         policy=policy or ControlsPolicy(),
         concentration_policy=concentration_policy or ConcentrationPolicy(),
         as_of=as_of or clock().date(),
+        usage=usage,
+        concentration=concentration,
     )
     findings = []
     for rule in rules:

@@ -57,11 +57,17 @@ def escrow_independent(node: HostGroupNode, context: RuleContext) -> Tristate:
     view = context.view
     if escrow not in view:
         return None
-    # one walk per escrow platform, not per host group that names it
-    on_escrow = context.memo(
-        ("escrow-host-groups", escrow), lambda: software_host_groups(view, [escrow])
-    )
-    escrow_groups = {hg for hg in on_escrow if host_group_operator(view, hg) == node.operator}
+
+    # one walk per escrow platform, not per host group that names it, and one split of
+    # its host groups by operator (a shared escrow platform made this quadratic)
+    def by_operator() -> dict[str | None, set[str]]:
+        out: dict[str | None, set[str]] = {}
+        for hg in software_host_groups(view, [escrow]):
+            out.setdefault(host_group_operator(view, hg), set()).add(hg)
+        return out
+
+    on_escrow = context.memo(("escrow-host-groups-by-operator", escrow), by_operator)
+    escrow_groups = on_escrow.get(node.operator, set())
     for reached in _host_fatal_channels(context).values():
         if node.key in reached and reached & escrow_groups:
             return False

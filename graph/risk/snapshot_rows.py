@@ -151,7 +151,7 @@ def _merged_nodes(store: SqliteStore) -> dict[str, dict[str, Any]]:
     current: str | None = None
     data: dict[str, Any] = {}
     full = traced = False
-    bodies: set[bytes] = set()
+    bodies: set[str] = set()
     provenance: list[Provenance] = []
     for key, kind, doc, location, body in store.node_rows():
         if key != current:

@@ -128,7 +128,10 @@ def _add_store_view(index: ReferenceIndex, store: GraphStore | None, location: s
     if known is None:
         return
     try:
-        index.add_view(known.view(), known.documents())
+        if isinstance(known, SqliteStore):  # rows, not a whole view: stays cheap at 1M nodes
+            index.add_rows(known.node_rows(), known.documents())
+        else:
+            index.add_view(known.view(), known.documents())
     finally:
         if known is not store:
             known.close()

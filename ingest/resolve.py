@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph.keys import component_key, key_for, kind_of_key, normalise_purl, product_key
 from graph.model import (
@@ -45,6 +48,8 @@ UNRESOLVED_CODE = "DQ-UNRESOLVED-REF"
 _LISTED = 10  # failed references spelled out in a refusal; the rest are counted
 _SOFTWARE = frozenset({NodeKind.PRODUCT.value, NodeKind.COMPONENT.value})
 _EMPTY: frozenset[str] = frozenset()
+_LOOKUP_FIELDS = ("purl", "name", "version")
+_UNSET: tuple[Any, ...] = (None, (), [], "")  # what the view's merge treats as unset
 
 
 def provisional_key(by: str, value: str, version: str | None = None) -> str:
@@ -118,6 +123,29 @@ class ReferenceIndex:
             if kind == NodeKind.PRODUCT.value:
                 for prov in data.get("provenance", ()):
                     products_of.setdefault(prov.document_id, []).append(key)
+        for info in documents:
+            if info.serial and info.id in products_of:
+                self._add_serial(info.serial, products_of[info.id])
+
+    def add_rows(
+        self,
+        rows: Iterable[tuple[str, str, str, str | None, str]],
+        documents: Iterable[DocumentInfo],
+    ) -> None:
+        """A SQLite store's active node rows (``SqliteStore.node_rows``: sorted by key, then
+        document id), merged as the view merges them, without building the view."""
+        products_of: dict[str, list[str]] = {}
+        for key, group in groupby(rows, key=itemgetter(0)):
+            kind, merged = "", dict[str, Any]()
+            for _, row_kind, doc_id, _, body in group:
+                kind = kind or row_kind
+                attrs = orjson.loads(body)
+                for name in _LOOKUP_FIELDS:
+                    if merged.get(name) in _UNSET and attrs.get(name) not in _UNSET:
+                        merged[name] = attrs[name]
+                if row_kind == NodeKind.PRODUCT.value:
+                    products_of.setdefault(doc_id, []).append(key)
+            self._add(key, kind, merged)
         for info in documents:
             if info.serial and info.id in products_of:
                 self._add_serial(info.serial, products_of[info.id])

@@ -8,11 +8,11 @@ import pytest
 
 from graph.model import HostGroupNode, ParsedDocument, ProductNode, ProductRing
 from graph.store.sqlite import SqliteStore
-from graph.vocabulary import EdgeKind, Severity
+from graph.vocabulary import DocumentStatus, EdgeKind, NodeKind, Severity
 from ingest.pipeline import parse_file, parse_raw
 from ingest.resolve import UNRESOLVED_CODE, ReferenceIndex, resolve, resolve_batch
 from ingest.source import RawDocument, Refused
-from tests.conftest import ASSETS
+from tests.conftest import ASSETS, REPO
 from tests.estate_fixtures import SENSOR_PURL, sensor_sbom
 from tests.factories import FIXED
 
@@ -224,3 +224,31 @@ def test_batch_documents_resolve_each_other_and_a_refused_one_drops_out() -> Non
 def test_resolving_a_document_without_references_is_the_identity() -> None:
     doc = sensor_sbom()
     assert resolve(doc, ReferenceIndex(), lenient=False) is doc
+
+
+def test_a_sqlite_store_s_rows_index_exactly_what_its_view_indexes(tmp_path: Path) -> None:
+    """``add_rows`` (used by ingest, so a 1M-node store is never built as a view) must see
+    what ``add_view`` sees, including a node two documents assert with different fields."""
+    store = SqliteStore(tmp_path / "s.sqlite", clock=lambda: FIXED)
+    try:
+        for path in sorted((REPO / "sample_sboms").rglob("*")):
+            if path.is_file() and path.suffix in {".json", ".xml", ".spdx"}:
+                store.upsert_document(parse_file(path).model_copy(update={"references": ()}))
+        store.upsert_document(sensor_sbom())
+        other = sensor_sbom(serial="urn:uuid:other", salt="other")
+        renamed = tuple(  # same keys, other names: the view keeps the first document's
+            n.model_copy(update={"name": f"{n.name}-as-named-elsewhere", "version": None})
+            if n.kind is NodeKind.COMPONENT
+            else n
+            for n in other.nodes
+        )
+        store.upsert_document(other.model_copy(update={"nodes": renamed}))
+        assert sum(d.status is DocumentStatus.ACTIVE for d in store.documents()) >= 2 + 10
+        from_view, from_rows = ReferenceIndex(), ReferenceIndex()
+        from_view.add_view(store.view(), store.documents())
+        from_rows.add_rows(store.node_rows(), store.documents())
+    finally:
+        store.close()
+    assert len(from_view.keys) > 100
+    assert from_view.by_serial and from_view.by_purl
+    assert from_rows == from_view

@@ -231,6 +231,16 @@ class Neo4jStore:
             f"storing {info.id}", lambda tx: self._writer.upsert(tx, document, stored)
         )
 
+    def run_write(self, doing: str, query: str, **params: object) -> None:
+        """One statement of :mod:`neo4j_queries` in a write transaction that takes the
+        store lock and bumps the revision (maintenance such as finishing a bulk import)."""
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(q.BUMP_REVISION, schema=SCHEMA_VERSION).consume()
+            tx.run(query, params).consume()
+
+        self._write(doing, work)
+
     def remove_document(self, document_id: str) -> DocumentInfo:
         return self._write(
             f"removing {document_id}", lambda tx: self._writer.remove(tx, document_id, self.uri)

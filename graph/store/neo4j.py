@@ -343,11 +343,20 @@ class Neo4jStore:
 
     def reachable_host_groups(self, keys: Sequence[str]) -> list[str]:
         """Host groups behind ``keys`` (see :mod:`graph.store.reachability`), in one query."""
-        rows = self._read(
+        keys_found = self._read(
             "walking the graph",
-            lambda tx: list(tx.run(q.REACHABLE_HOST_GROUPS, keys=list(keys))),
+            lambda tx: tx.run(q.REACHABLE_HOST_GROUPS, keys=list(keys)).single(strict=True)[0],
         )
-        return sorted({r[0] for r in rows})
+        return sorted(keys_found)
+
+    def vendor_host_groups(self, vendor: str) -> list[str]:
+        """Host groups behind what ``vendor`` (a key) supplies or operates
+        (:func:`~graph.store.reachability.vendor_host_groups_in_view`), in one query."""
+        keys_found = self._read(
+            "walking the graph",
+            lambda tx: tx.run(q.VENDOR_HOST_GROUPS, key=vendor).single(strict=True)[0],
+        )
+        return sorted(keys_found)
 
     def plan_operators(self, query: str, **params: object) -> list[str]:
         """Operator names of the plan Neo4j picks for ``query`` (``EXPLAIN``, nothing runs)."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.store.reachability import REACH_EDGE_KINDS
+from graph.store.reachability import REACH_EDGE_KINDS, VENDOR_EDGE_KINDS
 from graph.vocabulary import EdgeKind, NodeKind
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "SCHEMA",
     "SET_EDGES_ACTIVE",
     "SET_STATUS",
+    "VENDOR_HOST_GROUPS",
     "WRITE_EDGES",
     "columns",
 ]
@@ -236,11 +237,23 @@ DOCUMENT_EDGES = (
     + " } RETURN collect(s), collect(k), collect(t), collect(g), collect(coalesce(l, '')), "
     "collect(l IS NULL)"
 )
+# Reachability returns one row, the keys as a list: a hub's answer is 10^5 host groups, and
+# the driver's per-record cost would dominate. DISTINCT keeps the planner's pruning
+# breadth-first var-length expand (each node once; a test checks the plan).
+_HOST_GROUP = _identifier(NodeKind.HOST_GROUP.value)
 REACHABLE_HOST_GROUPS = (
     "MATCH (s:Entity) USING INDEX s:Entity(key) WHERE s.key IN $keys "
     f"MATCH (s)<-[:{'|'.join(_identifier(k.value) for k in REACH_EDGE_KINDS)}*0.. "
-    f"{{active: true}}]-(x:{_identifier(NodeKind.HOST_GROUP.value)}) "
-    "RETURN DISTINCT x.key"
+    f"{{active: true}}]-(x:{_HOST_GROUP}) "
+    "WITH DISTINCT x RETURN collect(x.key)"
+)
+VENDOR_HOST_GROUPS = (  # see reachability.VENDOR_EDGE_KINDS: one walk from the vendor
+    f"MATCH (v:Entity {{key: $key}}) WHERE v:{_identifier(NodeKind.VENDOR.value)} "
+    "MATCH (v)<-["
+    + ":"
+    + "|".join(_identifier(k.value) for k in (*VENDOR_EDGE_KINDS, *REACH_EDGE_KINDS))
+    + f"*1.. {{active: true}}]-(x:{_HOST_GROUP}) "
+    "WITH DISTINCT x RETURN collect(x.key)"
 )
 
 

@@ -163,11 +163,12 @@ cmd_import() {
   cmd_build
   mkdir -p "$NEO4J_HOME/conf"
   : > "$NEO4J_HOME/conf/neo4j.conf"
-  say "importing $dir into $NEO4J_HOME (heap $HEAP)"
+  say "importing $dir into $NEO4J_HOME (heap $HEAP, off-heap $PAGECACHE)"
   local start=$SECONDS
   (cd "$LAUNCHER" && NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$NEO4J_HOME/conf" exec "$JAVA" \
     "${JAVA_FLAGS[@]}" -cp "target/classes:target/dependency/*" org.neo4j.cli.AdminTool \
-    database import full --overwrite-destination=true neo4j "@$dir/import.args") \
+    database import full --overwrite-destination=true --max-off-heap-memory="$PAGECACHE" \
+    neo4j "@$dir/import.args") \
     >"$NEO4J_HOME/import.log" 2>&1 9>&- \
     || { tail -n 30 "$NEO4J_HOME/import.log" >&2; die "import failed (log $NEO4J_HOME/import.log)"; }
   say "imported in $((SECONDS - start))s (log $NEO4J_HOME/import.log)"

@@ -343,20 +343,25 @@ class Neo4jStore:
 
     def reachable_host_groups(self, keys: Sequence[str]) -> list[str]:
         """Host groups behind ``keys`` (see :mod:`graph.store.reachability`), in one query."""
-        keys_found = self._read(
-            "walking the graph",
-            lambda tx: tx.run(q.REACHABLE_HOST_GROUPS, keys=list(keys)).single(strict=True)[0],
-        )
-        return sorted(keys_found)
+        return self._walk(q.REACHABLE_HOST_GROUPS, q.REACHABLE_HOST_GROUPS_ALL_ACTIVE, keys=keys)
 
     def vendor_host_groups(self, vendor: str) -> list[str]:
         """Host groups behind what ``vendor`` (a key) supplies or operates
         (:func:`~graph.store.reachability.vendor_host_groups_in_view`), in one query."""
-        keys_found = self._read(
-            "walking the graph",
-            lambda tx: tx.run(q.VENDOR_HOST_GROUPS, key=vendor).single(strict=True)[0],
-        )
-        return sorted(keys_found)
+        return self._walk(q.VENDOR_HOST_GROUPS, q.VENDOR_HOST_GROUPS_ALL_ACTIVE, key=vendor)
+
+    def _walk(self, filtered: str, unfiltered: str, **params: object) -> list[str]:
+        """The walk without the ``active`` filter when no document is superseded (decided
+        in the same transaction, so a concurrent supersede cannot slip in between)."""
+
+        def work(tx: ManagedTransaction) -> list[str]:
+            superseded = tx.run(q.ANY_SUPERSEDED).single(strict=True)[0]
+            query = filtered if superseded else unfiltered
+            return list(tx.run(query, params).single(strict=True)[0])
+
+        # a set: from several start keys, this planner's DISTINCT after the pruning walk can
+        # still return a key once per start (seen on 5.26 with three keys)
+        return sorted(set(self._read("walking the graph", work)))
 
     def plan_operators(self, query: str, **params: object) -> list[str]:
         """Operator names of the plan Neo4j picks for ``query`` (``EXPLAIN``, nothing runs)."""

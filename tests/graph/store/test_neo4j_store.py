@@ -60,19 +60,20 @@ def _reach_both(store: Neo4jStore, keys: list[str]) -> list[str]:
     return in_neo4j
 
 
-def test_reachability_plan_is_the_pruning_breadth_first_expand(store: Neo4jStore) -> None:
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        (q.REACHABLE_HOST_GROUPS, {"keys": ["x", "y"]}),
+        (q.REACHABLE_HOST_GROUPS_ALL_ACTIVE, {"keys": ["x", "y"]}),
+        (q.VENDOR_HOST_GROUPS, {"key": "vendor:x"}),
+        (q.VENDOR_HOST_GROUPS_ALL_ACTIVE, {"key": "vendor:x"}),
+    ],
+)
+def test_reachability_plan_is_the_pruning_breadth_first_expand(
+    store: Neo4jStore, query: str, params: dict[str, object]
+) -> None:
     store.upsert_document(make_document("sensor", "1", ["a", "b"], deps=[(0, 1)]))
-    operators = store.plan_operators(q.REACHABLE_HOST_GROUPS, keys=["x", "y"])
-    assert any(
-        op.startswith("VarLengthExpand(Pruning") or op.startswith("BFSPruningVarExpand")
-        for op in operators
-    ), operators
-    assert "NodeUniqueIndexSeek" in operators, operators
-
-
-def test_vendor_reach_plan_is_one_pruning_walk_from_an_index_seek(store: Neo4jStore) -> None:
-    store.upsert_document(make_document("sensor", "1", ["a", "b"], deps=[(0, 1)]))
-    operators = store.plan_operators(q.VENDOR_HOST_GROUPS, key="vendor:x")
+    operators = store.plan_operators(query, **params)
     assert any(
         op.startswith("VarLengthExpand(Pruning") or op.startswith("BFSPruningVarExpand")
         for op in operators

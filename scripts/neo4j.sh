@@ -168,6 +168,7 @@ cmd_import() {
   (cd "$LAUNCHER" && NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$NEO4J_HOME/conf" exec "$JAVA" \
     "${JAVA_FLAGS[@]}" -cp "target/classes:target/dependency/*" org.neo4j.cli.AdminTool \
     database import full --overwrite-destination=true --max-off-heap-memory="$PAGECACHE" \
+    --report-file="$NEO4J_HOME/import.report" \
     neo4j "@$dir/import.args") \
     >"$NEO4J_HOME/import.log" 2>&1 9>&- \
     || { tail -n 30 "$NEO4J_HOME/import.log" >&2; die "import failed (log $NEO4J_HOME/import.log)"; }

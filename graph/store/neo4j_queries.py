@@ -259,8 +259,10 @@ def _reach(start: str, kinds: Sequence[EdgeKind], lower: int, active: bool) -> s
     types = "|".join(_identifier(k.value) for k in kinds)
     where = " {active: true}" if active else ""
     return (
-        f"{start} MATCH (s)<-[:{types}*{lower}..{where}]-(x:{_HOST_GROUP}) "
-        "WITH DISTINCT x RETURN collect(x.key)"
+        # the label is tested after DISTINCT: with it in the pattern the planner may scan
+        # HostGroup and expand-into every pair instead of walking from the start
+        f"{start} MATCH (s)<-[:{types}*{lower}..{where}]-(x) "
+        f"WITH DISTINCT x WHERE x:{_HOST_GROUP} RETURN collect(x.key)"
     )
 
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A local Neo4j 5.26 Community server (embedded DBMS + Bolt) built from Maven Central.
-# Usage: scripts/neo4j.sh build|up|down|status|wipe     (docs/neo4j.md)
+# Usage: scripts/neo4j.sh build|up|down|status|wipe|import DIR     (docs/neo4j.md)
 #   up prints the bolt URI on stdout; progress and errors go to stderr.
+#   import DIR: offline `neo4j-admin database import full` of the CSV files and the
+#   import.args that graph/store/neo4j_bulk.py wrote into DIR (server stopped; replaces
+#   the database).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -149,7 +152,31 @@ cmd_wipe() {
   rm -rf "$NEO4J_HOME"; say "wiped $NEO4J_HOME"
 }
 
+# The import tool of the same Neo4j artifacts (org.neo4j:neo4j-import-tool, a dependency
+# of org.neo4j:neo4j), run through neo4j-admin's entry point with this home's data dir.
+cmd_import() {
+  local dir="${1:-}"
+  [[ -n "$dir" && -f "$dir/import.args" ]] || die "import: $dir has no import.args (write it with graph/store/neo4j_bulk.py)"
+  dir="$(cd "$dir" && pwd)"
+  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
+  if live_pid >/dev/null; then die "import: the server is running; run down first (the import replaces the database)"; fi
+  cmd_build
+  mkdir -p "$NEO4J_HOME/conf"
+  : > "$NEO4J_HOME/conf/neo4j.conf"
+  say "importing $dir into $NEO4J_HOME (heap $HEAP, off-heap $PAGECACHE)"
+  local start=$SECONDS
+  (cd "$LAUNCHER" && NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$NEO4J_HOME/conf" exec "$JAVA" \
+    "${JAVA_FLAGS[@]}" -cp "target/classes:target/dependency/*" org.neo4j.cli.AdminTool \
+    database import full --overwrite-destination=true --max-off-heap-memory="$PAGECACHE" \
+    --report-file="$NEO4J_HOME/import.report" \
+    neo4j "@$dir/import.args") \
+    >"$NEO4J_HOME/import.log" 2>&1 9>&- \
+    || { tail -n 30 "$NEO4J_HOME/import.log" >&2; die "import failed (log $NEO4J_HOME/import.log)"; }
+  say "imported in $((SECONDS - start))s (log $NEO4J_HOME/import.log)"
+}
+
 case "${1:-}" in
   build|up|down|status|wipe) "cmd_$1" ;;
-  *) echo "usage: $0 build|up|down|status|wipe" >&2; exit 2 ;;
+  import) cmd_import "${2:-}" ;;
+  *) echo "usage: $0 build|up|down|status|wipe|import DIR" >&2; exit 2 ;;
 esac

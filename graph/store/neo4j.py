@@ -231,6 +231,16 @@ class Neo4jStore:
             f"storing {info.id}", lambda tx: self._writer.upsert(tx, document, stored)
         )
 
+    def run_write(self, doing: str, query: str, **params: object) -> None:
+        """One statement of :mod:`neo4j_queries` in a write transaction that takes the
+        store lock and bumps the revision (maintenance such as finishing a bulk import)."""
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(q.BUMP_REVISION, schema=SCHEMA_VERSION).consume()
+            tx.run(query, params).consume()
+
+        self._write(doing, work)
+
     def remove_document(self, document_id: str) -> DocumentInfo:
         return self._write(
             f"removing {document_id}", lambda tx: self._writer.remove(tx, document_id, self.uri)
@@ -333,11 +343,25 @@ class Neo4jStore:
 
     def reachable_host_groups(self, keys: Sequence[str]) -> list[str]:
         """Host groups behind ``keys`` (see :mod:`graph.store.reachability`), in one query."""
-        rows = self._read(
-            "walking the graph",
-            lambda tx: list(tx.run(q.REACHABLE_HOST_GROUPS, keys=list(keys))),
-        )
-        return sorted({r[0] for r in rows})
+        return self._walk(q.REACHABLE_HOST_GROUPS, q.REACHABLE_HOST_GROUPS_ALL_ACTIVE, keys=keys)
+
+    def vendor_host_groups(self, vendor: str) -> list[str]:
+        """Host groups behind what ``vendor`` (a key) supplies or operates
+        (:func:`~graph.store.reachability.vendor_host_groups_in_view`), in one query."""
+        return self._walk(q.VENDOR_HOST_GROUPS, q.VENDOR_HOST_GROUPS_ALL_ACTIVE, key=vendor)
+
+    def _walk(self, filtered: str, unfiltered: str, **params: object) -> list[str]:
+        """The walk without the ``active`` filter when no document is superseded (decided
+        in the same transaction, so a concurrent supersede cannot slip in between)."""
+
+        def work(tx: ManagedTransaction) -> list[str]:
+            superseded = tx.run(q.ANY_SUPERSEDED).single(strict=True)[0]
+            query = filtered if superseded else unfiltered
+            return list(tx.run(query, params).single(strict=True)[0])
+
+        # a set: from several start keys, this planner's DISTINCT after the pruning walk can
+        # still return a key once per start (seen on 5.26 with three keys)
+        return sorted(set(self._read("walking the graph", work)))
 
     def plan_operators(self, query: str, **params: object) -> list[str]:
         """Operator names of the plan Neo4j picks for ``query`` (``EXPLAIN``, nothing runs)."""

@@ -28,13 +28,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.store.reachability import REACH_EDGE_KINDS
-from graph.vocabulary import EdgeKind, NodeKind
+from graph.store.reachability import REACH_EDGE_KINDS, VENDOR_EDGE_KINDS
+from graph.vocabulary import DocumentStatus, EdgeKind, NodeKind
 
 __all__ = [
     "ACTIVE_EDGES",
     "ACTIVE_NODES",
     "ALL_FINDINGS",
+    "ANY_SUPERSEDED",
     "ASSERTED_KEYS",
     "ASSERT_NODES",
     "BUMP_REVISION",
@@ -55,10 +56,13 @@ __all__ = [
     "LINEAGE",
     "META",
     "REACHABLE_HOST_GROUPS",
+    "REACHABLE_HOST_GROUPS_ALL_ACTIVE",
     "REVISION",
     "SCHEMA",
     "SET_EDGES_ACTIVE",
     "SET_STATUS",
+    "VENDOR_HOST_GROUPS",
+    "VENDOR_HOST_GROUPS_ALL_ACTIVE",
     "WRITE_EDGES",
     "columns",
 ]
@@ -87,6 +91,10 @@ SCHEMA: tuple[tuple[str, str], ...] = (
         "riskgraph_meta_id",
         "CREATE CONSTRAINT riskgraph_meta_id IF NOT EXISTS "
         "FOR (m:RiskgraphMeta) REQUIRE m.id IS UNIQUE",
+    ),
+    (
+        "riskgraph_document_status",
+        "CREATE INDEX riskgraph_document_status IF NOT EXISTS FOR (d:Document) ON (d.status)",
     ),
     (
         "riskgraph_document_lineage",
@@ -236,12 +244,39 @@ DOCUMENT_EDGES = (
     + " } RETURN collect(s), collect(k), collect(t), collect(g), collect(coalesce(l, '')), "
     "collect(l IS NULL)"
 )
-REACHABLE_HOST_GROUPS = (
-    "MATCH (s:Entity) USING INDEX s:Entity(key) WHERE s.key IN $keys "
-    f"MATCH (s)<-[:{'|'.join(_identifier(k.value) for k in REACH_EDGE_KINDS)}*0.. "
-    f"{{active: true}}]-(x:{_identifier(NodeKind.HOST_GROUP.value)}) "
-    "RETURN DISTINCT x.key"
+# Reachability returns one row, the keys as a list: a hub's answer is 10^5 host groups, and
+# the driver's per-record cost would dominate. DISTINCT keeps the planner's pruning
+# breadth-first var-length expand (each node once; a test checks the plan). Each query has
+# a twin without the ``active`` filter, run when no document is superseded (then every
+# relationship is active): the walk then reads no relationship property at all.
+_HOST_GROUP = _identifier(NodeKind.HOST_GROUP.value)
+ANY_SUPERSEDED = (
+    f"RETURN EXISTS {{ MATCH (d:Document {{status: '{DocumentStatus.SUPERSEDED.value}'}}) }}"
 )
+
+
+def _reach(start: str, kinds: Sequence[EdgeKind], lower: int, active: bool) -> str:
+    types = "|".join(_identifier(k.value) for k in kinds)
+    where = " {active: true}" if active else ""
+    return (
+        # the label is tested after DISTINCT: with it in the pattern the planner may scan
+        # HostGroup and expand-into every pair instead of walking from the start
+        f"{start} MATCH (s)<-[:{types}*{lower}..{where}]-(x) "
+        f"WITH DISTINCT x WHERE x:{_HOST_GROUP} RETURN collect(x.key)"
+    )
+
+
+_SEEDS = "MATCH (s:Entity) USING INDEX s:Entity(key) WHERE s.key IN $keys"
+_VENDOR = (  # the hint: on a small graph the planner would rather scan the Vendor label
+    "MATCH (s:Entity) USING INDEX s:Entity(key) "
+    f"WHERE s.key = $key AND s:{_identifier(NodeKind.VENDOR.value)}"
+)
+# see reachability.VENDOR_EDGE_KINDS: one walk from the vendor covers all its sources
+_VENDOR_WALK = (*VENDOR_EDGE_KINDS, *REACH_EDGE_KINDS)
+REACHABLE_HOST_GROUPS = _reach(_SEEDS, REACH_EDGE_KINDS, 0, active=True)
+REACHABLE_HOST_GROUPS_ALL_ACTIVE = _reach(_SEEDS, REACH_EDGE_KINDS, 0, active=False)
+VENDOR_HOST_GROUPS = _reach(_VENDOR, _VENDOR_WALK, 1, active=True)
+VENDOR_HOST_GROUPS_ALL_ACTIVE = _reach(_VENDOR, _VENDOR_WALK, 1, active=False)
 
 
 def columns(rows: Sequence[Sequence[str | None]]) -> dict[str, Any]:

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 import pytest
 
+from graph.keys import vendor_key
 from graph.model import HostGroupNode, ParsedDocument, Provenance
 from graph.store import StoreError, open_store
 from graph.store import neo4j_queries as q
 from graph.store.neo4j import Neo4jStore
-from graph.store.reachability import reachable_host_groups_in_view
+from graph.store.reachability import reachable_host_groups_in_view, vendor_host_groups_in_view
 from graph.vocabulary import DocumentStatus, EdgeKind, Environment
 from tests.conftest import run_cli
 from tests.factories import FIXED, make_document
@@ -59,14 +60,43 @@ def _reach_both(store: Neo4jStore, keys: list[str]) -> list[str]:
     return in_neo4j
 
 
-def test_reachability_plan_is_the_pruning_breadth_first_expand(store: Neo4jStore) -> None:
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        (q.REACHABLE_HOST_GROUPS, {"keys": ["x", "y"]}),
+        (q.REACHABLE_HOST_GROUPS_ALL_ACTIVE, {"keys": ["x", "y"]}),
+        (q.VENDOR_HOST_GROUPS, {"key": "vendor:x"}),
+        (q.VENDOR_HOST_GROUPS_ALL_ACTIVE, {"key": "vendor:x"}),
+    ],
+)
+def test_reachability_plan_is_the_pruning_breadth_first_expand(
+    store: Neo4jStore, query: str, params: dict[str, object]
+) -> None:
     store.upsert_document(make_document("sensor", "1", ["a", "b"], deps=[(0, 1)]))
-    operators = store.plan_operators(q.REACHABLE_HOST_GROUPS, keys=["x", "y"])
+    operators = store.plan_operators(query, **params)
     assert any(
         op.startswith("VarLengthExpand(Pruning") or op.startswith("BFSPruningVarExpand")
         for op in operators
     ), operators
     assert "NodeUniqueIndexSeek" in operators, operators
+
+
+def test_vendor_reach_matches_the_view(store: Neo4jStore) -> None:
+    sensor = make_document("sensor", "1", ["a", "b"], deps=[(0, 1)])
+    app = make_document("app", "1", ["b", "c"], vendor="Other Ltd")
+    for doc in (sensor, app):
+        store.upsert_document(doc)
+        product = doc.nodes[-2]
+        store.upsert_document(_estate(product.key, salt=product.name))
+    acme, other = vendor_key("Acme Corp."), vendor_key("Other Ltd")
+    view = store.view()
+    for vendor, expected in (
+        (acme, ["hostgroup:op/hg0sensor", "hostgroup:op/hg1sensor"]),
+        (other, ["hostgroup:op/hg0app", "hostgroup:op/hg1app"]),
+        ("vendor:nobody", []),
+    ):
+        assert store.vendor_host_groups(vendor) == expected, vendor
+        assert vendor_host_groups_in_view(view, vendor) == expected, vendor
 
 
 def test_reachability_matches_the_view_and_follows_supersede_and_remove(

@@ -1,0 +1,205 @@
+"""Offline bulk import into an empty Neo4j database: documents -> CSV -> ``neo4j-admin``.
+
+The transactional store writes one document per transaction through Cypher; an initial
+load of a large estate can instead write the same data model (:mod:`neo4j_queries`) as
+CSV files for ``neo4j-admin database import full`` (run by ``scripts/neo4j.sh import
+DIR`` while the server is stopped; Neo4j's import tool ships in the ``org.neo4j:neo4j``
+artifacts the launcher already uses). The result is the database the transactional path
+would build from the same documents in the same order: the same nodes, labels,
+relationships and properties, so every read answers the same.
+
+- Entities get their label and ``kind`` from the first document that mentions them
+  (asserted kind, else the kind its key names, else no kind), as ``MERGE ... ON CREATE``
+  does; a document asserts each key once and each edge identity once.
+- A document's status (active or superseded) is known only once every document is seen:
+  the document rows are written at the end, relationship rows say ``active: true``, and
+  :func:`complete_import` (first start after the import) marks the relationships of
+  superseded documents inactive with the transactional store's own query.
+- Every string is quoted, so an empty string stays an empty string and ``None`` (an empty
+  unquoted field) stays absent. Fields are separated by U+001F and quoted with U+001E, so
+  JSON bodies need no escaping; a value holding U+001E has it doubled (RFC 4180 style).
+
+All or nothing: ``neo4j-admin`` builds the whole store or fails, and the import only
+targets an empty (or overwritten) database, so a failed import is simply run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import orjson
+
+from graph.keys import kind_of_key
+from graph.model import DataQualityFinding, DocumentInfo, Edge, ParsedDocument
+from graph.store import neo4j_queries as q
+from graph.store.interface import Clock, StoreError, resolve_active, system_clock
+from graph.store.neo4j_write import SCHEMA_VERSION, info_json
+from graph.vocabulary import DocumentStatus
+
+if TYPE_CHECKING:
+    from graph.store.neo4j import Neo4jStore
+
+__all__ = ["ARGS_FILE", "BulkImportFiles", "ImportSummary", "complete_import"]
+
+ARGS_FILE = "import.args"
+_D, _Q = "\x1f", "\x1e"
+_QQ = _Q + _Q
+_QDQ = _Q + _D + _Q
+_EDGE_HEADER = ":START_ID(Entity) :END_ID(Entity) :TYPE document_id role location active:boolean"
+_NODE_EXCLUDE = {"key", "kind", "provenance"}
+_TRUE_END = _D + "true\n"
+
+
+def _field(value: str | None) -> str:
+    if value is None:
+        return ""
+    if _Q in value:
+        value = value.replace(_Q, _QQ)
+    return _Q + value + _Q
+
+
+def _row(values: Iterable[str | None]) -> str:
+    return _D.join(_field(v) for v in values) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What was written: counts for the benchmark, the directory for ``neo4j.sh import``."""
+
+    directory: Path
+    documents: int
+    entities: int
+    node_assertions: int
+    edge_assertions: int
+
+    @property
+    def records(self) -> int:
+        """Node plus edge assertions, as the load benchmark counts records."""
+        return self.node_assertions + self.edge_assertions
+
+
+class BulkImportFiles:
+    """Collects documents, in ingest order, into import CSVs under ``directory``."""
+
+    def __init__(self, directory: Path, *, clock: Clock = system_clock) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if any(directory.iterdir()):
+            raise StoreError(f"{directory}: not empty (bulk import files go in a new directory)")
+        self.directory, self._clock = directory, clock
+        self._entities = self._open("nodes-entities.csv", ["key:ID(Entity)", "kind", ":LABEL"])
+        self._asserted = self._open(
+            "rels-asserted.csv",
+            [":START_ID(Entity)", ":END_ID(Document)", "kind", "location", "body", ":TYPE"],
+        )
+        self._edges = self._open(
+            "rels-edges.csv",
+            _EDGE_HEADER,
+        )
+        self._kinds: dict[str, str | None] = {}
+        self._infos: dict[str, tuple[DocumentInfo, tuple[DataQualityFinding, ...]]] = {}
+        self._multiline = False
+        self._counts = [0, 0]
+
+    def _open(self, name: str, header: list[str] | str) -> IO[str]:
+        f = (self.directory / name).open("w", encoding="utf-8", newline="")
+        f.write(_D.join(header.split() if isinstance(header, str) else header) + "\n")
+        return f
+
+    def _write(self, f: IO[str], lines: list[str]) -> None:
+        if not self._multiline:  # the import tool parses slower when told to expect these
+            self._multiline = any("\n" in line[:-1] or "\r" in line for line in lines)
+        f.writelines(lines)
+
+    def _entity(self, key: str, kind: str | None) -> None:
+        self._kinds[key] = kind
+        label = "Entity" if kind is None else f"Entity;{kind}"
+        self._write(self._entities, [_row((key, kind))[:-1] + _D + label + "\n"])
+
+    def add(self, document: ParsedDocument) -> None:
+        """Add one document (a document id seen before is skipped, as an upsert would)."""
+        info = document.info
+        if info.id in self._infos:
+            return
+        stored = info.model_copy(update={"ingested_at": info.ingested_at or self._clock()})
+        # keep the info and findings only: the bulk of a document goes to disk now
+        self._infos[info.id] = (stored, document.findings)
+        doc, kinds, seen = info.id, self._kinds, set()
+        lines = []
+        for node in document.nodes:
+            if node.key in seen:  # first assertion of a key in a document wins
+                continue
+            seen.add(node.key)
+            kind = node.kind.value
+            if node.key not in kinds:
+                self._entity(node.key, kind)
+            body = node.model_dump_json(exclude=_NODE_EXCLUDE)
+            row = _row((node.key, doc, kind, node.provenance.location, body))
+            lines.append(row[:-1] + _D + "ASSERTED_IN\n")
+        self._write(self._asserted, lines)
+        self._counts[0] += len(lines)
+        unique: dict[tuple[str, str, str, str], Edge] = {}
+        for edge in document.edges:
+            unique.setdefault(edge.identity, edge)
+        for key in sorted({k for e in unique.values() for k in (e.source, e.target)} - seen):
+            if key not in kinds:
+                try:
+                    placeholder: str | None = kind_of_key(key).value
+                except ValueError:
+                    placeholder = None
+                self._entity(key, placeholder)
+        lines = [
+            _row((e.source, e.target, e.kind.value, doc, e.role, e.provenance.location))[:-1]
+            + _TRUE_END
+            for e in unique.values()
+        ]
+        self._write(self._edges, lines)
+        self._counts[1] += len(lines)
+
+    def finish(self) -> ImportSummary:
+        """Write the document and meta rows and the import tool's arguments."""
+        for f in (self._entities, self._asserted, self._edges):
+            f.close()
+        infos = [info for info, _ in self._infos.values()]
+        winners = resolve_active(infos)
+        header = ["id:ID(Document)", "lineage", "status", "superseded_by", "sha256", "name"]
+        header += ["path", "format", "info", "findings", "finding_count:long", ":LABEL"]
+        with self._open("nodes-documents.csv", header) as f:
+            for i, doc_findings in self._infos.values():
+                by = winners[i.id]
+                status = DocumentStatus.ACTIVE if by is None else DocumentStatus.SUPERSEDED
+                findings = [[x.severity.value, x.code, x.message, x.location] for x in doc_findings]
+                values = [i.id, i.lineage, status.value, by, i.sha256, i.name, i.path]
+                values += [i.format.value, info_json(i), orjson.dumps(findings).decode()]
+                self._write(f, [_row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"])
+        header = ["id:ID(Meta)", "schema", "revision:long", ":LABEL"]
+        with self._open("nodes-meta.csv", header) as f:
+            f.write(_row(("store", SCHEMA_VERSION))[:-1] + f"{_D}{len(infos)}{_D}RiskgraphMeta\n")
+        args = [
+            f"--delimiter=U+{ord(_D):04X}",
+            f"--quote=U+{ord(_Q):04X}",
+            f"--multiline-fields={'true' if self._multiline else 'false'}",
+            *(f"--nodes={self.directory / n}" for n in _NODE_FILES),
+            *(f"--relationships={self.directory / n}" for n in _REL_FILES),
+        ]
+        (self.directory / ARGS_FILE).write_text("\n".join(args) + "\n", "utf-8")
+        return ImportSummary(
+            self.directory, len(infos), len(self._kinds), self._counts[0], self._counts[1]
+        )
+
+
+_NODE_FILES = ("nodes-meta.csv", "nodes-documents.csv", "nodes-entities.csv")
+_REL_FILES = ("rels-asserted.csv", "rels-edges.csv")
+
+
+def complete_import(store: Neo4jStore) -> int:
+    """After the first start on imported files: mark superseded documents' relationships
+    inactive (the import wrote them all active); returns how many documents that was."""
+    rows = [
+        [info.id, False] for info in store.documents() if info.status is not DocumentStatus.ACTIVE
+    ]
+    if rows:
+        store.run_write("completing the import", q.SET_EDGES_ACTIVE, rows=rows)
+    return len(rows)

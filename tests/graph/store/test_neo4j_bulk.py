@@ -1,0 +1,121 @@
+"""Offline bulk import (graph/store/neo4j_bulk.py + `scripts/neo4j.sh import`): the
+imported database answers exactly as a store the same documents were upserted into."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from graph.model import ParsedDocument
+from graph.store import StoreError
+from graph.store.neo4j_bulk import BulkImportFiles, complete_import
+from graph.store.reachability import reachable_host_groups_in_view
+from graph.store.sqlite import SqliteStore
+from ingest.pipeline import collect, parse_file
+from ingest.resolve import ReferenceIndex, resolve_batch
+from tests.conftest import ASSETS
+from tests.factories import FIXED, make_document
+from tests.graph.store.test_conformance import hostile_document
+from tests.neo4j_server import SCRIPT, Neo4jServer, free_port, server_env, start_server
+from tests.store_parity import assert_same_answers
+
+
+def _estate() -> list[ParsedDocument]:
+    """The demo estate as `riskgraph ingest` stores it: references resolved."""
+    parsed = [parse_file(c.path) for c in collect([ASSETS / "estate" / "good"])]
+    index = ReferenceIndex()
+    for doc in parsed:
+        if not doc.references:
+            index.add_document(doc)
+    resolved = resolve_batch([d for d in parsed if d.references], index, lenient=False)
+    assert all(isinstance(d, ParsedDocument) for d in resolved)
+    return [d for d in parsed if not d.references] + [
+        d for d in resolved if isinstance(d, ParsedDocument)
+    ]
+
+
+def _documents() -> list[ParsedDocument]:
+    old = make_document("sensor", "1", ["a", "b.sys", "c"], deps=[(0, 1)], created=FIXED)
+    return [
+        hostile_document(),
+        hostile_document("-2"),
+        make_document("sensor", "2", ["a", "d"], created=FIXED + timedelta(days=1)),
+        old,  # older, later: superseded on arrival, its relationships inactive
+        old,  # the same document twice is stored once
+        make_document("app", "1", ["a", "z"], deps=[(1, 0)], vendor="Other Ltd"),
+        *_estate(),
+    ]
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> Iterator[tuple[Neo4jServer, list[ParsedDocument]]]:
+    """A Neo4j server of its own whose database was bulk-imported from the documents."""
+    docs = _documents()
+    files = BulkImportFiles(tmp_path / "csv", clock=lambda: FIXED)
+    for doc in docs:
+        files.add(doc)
+    summary = files.finish()
+    assert summary.documents == len(docs) - 1
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [str(SCRIPT), "import", str(summary.directory)],
+        env=server_env(home, free_port()),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    server = start_server(home)
+    yield server, docs
+    server.script("wipe")
+
+
+def test_imported_database_answers_like_upserted_documents(
+    imported: tuple[Neo4jServer, list[ParsedDocument]], tmp_path: Path
+) -> None:
+    server, docs = imported
+    sqlite = SqliteStore(tmp_path / "same.sqlite", clock=lambda: FIXED)
+    neo4j = server.store(clock=FIXED)
+    try:
+        assert complete_import(neo4j) == 1  # the superseded sensor 1
+        for doc in docs:
+            sqlite.upsert_document(doc)
+        assert_same_answers(sqlite, neo4j)
+        channel = next(k for k, d in sqlite.view().nodes(data=True) if d["kind"] == "UpdateChannel")
+        groups = neo4j.reachable_host_groups([channel])
+        assert groups and groups == reachable_host_groups_in_view(sqlite.view(), [channel])
+        # the imported store takes ordinary writes: constraints, locks and supersedes work
+        newest = make_document("sensor", "3", ["e"], created=FIXED + timedelta(days=2))
+        revision = neo4j.revision()
+        for store in (sqlite, neo4j):
+            assert store.upsert_document(newest).superseded == (docs[2].info.id,)
+            assert store.upsert_document(docs[0]).outcome.value == "unchanged"
+        assert neo4j.revision() != revision
+        assert_same_answers(sqlite, neo4j)
+    finally:
+        sqlite.close()
+        neo4j.close()
+
+
+def test_import_files_go_into_a_new_directory(tmp_path: Path) -> None:
+    (tmp_path / "old.csv").write_text("x")
+    with pytest.raises(StoreError, match="not empty"):
+        BulkImportFiles(tmp_path)
+
+
+def test_import_refuses_a_directory_without_import_args(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(SCRIPT), "import", str(tmp_path)],
+        env=server_env(tmp_path / "home", free_port()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "has no import.args" in result.stderr

@@ -231,7 +231,9 @@ class _Mapper(RecordCollector):
             self.nodes[key] = (key, _COMPONENT, location, _COMPONENT_BODY.body(fields))
         self.register_ref(ref, key, pointer)
         if parent is not None:  # the CONTAINS edge has the component's origin
-            self.edges.setdefault((parent, _CONTAINS, key, ""), location)
+            identity = (parent, _CONTAINS, key, "")
+            if identity not in self.edges:
+                self.edges[identity] = (parent, _CONTAINS, key, "", location)
         self.suppliers(entry, key, pointer)
         if facts is not None:
             self.update_channels(key, facts)
@@ -348,7 +350,8 @@ class _Mapper(RecordCollector):
                 identity = (source, kind, target, "")
                 if identity not in edges:
                     where = f"{pointer}/dependsOn/{j}"
-                    edges[identity] = where if locate is None else locate(where)
+                    where = where if locate is None else locate(where)
+                    edges[identity] = (source, kind, target, "", where)
 
     def vulnerabilities(self, entries: Any) -> None:
         if not isinstance(entries, list):

@@ -67,6 +67,10 @@ class SqliteStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
             self._db.execute("PRAGMA foreign_keys = ON")
+            # A new file only (an existing one keeps its page size): a document is one row
+            # of 0.1-60 MiB packed records, written as overflow pages; 16 KiB pages write
+            # it in a quarter of the page operations (keycloak's commit 2.1 -> 1.4 ms).
+            self._db.execute("PRAGMA page_size = 16384")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA cache_size = -65536")  # 64 MiB: big documents, few evictions

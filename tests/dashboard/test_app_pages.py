@@ -85,6 +85,19 @@ def test_blast_radius_for_an_operator_is_its_own_share(app: AppTest) -> None:
     assert metrics["Operators hit"] == "1"
 
 
+def test_blast_radius_first_view_draws_bars_and_keeps_tables_one_click_away(
+    app: AppTest,
+) -> None:
+    open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
+    bars = [m.value for m in app.markdown if "Hosts by operator" in m.value]
+    assert len(bars) == 1 and "Harbor Bank" in bars[0]
+    assert not app.dataframe  # no grid in the first view: the headline paints first
+    app.toggle(key="blast-where-detail").set_value(True).run()
+    assert not app.exception
+    operators = next(d.value for d in app.dataframe if "hosts_down" in d.value.columns)
+    assert operators["hosts_down"].sum() == 13_310
+
+
 def test_concentration(app: AppTest) -> None:
     metrics = open_page(app, "concentration", operator="operator:harbor-bank")
     assert metrics["Layers"] == "3"

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.ui import charts, data
 from dashboard.ui.data import Workspace
-from dashboard.ui.html_bars import stacked_bars
+from dashboard.ui.html_charts import stacked_bars
 from dashboard.ui.tables import frame, table
 from graph.risk.blast_results import BlastRadius
 from graph.risk.subject import FailureMode, Subject
@@ -49,7 +49,7 @@ def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: Fa
     """Hosts down and degraded by sector and operator; other operators anonymised.
 
     The first view: bars drawn as HTML, so the headline above paints at once (see
-    :mod:`dashboard.ui.html_bars`); the interactive charts and the tables, which the
+    :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which the
     browser loads and draws for seconds, are one click away."""
     c1, c2 = st.columns(2)
     c1.markdown(

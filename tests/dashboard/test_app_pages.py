@@ -205,6 +205,7 @@ def test_export_refuses_a_scope_outside_the_role(app: AppTest) -> None:
 
 def test_an_operator_s_sector_aggregates_leave_its_own_hosts_out(app: AppTest) -> None:
     own = int(open_page(app, "overview", user="northwind-airlines")["Hosts"].replace(",", ""))
+    app.toggle(key="overview-detail").set_value(True).run()
     heat = next(d.value for d in app.dataframe if "band" in d.value.columns)
     estate = heat[heat["scope"] == "estate"]
     assert len(estate)  # all 8 other operators: big enough, nothing to subtract

@@ -65,6 +65,20 @@ def test_overview(app: AppTest) -> None:
     assert metrics["Critical"] != "0"
 
 
+def test_overview_first_view_draws_html_charts_and_keeps_tables_one_click_away(
+    app: AppTest,
+) -> None:
+    open_page(app, "overview")
+    html = " ".join(m.value for m in app.markdown)
+    assert "<table" in html and "HHI band (2023)" in html  # the heat map
+    assert "Update channels" in html and "Aegis Rapid Response Content" in html  # the ranking
+    assert not app.dataframe
+    app.toggle(key="overview-detail").set_value(True).run()
+    assert not app.exception
+    assert {"band", "hhi"} <= set(app.dataframe[0].value.columns)
+    assert len(app.dataframe) == 2  # the heat map's cells and the ranking
+
+
 def test_blast_radius_of_the_july_2024_channel(app: AppTest) -> None:
     metrics = open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
     assert metrics["Hosts down"] == "13,310"

@@ -16,7 +16,11 @@ no sign-in, so the timing is the page's alone). The same measurement of a one-me
 Streamlit page gives the floor of the framework and browser on the machine that day.
 
     .venv/bin/python benchmarks/dashboard_bench.py --store .riskgraph/demo.sqlite [--runs 5]
-        [--store /tmp/synth100k.sqlite --subject channel:...]
+        [--store /tmp/synth100k.sqlite --subject channel:...] [--page "Blast radius"]
+        [--baseline DIR]  # DIR: a checkout of the commit to compare with, run alike
+
+With ``--baseline`` each page is measured on this checkout and then on the other one, one
+after the other in the same run (same machine, same minutes): compare within a run.
 
 Prints a Markdown table for docs/benchmarks.md.
 """
@@ -63,14 +67,20 @@ class Server:
     """``streamlit run dashboard/app.py`` as ``riskgraph dashboard`` runs it."""
 
     def __init__(
-        self, store: Path, command: list[str] | None = None, port: int | None = None
+        self,
+        store: Path,
+        command: list[str] | None = None,
+        port: int | None = None,
+        checkout: Path = REPO,
     ) -> None:
         self.port = port or _free_port()
         config = tempfile.mkdtemp()  # no users file: local mode
         env = dict(os.environ, RISKGRAPH_STORE=str(store), XDG_CONFIG_HOME=config)
+        env["PYTHONPATH"] = str(checkout)  # whose dashboard package the server runs
         env.pop("RISKGRAPH_USERS", None)
         self.process = subprocess.Popen(
             command or server_command("127.0.0.1", self.port),
+            cwd=checkout,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -127,6 +137,13 @@ def main() -> int:
         "--subject", action="append", default=[], help="blast-radius channel per store"
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git worktree add` or `git archive` of the commit "
+        "before a change): its dashboard is measured too, page by page, in the same run",
+    )
+    parser.add_argument("--page", choices=["Overview", "Blast radius"], action="append")
     args = parser.parse_args()
     rows = []
     with sync_playwright() as p:
@@ -155,16 +172,23 @@ def main() -> int:
                 "Overview": "/",
                 "Blast radius": f"/blast_radius?kind=channel&subject={subject}",
             }
+            checkouts = [("", REPO)] + ([(" (baseline)", args.baseline)] if args.baseline else [])
             for name, path in pages.items():
-                server = Server(store)  # a fresh server per page: a truly cold first load
-                try:
-                    cold, warm = measure(browser, server, path, args.runs)
-                finally:
-                    server.stop()
-                rows.append((store.name, name, cold, warm))
-                print(
-                    f"  {store.name} {name}: cold {cold}, warm {warm}", file=sys.stderr, flush=True
-                )
+                if args.page and name not in args.page:
+                    continue
+                for label, checkout in checkouts:
+                    # a fresh server per page: a truly cold first load
+                    server = Server(store, checkout=checkout.resolve())
+                    try:
+                        cold, warm = measure(browser, server, path, args.runs)
+                    finally:
+                        server.stop()
+                    rows.append((store.name, name + label, cold, warm))
+                    print(
+                        f"  {store.name} {name}{label}: cold {cold}, warm {warm}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
         browser.close()
     print("| store | page | cold headline | cold complete | warm headline | warm complete |")
     print("|---|---|---|---|---|---|")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.ui import charts, data
 from dashboard.ui.data import Workspace
+from dashboard.ui.html_charts import stacked_bars
 from dashboard.ui.tables import frame, table
 from graph.risk.blast_results import BlastRadius
 from graph.risk.subject import FailureMode, Subject
@@ -45,7 +46,39 @@ def _long(rows: list[tuple[str, int, int, int]], by: str) -> pd.DataFrame:
 
 
 def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: FailureMode) -> None:
-    """Hosts down and degraded by sector and operator; other operators anonymised."""
+    """Hosts down and degraded by sector and operator; other operators anonymised.
+
+    The first view: bars drawn as HTML, so the headline above paints at once (see
+    :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which the
+    browser loads and draws for seconds, are one click away."""
+    c1, c2 = st.columns(2)
+    c1.markdown(
+        stacked_bars(
+            "Hosts by sector",
+            [
+                (s.name, (s.hosts_down, s.hosts_degraded, s.hosts_compromised))
+                for s in radius.sectors
+            ],
+        ),
+        unsafe_allow_html=True,
+    )
+    c2.markdown(
+        stacked_bars(
+            "Hosts by operator",
+            [
+                (o.name, (o.hosts_down, o.hosts_degraded, o.hosts_compromised))
+                for o in radius.operators
+            ],
+        ),
+        unsafe_allow_html=True,
+    )
+    if not radius.sectors and not radius.operators:
+        st.info("Nothing in your scope is hit.")
+    if st.toggle("Interactive charts and tables (CSV, JSON)", key="blast-where-detail"):
+        _where_detail(ws, radius, subject, mode)
+
+
+def _where_detail(ws: Workspace, radius: BlastRadius, subject: Subject, mode: FailureMode) -> None:
     by_sector = _long(
         [(s.name, s.hosts_down, s.hosts_degraded, s.hosts_compromised) for s in radius.sectors],
         "sector",
@@ -61,8 +94,6 @@ def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: Fa
         c2.altair_chart(
             charts.hosts_bars(by_operator, "operator", "Hosts by operator"), width="stretch"
         )
-    if not len(by_sector) and not len(by_operator):
-        st.info("Nothing in your scope is hit.")
     table(frame(radius.operators, _OPERATOR_COLUMNS), "blast-operators", key="blast-operators")
     others = data.others_blast(ws, subject, mode)
     if others:

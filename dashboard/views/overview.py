@@ -11,6 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.ui import charts, data
 from dashboard.ui.frame import start_page
+from dashboard.ui.html_charts import heat_table, stacked_bars
 from dashboard.ui.tables import frame, table
 from graph.risk.subject import SubjectKind
 from graph.vocabulary import Severity
@@ -52,14 +53,21 @@ if ws.access.anonymised_others:
         f"shown only for cohorts of at least {ws.settings.min_cohort} of them that no "
         "subtraction of shown totals can narrow to fewer (anonymised; no operator named)."
     )
+# the first view draws HTML charts only, so the figures above paint at once; the Vega
+# charts and the tables (seconds of frontend loading and drawing) are one toggle away
+detail = st.toggle("Interactive charts and tables (CSV, JSON)", key="overview-detail")
 if cells:
-    st.altair_chart(charts.hhi_heatmap(cells), width="stretch")
+    if detail:
+        st.altair_chart(charts.hhi_heatmap(cells), width="stretch")
+    else:
+        st.markdown(heat_table(cells), unsafe_allow_html=True)
     st.caption(
         "HHI = sum of squared vendor shares of hosts (0-10,000). Bands of the 2023 US "
         "Merger Guidelines: below 1,000 unconcentrated, 1,000-1,800 moderately, above "
         "1,800 highly concentrated."
     )
-    table(frame(cells), "concentration-heatmap", key="overview-heat")
+    if detail:
+        table(frame(cells), "concentration-heatmap", key="overview-heat")
 else:
     st.info("No layer with attributed vendors in your scope.")
 
@@ -84,6 +92,12 @@ for col, kind, title in kinds:
     if not top:
         col.info(f"No {kind} reaches a host in your scope.")
         continue
+    if not detail:
+        col.markdown(
+            stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]),
+            unsafe_allow_html=True,
+        )
+        continue
     long = pd.DataFrame(
         [
             {"subject": r.name, "state": state, "hosts": hosts}
@@ -92,7 +106,8 @@ for col, kind, title in kinds:
         ]
     )
     col.altair_chart(charts.hosts_bars(long, "subject", title), width="stretch")
-table(frame(ranked), "ranking", key="overview-ranking")
+if detail:
+    table(frame(ranked), "ranking", key="overview-ranking")
 
 findings = data.findings_by_control(ws)
 by_severity = Counter(f.severity for f in findings)

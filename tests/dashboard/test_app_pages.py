@@ -65,6 +65,20 @@ def test_overview(app: AppTest) -> None:
     assert metrics["Critical"] != "0"
 
 
+def test_overview_first_view_draws_html_charts_and_keeps_tables_one_click_away(
+    app: AppTest,
+) -> None:
+    open_page(app, "overview")
+    html = " ".join(m.value for m in app.markdown)
+    assert "<table" in html and "HHI band (2023)" in html  # the heat map
+    assert "Update channels" in html and "Aegis Rapid Response Content" in html  # the ranking
+    assert not app.dataframe
+    app.toggle(key="overview-detail").set_value(True).run()
+    assert not app.exception
+    assert {"band", "hhi"} <= set(app.dataframe[0].value.columns)
+    assert len(app.dataframe) == 2  # the heat map's cells and the ranking
+
+
 def test_blast_radius_of_the_july_2024_channel(app: AppTest) -> None:
     metrics = open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
     assert metrics["Hosts down"] == "13,310"
@@ -83,6 +97,19 @@ def test_blast_radius_for_an_operator_is_its_own_share(app: AppTest) -> None:
     )
     assert metrics["Hosts down"] == "2,848"
     assert metrics["Operators hit"] == "1"
+
+
+def test_blast_radius_first_view_draws_bars_and_keeps_tables_one_click_away(
+    app: AppTest,
+) -> None:
+    open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
+    bars = [m.value for m in app.markdown if "Hosts by operator" in m.value]
+    assert len(bars) == 1 and "Harbor Bank" in bars[0]
+    assert not app.dataframe  # no grid in the first view: the headline paints first
+    app.toggle(key="blast-where-detail").set_value(True).run()
+    assert not app.exception
+    operators = next(d.value for d in app.dataframe if "hosts_down" in d.value.columns)
+    assert operators["hosts_down"].sum() == 13_310
 
 
 def test_concentration(app: AppTest) -> None:
@@ -192,6 +219,7 @@ def test_export_refuses_a_scope_outside_the_role(app: AppTest) -> None:
 
 def test_an_operator_s_sector_aggregates_leave_its_own_hosts_out(app: AppTest) -> None:
     own = int(open_page(app, "overview", user="northwind-airlines")["Hosts"].replace(",", ""))
+    app.toggle(key="overview-detail").set_value(True).run()
     heat = next(d.value for d in app.dataframe if "band" in d.value.columns)
     estate = heat[heat["scope"] == "estate"]
     assert len(estate)  # all 8 other operators: big enough, nothing to subtract

@@ -1,9 +1,10 @@
 """The analysis snapshot straight from a SQLite store's rows, without the networkx view.
 
-:func:`snapshot_from_rows` reads ``node_rows()``, ``edge_rows()`` and ``document_shas()``
-(the store's row contract) and gives the snapshot that
-``build_snapshot(canonical_view(store))`` gives, without building either networkx graph
-or a pydantic object per row:
+:func:`snapshot_from_rows` reads ``node_packs()``, ``edge_packs()`` (the active
+documents' packed rows, one document at a time, in id order: ``node_rows()`` and
+``edge_rows()`` without sorting or holding every row) and ``document_shas()``, and gives
+the snapshot that ``build_snapshot(canonical_view(store))`` gives, without building
+either networkx graph or a pydantic object per row:
 
 - nodes: ``build_view``'s merge (first non-empty value per attribute in document order),
   kept only for the attributes the snapshot reads (:data:`READ_FIELDS`); vendors and
@@ -11,9 +12,10 @@ or a pydantic object per row:
   key (the same library in many SBOMs) is not parsed again;
 - edges: endpoint keys interned to integers while streaming, placeholders for endpoints
   no active document asserts, vendor keys mapped to their canonical key by
-  :func:`graph.vendors.resolve_vendors` (run on the vendor nodes only), duplicates after
-  the mapping dropped, derived ``purl-namespace`` suppliers added; then one numpy sort
-  puts them in the canonical view's ``in_edges`` order.
+  :func:`graph.vendors.resolve_vendors` (run on the vendor nodes only), derived
+  ``purl-namespace`` suppliers added; then one int64 code per edge, in the canonical
+  view's ``in_edges`` order, sorted, and repeats dropped (an edge asserted
+  by several documents, or two after the vendor mapping, is kept once).
 
 :func:`store_snapshot` picks this path when the store has the row methods and falls back
 to the networkx view otherwise (the Neo4j store).
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from array import array
+from collections import defaultdict
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -103,23 +106,21 @@ def snapshot_from_rows(store: SqliteStore, *, parallel: bool = True) -> Snapshot
         lookup, keys, index, resolution, s, k, d, r, kind_names, role_names
     )
     # the canonical view adds edges in (source, kind, target, role) order, so in_edges
-    # lists targets in key order and each target's (source, kind, role) in that order
-    kind_rank = _ranks(kind_names)[k]
-    role_rank = _ranks(role_names)[r]
-    order = np.lexsort((role_rank, kind_rank, s, d))
-    s, d, kind_rank, role_rank = s[order], d[order], kind_rank[order], role_rank[order]
-    keep = np.ones(len(s), dtype=np.bool_)
-    if len(s) > 1:
-        keep[1:] = (
-            (s[1:] != s[:-1])
-            | (d[1:] != d[:-1])
-            | (kind_rank[1:] != kind_rank[:-1])
-            | (role_rank[1:] != role_rank[:-1])
-        )
+    # lists targets in key order and each target's (source, kind, role) in that order:
+    # one int64 code per edge in that order, sorted and deduplicated
+    s, d, kind_rank = _sorted_unique(
+        s,
+        d,
+        _ranks(kind_names)[k],
+        _ranks(role_names)[r],
+        len(keys),
+        len(kind_names),
+        len(role_names),
+    )
     codes = np.asarray([EDGE_CODES.get(name, -1) for name in sorted(kind_names)], dtype=np.int64)
-    edge_kind = codes[kind_rank[keep]] if len(codes) else kind_rank[keep]
+    edge_kind = codes[kind_rank] if len(codes) else kind_rank
     items = ((key, lookup[key]) for key in keys)
-    return assemble_snapshot(keys, index, items, lookup, s[keep], d[keep], edge_kind)
+    return assemble_snapshot(keys, index, items, lookup, s, d, edge_kind)
 
 
 def _start_edges(path: Path) -> tuple[ProcessPoolExecutor, Future[_Edges]] | None:
@@ -145,68 +146,70 @@ def _edges_of_file(path: Path) -> _Edges:  # pragma: no cover - runs in the chil
 
 
 def _merged_nodes(store: SqliteStore) -> dict[str, dict[str, Any]]:
-    """Asserted nodes, merged as ``build_view`` does, restricted to what is read."""
+    """Asserted nodes, merged as ``build_view`` does, restricted to what is read.
+
+    Documents come in id order, so each key's rows arrive in ``node_rows()`` order
+    without sorting (or holding) every row: one document's pack is parsed at a time.
+    """
     shas = store.document_shas()
     nodes: dict[str, dict[str, Any]] = {}
-    current: str | None = None
-    data: dict[str, Any] = {}
-    full = traced = False
-    bodies: set[str] = set()
-    provenance: list[Provenance] = []
-    for key, kind, doc, location, body in store.node_rows():
-        if key != current:
-            if traced:
-                data["provenance"] = tuple(provenance)
-            current, full, traced, bodies = key, kind in _FULL, kind == _CHANNEL, {body}
-            attrs = orjson.loads(body)
-            if not full:
-                attrs = {f: v for f, v in attrs.items() if f in READ_FIELDS}
-            data = {"kind": kind, **attrs}
-            nodes[key] = data
-            if traced:
-                provenance = [Provenance(document_id=doc, sha256=shas[doc], location=location)]
-            continue
-        if traced:
-            provenance.append(Provenance(document_id=doc, sha256=shas[doc], location=location))
-        if body in bodies:
-            continue
-        bodies.add(body)
-        for field, value in orjson.loads(body).items():
-            if (full or field in READ_FIELDS) and data.get(field) in _EMPTY and value not in _EMPTY:
-                data[field] = value
-    if traced:
-        data["provenance"] = tuple(provenance)
+    first: dict[str, str] = {}  # each key's first body: the usual repeat is not parsed
+    more: dict[str, set[str]] = {}  # further distinct bodies already merged, by key
+    traces: dict[str, list[Provenance]] = {}  # channels' provenance, in document order
+    # (a key names its kind: a channel's rows are all channel rows)
+    for doc, blob in store.node_packs():
+        rows = orjson.loads(blob)
+        for key, _, location, _ in [r for r in rows if r[1] == _CHANNEL]:
+            trace = traces.setdefault(key, [])
+            trace.append(Provenance(document_id=doc, sha256=shas[doc], location=location))
+        # only a new key, or a body other than the key's first, can change the merge
+        for key, kind, _, body in [r for r in rows if first.get(r[0]) != r[3]]:
+            data = nodes.get(key)
+            if data is None:
+                attrs = orjson.loads(body)
+                if kind not in _FULL:
+                    attrs = {f: v for f, v in attrs.items() if f in READ_FIELDS}
+                nodes[key] = {"kind": kind, **attrs}
+                first[key] = body
+                continue
+            seen = more.setdefault(key, set())
+            if body in seen:
+                continue
+            seen.add(body)
+            full = data["kind"] in _FULL
+            for field, value in orjson.loads(body).items():
+                if (
+                    (full or field in READ_FIELDS)
+                    and data.get(field) in _EMPTY
+                    and value not in _EMPTY
+                ):
+                    data[field] = value
+    for key, trace in traces.items():
+        nodes[key]["provenance"] = tuple(trace)
     return nodes
 
 
 def _edge_rows(store: SqliteStore) -> _Edges:
-    """Endpoints interned in first-seen order, and the edges as integer columns."""
-    ids: dict[str, int] = {}
-    kind_ids: dict[str, int] = {}
-    role_ids: dict[str, int] = {}
+    """Endpoint, kind and role names interned to integers in first-seen order, and the
+    edges as int32 columns.
+
+    One document's pack is parsed at a time (no list of every edge row is built) and
+    turned into columns at C speed: ``zip`` transposes it and ``map`` looks the names up
+    in dictionaries that give a name not seen before the next id. An edge asserted by
+    several documents appears once per document here; the caller drops the repeats.
+    """
+    ids: defaultdict[str, int] = defaultdict(lambda: len(ids))
+    kind_ids: defaultdict[str, int] = defaultdict(lambda: len(kind_ids))
+    role_ids: defaultdict[str, int] = defaultdict(lambda: len(role_ids))
     src, kinds, dst, roles = array("i"), array("i"), array("i"), array("i")
-    ps = pk = pt = pr = None
-    si = ki = 0
-    for s, k, t, r, _doc, _loc in store.edge_rows():
-        if t == pt and s == ps and k == pk and r == pr:
-            continue  # the same edge asserted by another document
-        if s != ps:
-            si = ids.setdefault(s, len(ids))
-            ps = s
-        if k != pk:
-            ki = kind_ids.setdefault(k, len(kind_ids))
-            pk = k
-        ti = ids.get(t)
-        if ti is None:
-            ti = ids[t] = len(ids)
-        ri = role_ids.get(r)
-        if ri is None:
-            ri = role_ids[r] = len(role_ids)
-        pt, pr = t, r
-        src.append(si)
-        kinds.append(ki)
-        dst.append(ti)
-        roles.append(ri)
+    for _doc, blob in store.edge_packs():
+        rows = orjson.loads(blob)
+        if rows:
+            sources, kind_col, targets, role_col, _ = zip(*rows, strict=True)
+            src.extend(map(ids.__getitem__, sources))
+            kinds.extend(map(kind_ids.__getitem__, kind_col))
+            dst.extend(map(ids.__getitem__, targets))
+            roles.extend(map(role_ids.__getitem__, role_col))
     return list(ids), src, kinds, dst, roles, list(kind_ids), list(role_ids)
 
 
@@ -223,6 +226,31 @@ def _placeholder(key: str) -> dict[str, Any]:
         "provenance": (),
         "placeholder": True,
     }
+
+
+def _sorted_unique(
+    s: NDArray[np.int64],
+    d: NDArray[np.int64],
+    kind: NDArray[np.int64],
+    role: NDArray[np.int64],
+    n_nodes: int,
+    n_kinds: int,
+    n_roles: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Source, target and kind rank of the distinct edges, sorted by (target, source,
+    kind rank, role rank)."""
+    n_nodes, n_kinds, n_roles = max(n_nodes, 1), max(n_kinds, 1), max(n_roles, 1)
+    if n_nodes * n_nodes * n_kinds * n_roles >= 2**63:
+        raise ValueError(f"{n_nodes} nodes: too many for the snapshot's int64 edge codes")
+    code = np.sort(((d * n_nodes + s) * n_kinds + kind) * n_roles + role)
+    if len(code) > 1:  # np.unique without its hash table (7.5 s against 0.2 s at 1M)
+        keep = np.ones(len(code), dtype=np.bool_)
+        np.not_equal(code[1:], code[:-1], out=keep[1:])
+        code = code[keep]
+    code //= n_roles
+    code, kind = np.divmod(code, n_kinds)
+    d, s = np.divmod(code, n_nodes)
+    return s, d, kind
 
 
 def _ranks(names: list[str]) -> NDArray[np.int64]:

@@ -301,13 +301,35 @@ class SqliteStore:
         rows.sort(key=itemgetter(0, 1, 2, 3))  # stable: documents came in id order
         return iter(rows)
 
-    def _active_packs(self, column: str) -> list[tuple[str, bytes]]:
-        """``(document_id, packed rows)`` of the active documents, by id; ``column`` is
-        ``nodes`` or ``edges``."""
+    def node_packs(self) -> Iterator[tuple[str, bytes]]:
+        """``(document_id, packed node rows)`` of each active document, by document id.
+
+        A pack is the JSON array of the document's ``[key, kind, location, body]`` rows
+        sorted by key (:func:`graph.store.sqlite_layout.pack`): :meth:`node_rows` one
+        document at a time, for readers that must not hold every row at once. Read
+        lazily: only the current document's pack is in memory.
+        """
+        yield from self._active_cursor("nodes")
+
+    def edge_packs(self) -> Iterator[tuple[str, bytes]]:
+        """``(document_id, packed edge rows)`` of each active document, by document id.
+
+        A pack is the JSON array of the document's ``[source, kind, target, role,
+        location]`` rows sorted by identity: :meth:`edge_rows` unsorted across documents
+        and one document at a time (read lazily, like :meth:`node_packs`).
+        """
+        yield from self._active_cursor("edges")
+
+    def _active_cursor(self, column: str) -> sqlite3.Cursor:
         return self._db.execute(
             f"SELECT r.document_id, r.{column} FROM records r JOIN documents d "
             "ON d.id = r.document_id WHERE d.status = 'active' ORDER BY r.document_id"
-        ).fetchall()
+        )
+
+    def _active_packs(self, column: str) -> list[tuple[str, bytes]]:
+        """``(document_id, packed rows)`` of the active documents, by id; ``column`` is
+        ``nodes`` or ``edges``."""
+        return self._active_cursor(column).fetchall()
 
     def document_shas(self) -> dict[str, str]:
         """sha256 of every stored document by id (active or not)."""

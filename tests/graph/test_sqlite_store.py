@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from graph.model import ParsedDocument
@@ -151,3 +152,25 @@ def test_a_store_of_an_unknown_version_is_refused_in_one_line(tmp_path: Path) ->
         f"{path}: store schema version 9, this riskgraph reads {SCHEMA_VERSION} "
         "(and migrates 1); re-ingest into a new store"
     )
+
+
+def test_packs_are_the_rows_one_active_document_at_a_time(store: SqliteStore) -> None:
+    store.upsert_document(make_document("os", "1", ["kernel", "libc"], deps=[(0, 1)]))
+    store.upsert_document(make_document("os", "2", ["kernel"], created=FIXED))  # supersedes 1
+    store.upsert_document(make_document("db", "7", ["libc", "zlib"], vendor="Other Inc."))
+    node_packs, edge_packs = list(store.node_packs()), list(store.edge_packs())
+    active = sorted(d.id for d in store.documents() if d.status == "active")
+    assert [doc for doc, _ in node_packs] == [doc for doc, _ in edge_packs] == active
+    assert len(active) == 2
+    nodes = [
+        (key, kind, doc, loc, body)
+        for doc, blob in node_packs
+        for key, kind, loc, body in orjson.loads(blob)
+    ]
+    edges = [
+        (s, kind, t, role, doc, loc)
+        for doc, blob in edge_packs
+        for s, kind, t, role, loc in orjson.loads(blob)
+    ]
+    assert sorted(nodes, key=lambda r: (r[0], r[2])) == list(store.node_rows())
+    assert sorted(edges, key=lambda r: r[:5]) == list(store.edge_rows())

@@ -10,15 +10,14 @@ storage rows without a pydantic object per record; ``parse_*`` always return
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.gcpause import paused_gc
 from graph.model import ParsedDocument
 from graph.records import DocumentRecords
 from graph.vocabulary import DocumentFormat
@@ -113,23 +112,6 @@ def parse_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocum
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     """:func:`parse_file` for a store: storage rows where the format has a fast path."""
     return load_raw(RawDocument.read(path, max_bytes))
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Parsing allocates hundreds of thousands of acyclic dicts and records; the collector's
-    repeated scans of them cost more than the parse itself (2.6x measured on 50k
-    components). Reference counting still frees everything; cycles wait until resumed.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_raw(raw: RawDocument) -> ParsedDocument:

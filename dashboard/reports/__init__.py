@@ -15,7 +15,6 @@ from pathlib import Path
 from dashboard.reports.build import build_report
 from dashboard.reports.csv_report import render_zip, write_csv
 from dashboard.reports.errors import ReportError
-from dashboard.reports.gcpause import gc_paused
 from dashboard.reports.html_report import render_html
 from dashboard.reports.json_report import render_json
 from dashboard.reports.model import Report, ReportOptions, ReportScope
@@ -23,6 +22,7 @@ from dashboard.reports.pdf_report import render_pdf
 from dashboard.reports.sarif import render_sarif
 from dashboard.reports.scoping import parse_scope, scope_from_access
 from dashboard.reports.xlsx_report import render_xlsx
+from graph.gcpause import paused_gc
 
 __all__ = [
     "FORMATS",
@@ -58,7 +58,7 @@ def render_report(report: Report, fmt: str) -> bytes:
         renderer = FORMATS[fmt][0]
     except KeyError as e:
         raise ReportError(f"unknown report format {fmt!r} ({', '.join(FORMATS)})") from e
-    with gc_paused():
+    with paused_gc():
         return renderer(report)
 
 

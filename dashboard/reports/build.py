@@ -15,7 +15,6 @@ import networkx as nx
 
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
-from dashboard.reports.gcpause import gc_paused
 from dashboard.reports.integrity import inputs_sha256, seal
 from dashboard.reports.model import (
     BlastSection,
@@ -45,6 +44,7 @@ from dashboard.reports.sections_risk import (
     subject_impact,
 )
 from graph.estate import estate_figures
+from graph.gcpause import paused_gc
 from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
 from graph.risk.concentration import concentration_report, layer_concentrations
@@ -97,7 +97,7 @@ def build_report(
     holds it (the dashboard's cache); it must be ``canonical_view(store)``. ``on_stage``
     is called with the name of each stage as it starts (progress, benchmarks).
     """
-    with gc_paused():
+    with paused_gc():
         return _build(store, scope, policy, clock, options, view, on_stage or (lambda _: None))
 
 

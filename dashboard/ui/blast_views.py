@@ -51,27 +51,19 @@ def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: Fa
     The first view: bars drawn as HTML, so the headline above paints at once (see
     :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which the
     browser loads and draws for seconds, are one click away."""
-    c1, c2 = st.columns(2)
-    c1.markdown(
-        stacked_bars(
-            "Hosts by sector",
-            [
-                (s.name, (s.hosts_down, s.hosts_degraded, s.hosts_compromised))
-                for s in radius.sectors
-            ],
-        ),
-        unsafe_allow_html=True,
-    )
-    c2.markdown(
-        stacked_bars(
-            "Hosts by operator",
-            [
-                (o.name, (o.hosts_down, o.hosts_degraded, o.hosts_compromised))
-                for o in radius.operators
-            ],
-        ),
-        unsafe_allow_html=True,
-    )
+    by_sector = [
+        (s.name, (s.hosts_down, s.hosts_degraded, s.hosts_compromised)) for s in radius.sectors
+    ]
+    by_operator = [
+        (o.name, (o.hosts_down, o.hosts_degraded, o.hosts_compromised)) for o in radius.operators
+    ]
+    for column, title, rows in zip(
+        st.columns(2),
+        ("Hosts by sector", "Hosts by operator"),
+        (by_sector, by_operator),
+        strict=True,
+    ):
+        column.markdown(stacked_bars(title, rows), unsafe_allow_html=True)
     if not radius.sectors and not radius.operators:
         st.info("Nothing in your scope is hit.")
     if st.toggle("Interactive charts and tables (CSV, JSON)", key="blast-where-detail"):

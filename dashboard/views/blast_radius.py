@@ -18,17 +18,9 @@ from dashboard.ui.frame import start_page
 from dashboard.ui.picker import node_options, pick_node
 from dashboard.ui.whatif import what_if_panel
 from graph.risk.blast_results import BlastRadius
-from graph.risk.subject import FailureMode, Subject, SubjectKind
-from graph.vocabulary import NodeKind
+from graph.risk.subject import SUBJECT_NODE_KINDS, FailureMode, Subject, SubjectKind
 
-KINDS: dict[SubjectKind, NodeKind] = {
-    "vendor": NodeKind.VENDOR,
-    "product": NodeKind.PRODUCT,
-    "component": NodeKind.COMPONENT,
-    "channel": NodeKind.UPDATE_CHANNEL,
-    "platform": NodeKind.PLATFORM,
-    "vulnerability": NodeKind.VULNERABILITY,
-}
+KINDS = SUBJECT_NODE_KINDS
 MODES = {
     FailureMode.BAD_UPDATE: "bad update (crashes what interprets it)",
     FailureMode.OUTAGE: "outage (the vendor's services are unavailable)",

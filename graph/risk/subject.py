@@ -13,7 +13,14 @@ from pydantic import BaseModel, ConfigDict
 from graph.keys import key_for, normalise_purl, normalise_vendor_name
 from graph.vocabulary import NodeKind
 
-__all__ = ["FailureMode", "Subject", "SubjectError", "SubjectKind", "resolve_subject"]
+__all__ = [
+    "SUBJECT_NODE_KINDS",
+    "FailureMode",
+    "Subject",
+    "SubjectError",
+    "SubjectKind",
+    "resolve_subject",
+]
 
 
 class FailureMode(StrEnum):
@@ -24,7 +31,7 @@ class FailureMode(StrEnum):
 
 SubjectKind = Literal["vendor", "product", "component", "channel", "platform", "vulnerability"]
 
-_KIND: dict[str, NodeKind] = {
+SUBJECT_NODE_KINDS: dict[SubjectKind, NodeKind] = {  # in the order pickers list them
     "vendor": NodeKind.VENDOR,
     "product": NodeKind.PRODUCT,
     "component": NodeKind.COMPONENT,
@@ -55,7 +62,7 @@ class Subject(BaseModel):
 
 def resolve_subject(view: nx.MultiDiGraph, subject: Subject) -> list[str]:
     """The node keys the subject names, sorted; raises :class:`SubjectError` if none."""
-    kind = _KIND[subject.kind]
+    kind = SUBJECT_NODE_KINDS[subject.kind]
     ref = subject.ref.strip()
     if ref in view and view.nodes[ref].get("kind") == kind.value:
         return [ref]

@@ -50,6 +50,7 @@ def ingest_batch(
     existing store without creating one. ``on_item`` is called before each item (progress).
     """
     documents: dict[int, IngestedDocument] = {}
+    distinct = _Distinct()
     refused: dict[int, RefusedFile] = {}
     pending: list[tuple[int, ParsedDocument]] = []
     batch = ReferenceIndex()
@@ -71,6 +72,7 @@ def ingest_batch(
             else:
                 checked(parsed)
                 documents[i] = _store(parsed, store)
+                distinct.add(parsed)
                 if store is None:  # ingest finds it in the store's view instead
                     batch.add_document(
                         parsed.parsed() if isinstance(parsed, DocumentRecords) else parsed
@@ -87,13 +89,14 @@ def ingest_batch(
                 if isinstance(outcome, IngestError):
                     raise outcome
                 documents[i] = _store(outcome, store)
+                distinct.add(outcome)
             except IngestError as e:
                 refused[i] = RefusedFile(path=e.path, reason=str(e))
     return IngestReport(
         store=_store_name(store),
         documents=[documents[i] for i in sorted(documents)],
         refused=[refused[i] for i in sorted(refused)],
-        totals=_totals(list(documents.values()), list(refused.values())),
+        totals=_totals(list(documents.values()), list(refused.values()), distinct),
     )
 
 
@@ -189,7 +192,30 @@ def _summarise(parsed: Loaded, outcome: str, superseded: list[str]) -> IngestedD
     )
 
 
-def _totals(documents: list[IngestedDocument], refused: list[RefusedFile]) -> dict[str, int]:
+class _Distinct:
+    """Component and vendor keys of the batch: a vendor named by 20 documents counts once."""
+
+    def __init__(self) -> None:
+        self.components: set[str] = set()
+        self.vendors: set[str] = set()
+
+    def add(self, parsed: Loaded) -> None:
+        wanted = {NodeKind.COMPONENT.value: self.components, NodeKind.VENDOR.value: self.vendors}
+        if isinstance(parsed, DocumentRecords):
+            for row in parsed.node_rows:
+                keys = wanted.get(row[1])
+                if keys is not None:
+                    keys.add(row[0])
+        else:
+            for node in parsed.nodes:
+                keys = wanted.get(node.kind.value)
+                if keys is not None:
+                    keys.add(node.key)
+
+
+def _totals(
+    documents: list[IngestedDocument], refused: list[RefusedFile], distinct: _Distinct
+) -> dict[str, int]:
     outcomes = Counter(d.outcome for d in documents)
     return {
         "documents": len(documents),
@@ -198,8 +224,8 @@ def _totals(documents: list[IngestedDocument], refused: list[RefusedFile]) -> di
         "validated": outcomes["validated"],
         "superseded": sum(len(d.superseded) for d in documents),
         "refused": len(refused),
-        "components": sum(d.components for d in documents),
-        "vendors": sum(d.vendors for d in documents),
+        "components": len(distinct.components),
+        "vendors": len(distinct.vendors),
         "data_quality_findings": sum(d.findings for d in documents),
     }
 

@@ -53,7 +53,11 @@ class IngestReport(_Output):
     store: str | None = Field(description="Store location; null for validate.")
     documents: list[IngestedDocument]
     refused: list[RefusedFile]
-    totals: dict[str, int]
+    totals: dict[str, int] = Field(
+        description="Documents by outcome, refused files, data-quality findings; "
+        "components and vendors are distinct keys over the batch (a vendor named by several "
+        "documents counts once), where each document's row counts its own nodes."
+    )
 
 
 class DocumentList(_Output):

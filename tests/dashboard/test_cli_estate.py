@@ -179,3 +179,20 @@ def test_the_demo_estate_resolves_except_products_of_sboms_not_yet_written(cli: 
     estate = cli("stats", "--format", "json").json()["estate"]
     assert (estate["operators"], estate["sectors"], estate["channels"]) == (9, 6, 11)
     assert (estate["host_groups"], estate["hosts"]) == (33, 16_767)
+
+
+def test_ingest_totals_count_each_vendor_and_component_once(cli: Cli, tmp_path: Path) -> None:
+    """The demo's 25 documents name 12 vendors between them (39 per-document mentions):
+    the summary's totals are what the store holds, the per-document rows what each said."""
+    store = tmp_path / "demo.sqlite"
+    result = cli("ingest", "--store", str(store), "--format", "json", str(REPO / "sample_sboms"))
+    assert result.code == 0, result.err
+    report = result.json()
+    per_document = sum(d["vendors"] for d in report["documents"])
+    opened = SqliteStore(store)
+    try:
+        nodes = opened.stats().nodes_by_kind
+    finally:
+        opened.close()
+    assert report["totals"]["vendors"] == nodes["Vendor"] < per_document
+    assert report["totals"]["components"] == nodes["Component"]

@@ -41,9 +41,29 @@ figcaption{color:#555;font-size:11px}
 """
 
 
+_TABLES = frozenset(
+    [
+        "manifest",
+        "blast_top",
+        "blast_impacts",
+        "blast_others",
+        "ranking",
+        "concentration",
+        "single_vendor",
+        "systemic",
+        "frameworks",
+        "data_quality",
+        "inputs",
+        "parameters",
+        "catalogue",
+    ]
+)
+"""The tables the page lays out; findings have their own section."""
+
+
 def render_html(report: Report, *, max_rows: int = 500) -> bytes:
     """The report as HTML bytes (UTF-8), identical for identical reports."""
-    tables = {t.name: t for t in report_tables(report)}
+    tables = {t.name: t for t in report_tables(report, _TABLES)}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -64,10 +64,31 @@ _WEIGHTS |= {"value": 2.0, "key": 1.8, "subject": 1.8, "framework": 2.0, "contro
 _WEIGHTS |= {"message": 3.0, "failing_channels": 1.6, "top_vendor": 1.6, "scope_name": 1.4}
 
 
+_TABLES = frozenset(
+    [
+        "manifest",
+        "estate",
+        "blast_top",
+        "blast_impacts",
+        "blast_others",
+        "ranking",
+        "concentration",
+        "single_vendor",
+        "systemic",
+        "frameworks",
+        "findings",
+        "data_quality",
+        "inputs",
+        "parameters",
+    ]
+)
+"""The tables the PDF lays out (the evidence and reference tables are data-format only)."""
+
+
 def render_pdf(report: Report, *, max_rows: int = 500, detailed: int = 40) -> bytes:
     """The report as PDF bytes; ``detailed`` findings get their evidence and references."""
     register_fonts()
-    tables = {t.name: t for t in report_tables(report)}
+    tables = {t.name: t for t in report_tables(report, _TABLES)}
     stub = verification_stub(report, with_inputs=False)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

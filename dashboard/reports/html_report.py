@@ -17,7 +17,7 @@ from dashboard.reports.charts import report_charts
 from dashboard.reports.integrity import verification_stub
 from dashboard.reports.model import Report, ReportFinding, SourceRef
 from dashboard.reports.svg import to_svg
-from dashboard.reports.tables import Cell, Table, columns, evidence_text, report_tables
+from dashboard.reports.tables import PAGE_TABLES, Cell, Table, columns, evidence_text, report_tables
 
 __all__ = ["MANIFEST_ID", "render_html", "write_html"]
 
@@ -41,23 +41,7 @@ figcaption{color:#555;font-size:11px}
 """
 
 
-_TABLES = frozenset(
-    [
-        "manifest",
-        "blast_top",
-        "blast_impacts",
-        "blast_others",
-        "ranking",
-        "concentration",
-        "single_vendor",
-        "systemic",
-        "frameworks",
-        "data_quality",
-        "inputs",
-        "parameters",
-        "catalogue",
-    ]
-)
+_TABLES = PAGE_TABLES | {"catalogue"}
 """The tables the page lays out; findings have their own section."""
 
 

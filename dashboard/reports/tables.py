@@ -16,6 +16,7 @@ from dashboard.reports.model import Report
 
 __all__ = [
     "DOCUMENT_COLUMNS",
+    "PAGE_TABLES",
     "Cell",
     "Table",
     "cell",
@@ -44,6 +45,10 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "parameters": "name value basis description",
 }
 """Columns the page formats (PDF, HTML) show of wide tables; the data formats keep all."""
+
+_PAGE = "manifest blast_top blast_impacts blast_others ranking concentration single_vendor systemic"
+PAGE_TABLES = frozenset((*_PAGE.split(), "frameworks", "data_quality", "inputs", "parameters"))
+"""Tables both page formats lay out (the evidence and reference rows are data-format only)."""
 
 
 @dataclass(frozen=True)

@@ -10,36 +10,30 @@ call; it equals :func:`graph.risk.reach.host_groups_reach` field for field.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel
 
+from graph.risk.concentration_models import HostGroupUsage
 from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.closure import channels_by_software
 from graph.risk.reach import (
+    GroupFacts,
     Reach,
     channel_host_groups,
-    host_group_functions,
+    group_facts,
     host_group_operator,
     is_critical_function,
+    reach_of,
     software_host_groups,
     supplier_of,
     typed_node,
 )
 
-__all__ = ["GroupFacts", "Lookups"]
+__all__ = ["Lookups"]
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class GroupFacts(NamedTuple):
-    """What one host group adds to a :class:`Reach`."""
-
-    hosts: int
-    operator: str | None
-    operator_cii: bool
-    critical_functions: tuple[str, ...]
 
 
 class Lookups:
@@ -121,56 +115,28 @@ class Lookups:
         return found
 
     def _compute_reach(self, groups: tuple[str, ...]) -> Reach:
-        hosts = critical_hosts = 0
-        operators: set[str] = set()
-        cii: set[str] = set()
-        critical: set[str] = set()
-        cii_critical: set[str] = set()
-        for group in groups:
-            facts = self._group_facts(group)
-            hosts += facts.hosts
-            if facts.operator is not None:
-                operators.add(facts.operator)
-                if facts.operator_cii:
-                    cii.add(facts.operator)
-            if facts.critical_functions:
-                critical_hosts += facts.hosts
-                critical.update(facts.critical_functions)
-                if facts.operator_cii:
-                    cii_critical.update(facts.critical_functions)
-        # every value is already of the field's type (ints >= 0, sorted string tuples)
-        return Reach.model_construct(
-            host_groups=groups,
-            hosts=hosts,
-            critical_hosts=critical_hosts,
-            operators=tuple(sorted(operators)),
-            cii_operators=tuple(sorted(cii)),
-            critical_functions=tuple(sorted(critical)),
-            cii_critical_functions=tuple(sorted(cii_critical)),
-        )
+        return reach_of(groups, map(self._group_facts, groups))
 
     def _group_facts(self, group: str) -> GroupFacts:
         facts = self._facts.get(group)
-        if facts is not None:
-            return facts
-        view = self.view
-        usage = self.usage().groups.get(group)
-        if usage is not None:
-            hosts, operator, functions = usage.hosts, usage.operator, usage.functions
-        else:
-            hosts = int(view.nodes[group].get("host_count") or 0)
-            operator = host_group_operator(view, group)
-            functions = host_group_functions(view, group)
-        operator_cii = (
-            operator is not None and operator in view and bool(view.nodes[operator].get("cii"))
-        )
-        facts = self._facts[group] = GroupFacts(
-            hosts=hosts,
-            operator=operator,
-            operator_cii=operator_cii,
-            critical_functions=tuple(f for f in functions if self._is_critical(f)),
-        )
+        if facts is None:
+            usage = self.usage().groups.get(group)
+            facts = self._facts[group] = (
+                group_facts(self.view, group) if usage is None else self._usage_facts(usage)
+            )
         return facts
+
+    def _usage_facts(self, usage: HostGroupUsage) -> GroupFacts:
+        """:func:`graph.risk.reach.group_facts` from the estate usage's record."""
+        view, operator = self.view, usage.operator
+        return GroupFacts(
+            hosts=usage.hosts,
+            operator=operator,
+            operator_cii=operator is not None
+            and operator in view
+            and bool(view.nodes[operator].get("cii")),
+            critical_functions=tuple(f for f in usage.functions if self._is_critical(f)),
+        )
 
     def _is_critical(self, function: str) -> bool:
         if function not in self._critical:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
+from typing import Any
 
-__all__ = ["paused_gc"]
+__all__ = ["drop_cached_views", "paused_gc"]
 
 
 @contextmanager
@@ -25,3 +27,18 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def drop_cached_views(*graphs: Any) -> None:
+    """Drop the views networkx caches on each graph (``G.nodes``, ``G.out_edges``, ...).
+
+    Each cached view holds its graph, so a graph that was read is a reference cycle: with
+    collection paused it outlives its last use and the first collection afterwards walks
+    every node and edge record to free it (about half of a report's final step). Without
+    the views, reference counting frees it when the last reference goes. The views are
+    rebuilt on next use, so dropping them from a graph still in use is harmless.
+    """
+    for graph in graphs:
+        cls = type(graph)
+        for name in [n for n in vars(graph) if isinstance(getattr(cls, n, None), cached_property)]:
+            del graph.__dict__[name]

@@ -44,7 +44,7 @@ from dashboard.reports.sections_risk import (
     subject_impact,
 )
 from graph.estate import estate_figures
-from graph.gcpause import paused_gc
+from graph.gcpause import drop_cached_views, paused_gc
 from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
 from graph.risk.concentration import concentration_report, layer_concentrations
@@ -195,6 +195,8 @@ def _build(
         methodology=methodology(policy),
         integrity=Integrity(body_sha256=""),
     )
+    if view is None:  # graphs of this build: freed by reference counting, not a collection
+        drop_cached_views(full, scoped)
     return seal(report)
 
 

@@ -17,7 +17,7 @@ from dashboard.reports.charts import report_charts
 from dashboard.reports.integrity import verification_stub
 from dashboard.reports.model import Report, ReportFinding, SourceRef
 from dashboard.reports.svg import to_svg
-from dashboard.reports.tables import Cell, Table, columns, evidence_text, report_tables
+from dashboard.reports.tables import PAGE_TABLES, Cell, Table, columns, evidence_text, report_tables
 
 __all__ = ["MANIFEST_ID", "render_html", "write_html"]
 
@@ -41,9 +41,13 @@ figcaption{color:#555;font-size:11px}
 """
 
 
+_TABLES = PAGE_TABLES | {"catalogue"}
+"""The tables the page lays out; findings have their own section."""
+
+
 def render_html(report: Report, *, max_rows: int = 500) -> bytes:
     """The report as HTML bytes (UTF-8), identical for identical reports."""
-    tables = {t.name: t for t in report_tables(report)}
+    tables = {t.name: t for t in report_tables(report, _TABLES)}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -39,7 +39,7 @@ from dashboard.reports.charts import Rect as CRect
 from dashboard.reports.integrity import verification_stub
 from dashboard.reports.model import Report, ReportFinding
 from dashboard.reports.pdf_fonts import BODY, BOLD, markup, plain, register_fonts
-from dashboard.reports.tables import Cell, columns, evidence_text, report_tables
+from dashboard.reports.tables import PAGE_TABLES, Cell, columns, evidence_text, report_tables
 from dashboard.reports.tables import Table as RTable
 
 __all__ = ["KEYWORDS_PREFIX", "render_pdf", "write_pdf"]
@@ -64,10 +64,14 @@ _WEIGHTS |= {"value": 2.0, "key": 1.8, "subject": 1.8, "framework": 2.0, "contro
 _WEIGHTS |= {"message": 3.0, "failing_channels": 1.6, "top_vendor": 1.6, "scope_name": 1.4}
 
 
+_TABLES = PAGE_TABLES | {"estate", "findings"}
+"""The tables the PDF lays out."""
+
+
 def render_pdf(report: Report, *, max_rows: int = 500, detailed: int = 40) -> bytes:
     """The report as PDF bytes; ``detailed`` findings get their evidence and references."""
     register_fonts()
-    tables = {t.name: t for t in report_tables(report)}
+    tables = {t.name: t for t in report_tables(report, _TABLES)}
     stub = verification_stub(report, with_inputs=False)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
@@ -23,7 +24,7 @@ from dashboard.reports.model import (
     SourceRef,
 )
 from graph.model import Provenance
-from graph.risk.controls.base import Finding
+from graph.risk.controls.base import Evidence, Finding, RiskRemoved
 from graph.risk.controls.catalogue import CONTROLS
 from graph.risk.policy import Policy
 from graph.vocabulary import Severity
@@ -106,7 +107,7 @@ class _Rows:
         cached = self._sources.get(id(provenance))
         if cached is None:
             refs = tuple(
-                SourceRef(document_id=p.document_id, location=p.location)
+                SourceRef.model_construct(document_id=p.document_id, location=p.location)
                 for p in provenance[:MAX_SOURCES]
             )
             cached = self._sources[id(provenance)] = (provenance, refs)
@@ -114,8 +115,11 @@ class _Rows:
 
 
 def _finding(order: int, f: Finding, rows: _Rows) -> ReportFinding:
+    """One report row, built without revalidation: every value comes from a validated
+    :class:`Finding` and already has the row's type (ints, strings, finite floats); a
+    float that is not finite goes through validation and fails as it always did."""
     removed = f.risk_removed
-    return ReportFinding(
+    return ReportFinding.model_construct(
         order=order,
         id=f.id,
         control=f.control,
@@ -127,16 +131,7 @@ def _finding(order: int, f: Finding, rows: _Rows) -> ReportFinding:
         vendor=f.vendor,
         channel=f.channel,
         operator=f.operator,
-        evidence=tuple(
-            EvidenceRow(
-                subject=e.subject,
-                attribute=e.attribute,
-                value=e.value,
-                sources=rows.sources(e.provenance),
-                sources_total=len(e.provenance),
-            )
-            for e in f.evidence
-        ),
+        evidence=tuple(_evidence_row(e, rows) for e in f.evidence),
         references=rows.references(f.references),
         remediation=f.remediation,
         related_controls=f.related_controls,
@@ -144,13 +139,34 @@ def _finding(order: int, f: Finding, rows: _Rows) -> ReportFinding:
         reach_critical_hosts=f.reach.critical_hosts,
         reach_operators=len(f.reach.operators),
         reach_cii_operators=len(f.reach.cii_operators),
-        risk_removed=None
-        if removed is None
-        else RiskRemovedRow(
-            hosts_down_avoided=round(removed.hosts_down_avoided, 3),
-            operators_avoided=removed.operators_avoided,
-            recovery_hours_avoided=round(removed.recovery_hours_avoided, 3),
-        ),
+        risk_removed=None if removed is None else _removed_row(removed),
+    )
+
+
+def _evidence_row(e: Evidence, rows: _Rows) -> EvidenceRow:
+    build: Callable[..., EvidenceRow] = EvidenceRow.model_construct
+    if isinstance(e.value, float) and not math.isfinite(e.value):
+        build = EvidenceRow  # validated, so rejected: the report holds no NaN or infinity
+    return build(
+        subject=e.subject,
+        attribute=e.attribute,
+        value=e.value,
+        sources=rows.sources(e.provenance),
+        sources_total=len(e.provenance),
+    )
+
+
+def _removed_row(removed: RiskRemoved) -> RiskRemovedRow:
+    # float fields: validation made floats of whole numbers (5 -> 5.0), so does float()
+    down = float(round(removed.hosts_down_avoided, 3))
+    hours = float(round(removed.recovery_hours_avoided, 3))
+    build: Callable[..., RiskRemovedRow] = RiskRemovedRow.model_construct
+    if not (math.isfinite(down) and math.isfinite(hours)):
+        build = RiskRemovedRow  # validated, so rejected
+    return build(
+        hosts_down_avoided=down,
+        operators_avoided=removed.operators_avoided,
+        recovery_hours_avoided=hours,
     )
 
 

@@ -7,15 +7,16 @@ None); lists are joined with ``"; "``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from dashboard.reports.model import Report
 
 __all__ = [
     "DOCUMENT_COLUMNS",
+    "PAGE_TABLES",
     "Cell",
     "Table",
     "cell",
@@ -45,6 +46,10 @@ DOCUMENT_COLUMNS: dict[str, str] = {
 }
 """Columns the page formats (PDF, HTML) show of wide tables; the data formats keep all."""
 
+_PAGE = "manifest blast_top blast_impacts blast_others ranking concentration single_vendor systemic"
+PAGE_TABLES = frozenset((*_PAGE.split(), "frameworks", "data_quality", "inputs", "parameters"))
+"""Tables both page formats lay out (the evidence and reference rows are data-format only)."""
+
 
 @dataclass(frozen=True)
 class Table:
@@ -65,8 +70,13 @@ def columns(table: Table) -> tuple[list[int], list[str]]:
     return index, [table.headers[i] for i in index]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def cell(value: Any) -> Cell:
     """A scalar for one cell: dates as ISO text, sequences joined with '; '."""
+    if type(value) in _PLAIN:  # most cells: no isinstance chain
+        return cast(Cell, value)
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, datetime | date):
@@ -85,8 +95,24 @@ def evidence_text(value: Cell) -> str:
     return str(value)
 
 
-def _table(name: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    return Table(name, title, tuple(headers), tuple(tuple(cell(v) for v in r) for r in rows))
+@dataclass(frozen=True)
+class _Pending:
+    """A table whose rows are not converted yet (a generator over the report)."""
+
+    name: str
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+
+    def build(self) -> Table:
+        rows = tuple(tuple(map(cell, r)) for r in self.rows)
+        return Table(self.name, self.title, tuple(self.headers), rows)
+
+
+def _table(
+    name: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> _Pending:
+    return _Pending(name, title, headers, rows)
 
 
 def manifest_rows(report: Report) -> list[tuple[str, Cell]]:
@@ -113,14 +139,19 @@ def manifest_rows(report: Report) -> list[tuple[str, Cell]]:
     return [(k, cell(v)) for k, v in rows]
 
 
-def _fields(name: str, title: str, items: Iterable[Any], fields: str) -> Table:
+def _fields(name: str, title: str, items: Iterable[Any], fields: str) -> _Pending:
     """A table whose columns are attributes of ``items`` (space-separated ``fields``)."""
     names = tuple(fields.split())
     return _table(name, title, names, (tuple(getattr(i, f) for f in names) for i in items))
 
 
-def report_tables(report: Report) -> list[Table]:
-    """Every table of the report, in reading order."""
+def report_tables(report: Report, names: Collection[str] | None = None) -> list[Table]:
+    """Every table of the report, in reading order; only those in ``names`` when given
+    (the page formats show some tables, and the rest of the findings would cost seconds)."""
+    return [t.build() for t in _pending(report) if names is None or t.name in names]
+
+
+def _pending(report: Report) -> list[_Pending]:
     b, c, k = report.blast, report.concentration, report.controls
     impacts = ((s.key, *(getattr(i, f) for f in _IMPACT.split())) for s in b.top for i in s.impacts)
     others = ((s.key, *(getattr(o, f) for f in _OTHERS.split())) for s in b.top for o in s.others)

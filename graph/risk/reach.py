@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
@@ -35,11 +35,13 @@ from graph.model import Provenance
 from graph.vocabulary import EdgeKind, NodeKind, Privilege
 
 __all__ = [
+    "GroupFacts",
     "Reach",
     "channel_host_groups",
     "channel_reach",
     "channels_of",
     "effective_privilege",
+    "group_facts",
     "host_group_families",
     "host_group_functions",
     "host_group_operator",
@@ -49,6 +51,7 @@ __all__ = [
     "node_provenance",
     "nodes_of_kind",
     "out_neighbours",
+    "reach_of",
     "software_host_groups",
     "supplier_of",
     "typed_node",
@@ -257,32 +260,57 @@ def channel_host_groups(view: nx.MultiDiGraph, channel: str) -> tuple[str, ...]:
     )
 
 
+class GroupFacts(NamedTuple):
+    """What one host group adds to a :class:`Reach`."""
+
+    hosts: int
+    operator: str | None
+    operator_cii: bool
+    critical_functions: tuple[str, ...]
+
+
+def group_facts(view: nx.MultiDiGraph, group: str) -> GroupFacts:
+    """A host group's hosts, operator (and whether it is CII) and critical functions."""
+    operator = host_group_operator(view, group)
+    return GroupFacts(
+        hosts=int(view.nodes[group].get("host_count") or 0),
+        operator=operator,
+        operator_cii=operator is not None
+        and operator in view
+        and bool(view.nodes[operator].get("cii")),
+        critical_functions=tuple(
+            f for f in host_group_functions(view, group) if is_critical_function(view, f)
+        ),
+    )
+
+
 def host_groups_reach(view: nx.MultiDiGraph, host_groups: Iterable[str]) -> Reach:
     """Hosts, operators and critical functions behind ``host_groups``."""
-    groups = sorted(set(host_groups))
+    groups = tuple(sorted(set(host_groups)))
+    return reach_of(groups, [group_facts(view, g) for g in groups])
+
+
+def reach_of(groups: tuple[str, ...], facts: Iterable[GroupFacts]) -> Reach:
+    """The :class:`Reach` of sorted, distinct ``groups`` from each one's facts, in order."""
     hosts = critical_hosts = 0
     operators: set[str] = set()
     cii: set[str] = set()
     critical: set[str] = set()
     cii_critical: set[str] = set()
-    for group in groups:
-        count = int(view.nodes[group].get("host_count") or 0)
-        hosts += count
-        operator = host_group_operator(view, group)
-        operator_cii = False
-        if operator is not None:
-            operators.add(operator)
-            operator_cii = operator in view and bool(view.nodes[operator].get("cii"))
-            if operator_cii:
-                cii.add(operator)
-        functions = [f for f in host_group_functions(view, group) if is_critical_function(view, f)]
-        if functions:
-            critical_hosts += count
-            critical.update(functions)
-            if operator_cii:
-                cii_critical.update(functions)
-    return Reach(
-        host_groups=tuple(groups),
+    for fact in facts:
+        hosts += fact.hosts
+        if fact.operator is not None:
+            operators.add(fact.operator)
+            if fact.operator_cii:
+                cii.add(fact.operator)
+        if fact.critical_functions:
+            critical_hosts += fact.hosts
+            critical.update(fact.critical_functions)
+            if fact.operator_cii:
+                cii_critical.update(fact.critical_functions)
+    # every value already has its field's type (ints >= 0, sorted tuples of strings)
+    return Reach.model_construct(
+        host_groups=groups,
         hosts=hosts,
         critical_hosts=critical_hosts,
         operators=tuple(sorted(operators)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -25,18 +25,14 @@ from graph.risk.controls.base import (
     grade,
     shift,
 )
+from graph.risk.controls.lookups import Lookups
 from graph.risk.reach import (
     Reach,
-    channel_reach,
-    channels_of,
     effective_privilege,
-    host_groups_reach,
     in_neighbours,
     node_provenance,
     nodes_of_kind,
     out_neighbours,
-    supplier_of,
-    typed_node,
 )
 from graph.vocabulary import ChannelKind, EdgeKind, NodeKind, Privilege, Rollback, Severity
 
@@ -101,7 +97,7 @@ class ChannelFacts:
         return self.value("rollback") is Rollback.IMPOSSIBLE
 
 
-class RuleContext:
+class RuleContext(Lookups):
     """The view and policies every rule of one evaluation shares, with memoised lookups."""
 
     def __init__(
@@ -122,6 +118,7 @@ class RuleContext:
         self.concentration_policy = concentration_policy
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
+        self._init_lookups()
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
         self.concentration = (
@@ -140,10 +137,6 @@ class RuleContext:
 
     def channel(self, key: str) -> ChannelFacts:
         return self.memo(("channel", key), lambda: self._channel_facts(key))
-
-    def reach(self, host_groups: Iterable[str]) -> Reach:
-        groups = tuple(sorted(set(host_groups)))
-        return self.memo(("reach", *groups), lambda: host_groups_reach(self.view, groups))
 
     def usage(self) -> EstateUsage:
         """Vendor uses of every host group (concentration's view of the estate)."""
@@ -261,13 +254,13 @@ class RuleContext:
 
     def _channel_facts(self, key: str) -> ChannelFacts:
         view = self.view
-        node = typed_node(view, key, UpdateChannelNode)
+        node = self.typed(key, UpdateChannelNode)
         updated = in_neighbours(view, key, EdgeKind.UPDATED_VIA)
         privilege, source = effective_privilege(view, key)
         products = self._products_updated(updated)
         siblings: set[str] = set()
         for product in products:
-            siblings.update(self._channels_of_product(product))
+            siblings.update(self.software_channels(product))
         siblings.discard(key)
         return ChannelFacts(
             key=key,
@@ -276,7 +269,7 @@ class RuleContext:
             privilege=privilege,
             privilege_source=source,
             vendor=self._channel_vendor(key, node, [*updated, *products]),
-            reach=channel_reach(view, key),
+            reach=self.reach(self.channel_groups(key)),
             products=tuple(products),
             siblings=tuple(sorted(siblings)),
         )
@@ -293,7 +286,7 @@ class RuleContext:
             if vendors:
                 return vendors[0]
         for item in software:
-            vendor = supplier_of(self.view, item)
+            vendor = self.supplier(item)
             if vendor is not None:
                 return vendor
         return None
@@ -312,6 +305,3 @@ class RuleContext:
                     seen.add(pred)
                     stack.append(pred)
         return sorted(products)
-
-    def _channels_of_product(self, product: str) -> tuple[str, ...]:
-        return self.memo(("product-channels", product), lambda: channels_of(self.view, product))

@@ -10,13 +10,7 @@ from graph.risk.controls.catalogue import CC_01, CC_02, CC_03
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.predicates import customer_control
 from graph.risk.controls.rules import Assessment, ChannelRule
-from graph.risk.reach import (
-    channels_of,
-    host_group_operator,
-    in_neighbours,
-    supplier_of,
-    typed_node,
-)
+from graph.risk.reach import in_neighbours
 from graph.vocabulary import EdgeKind, NodeKind, Severity
 
 __all__ = ["CUSTOMER_RULES", "OperatorRingsRule"]
@@ -50,10 +44,10 @@ class OperatorRingsRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         out = set()
         for product in context.nodes(NodeKind.PRODUCT):
-            if not channels_of(context.view, product):
+            if not context.software_channels(product):
                 continue
             for hg in in_neighbours(context.view, product, EdgeKind.RUNS):
-                operator = host_group_operator(context.view, hg)
+                operator = context.operator_of(hg)
                 if operator is not None:
                     out.add((operator, product))
         return [
@@ -66,7 +60,7 @@ class OperatorRingsRule:
         groups = [
             node
             for hg in _runners(context, product).get(subject.key, ())
-            if (node := typed_node(view, hg, HostGroupNode)) is not None
+            if (node := context.typed(hg, HostGroupNode)) is not None
         ]
         if not groups:
             return None
@@ -97,7 +91,7 @@ class OperatorRingsRule:
             guidance=Severity.HIGH if cii else Severity.MEDIUM,
             evidence=evidence,
             reach=context.reach(g.key for g in groups),
-            vendor=supplier_of(view, product),
+            vendor=context.supplier(product),
             operator=subject.key,
             detail=f"{context.name(product)}" + (f": {detail}" if detail else ""),
         )
@@ -110,7 +104,7 @@ def _runners(context: RuleContext, product: str) -> dict[str | None, list[str]]:
     def build() -> dict[str | None, list[str]]:
         out: dict[str | None, list[str]] = {}
         for hg in in_neighbours(context.view, product, EdgeKind.RUNS):
-            out.setdefault(host_group_operator(context.view, hg), []).append(hg)
+            out.setdefault(context.operator_of(hg), []).append(hg)
         return out
 
     return context.memo(("runners-by-operator", product), build)

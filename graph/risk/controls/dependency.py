@@ -26,7 +26,7 @@ from graph.risk.controls.catalogue import SD_01, SD_02, SD_03, SD_04
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.predicates import customer_control
 from graph.risk.controls.rules import host_group_subjects
-from graph.risk.reach import channel_host_groups, nodes_of_kind, typed_node
+from graph.risk.reach import nodes_of_kind
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = [
@@ -194,18 +194,16 @@ class DrDiversityRule:
         return [s for s in host_group_subjects(context) if context.view.nodes[s.key].get("dr_for")]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
-        dr = typed_node(context.view, subject.key, HostGroupNode)
+        dr = context.typed(subject.key, HostGroupNode)
         primary = (
-            None
-            if dr is None or dr.dr_for is None
-            else typed_node(context.view, dr.dr_for, HostGroupNode)
+            None if dr is None or dr.dr_for is None else context.typed(dr.dr_for, HostGroupNode)
         )
         if dr is None or primary is None:
             return None
         common: list[str] = []
         unknown: list[str] = []
         for channel in nodes_of_kind(context.view, NodeKind.UPDATE_CHANNEL):
-            reached = channel_host_groups(context.view, channel)
+            reached = context.channel_group_set(channel)
             if dr.key not in reached or primary.key not in reached:
                 continue
             facts = context.channel(channel)
@@ -269,7 +267,7 @@ class ExitPlanRule:
         ]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
-        contract = typed_node(context.view, subject.key, ContractNode)
+        contract = context.typed(subject.key, ContractNode)
         if contract is None:
             return None
         tested = is_recent(

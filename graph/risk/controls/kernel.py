@@ -9,7 +9,7 @@ from graph.risk.controls.catalogue import KM_01, KM_02
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.rules import Assessment, ChannelRule
 from graph.risk.controls.validation import content_control
-from graph.risk.reach import channels_of, in_neighbours, software_host_groups, supplier_of
+from graph.risk.reach import in_neighbours
 from graph.vocabulary import BootStart, EdgeKind, NodeKind, Privilege, Severity
 
 __all__ = ["KERNEL_RULES", "CrashLoopRule"]
@@ -58,7 +58,7 @@ class CrashLoopRule:
             if own is not None
             else any_of(*(view.nodes[k].get("crash_loop_guard") for k in holders[1:]))
         )
-        groups = software_host_groups(view, [subject.key])
+        groups = context.software_groups(subject.key)
         recovery: Tristate = False
         if groups:
             values = [view.nodes[g].get("automated_recovery") for g in groups]
@@ -67,7 +67,7 @@ class CrashLoopRule:
                 for g, v in zip(groups, values, strict=True)
             ]
             recovery = all_of(*values)
-        channels = channels_of(view, subject.key)
+        channels = context.software_channels(subject.key)
         return context.finding(
             self.control,
             subject,
@@ -75,7 +75,7 @@ class CrashLoopRule:
             guidance=Severity.CRITICAL,
             evidence=evidence,
             reach=context.reach(groups),
-            vendor=next(filter(None, (supplier_of(view, k) for k in holders)), None),
+            vendor=next(filter(None, (context.supplier(k) for k in holders)), None),
             channel=channels[0] if len(channels) == 1 else None,
         )
 

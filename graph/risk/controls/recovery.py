@@ -10,12 +10,7 @@ from graph.risk.controls.base import Tristate, all_of, any_of, at_least, is_rece
 from graph.risk.controls.catalogue import RR_01, RR_02, RR_03, RR_04
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.rules import Assessment, HostGroupRule
-from graph.risk.reach import (
-    channel_host_groups,
-    host_group_operator,
-    nodes_of_kind,
-    software_host_groups,
-)
+from graph.risk.reach import nodes_of_kind
 from graph.vocabulary import Environment, NodeKind, Severity
 
 __all__ = ["RECOVERY_RULES", "escrow_independent"]
@@ -40,7 +35,7 @@ def _host_fatal_channels(context: RuleContext) -> dict[str, frozenset[str]]:
         out = {}
         for channel in nodes_of_kind(context.view, NodeKind.UPDATE_CHANNEL):
             if context.channel(channel).host_fatal is not False:
-                out[channel] = frozenset(channel_host_groups(context.view, channel))
+                out[channel] = context.channel_group_set(channel)
         return out
 
     return context.memo(("host-fatal-channels",), build)
@@ -62,8 +57,8 @@ def escrow_independent(node: HostGroupNode, context: RuleContext) -> Tristate:
     # its host groups by operator (a shared escrow platform made this quadratic)
     def by_operator() -> dict[str | None, set[str]]:
         out: dict[str | None, set[str]] = {}
-        for hg in software_host_groups(view, [escrow]):
-            out.setdefault(host_group_operator(view, hg), set()).add(hg)
+        for hg in context.software_groups(escrow):
+            out.setdefault(context.operator_of(hg), set()).add(hg)
         return out
 
     on_escrow = context.memo(("escrow-host-groups-by-operator", escrow), by_operator)

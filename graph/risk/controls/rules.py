@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from graph.model import HostGroupNode
 from graph.risk.controls.base import Control, Evidence, Finding, RuleSubject, Tristate
 from graph.risk.controls.context import ChannelFacts, RuleContext
-from graph.risk.reach import typed_node
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = ["Assessment", "ChannelRule", "HostGroupRule", "host_group_subjects"]
@@ -85,7 +84,7 @@ class HostGroupRule:
         return host_group_subjects(context)
 
     def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
-        node = typed_node(context.view, subject.key, HostGroupNode)
+        node = context.typed(subject.key, HostGroupNode)
         if node is None:
             return None
         assessment = self.assess(node, context)

@@ -17,25 +17,36 @@ from graph.risk.controls.rules import Assessment, ChannelRule
 from graph.risk.reach import (
     in_neighbours,
     node_provenance,
-    out_neighbours,
-    software_host_groups,
-    supplier_of,
-    typed_node,
 )
 from graph.vocabulary import EdgeKind, NodeKind, Severity
 
 __all__ = ["TRANSPARENCY_RULES", "ContractTransparencyRule", "SbomRule", "sbom_quality"]
 
 
+_CONTAINS = EdgeKind.CONTAINS.value
+_STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
+
+
 def _components(context: RuleContext, product: str) -> list[str]:
     seen: set[str] = set()
     stack = [product]
+    out_edges = context.view.out_edges
     while stack:
-        for child in out_neighbours(context.view, stack.pop(), EdgeKind.CONTAINS):
-            if child not in seen:
+        for _, child, kind in out_edges(stack.pop(), data="kind"):
+            if kind == _CONTAINS and child not in seen:
                 seen.add(child)
                 stack.append(child)
     return sorted(seen)
+
+
+def _structured(context: RuleContext, component: str) -> bool:
+    """The component DEPENDS_ON or CONTAINS something (once per component)."""
+    known: dict[str, bool] = context.memo(("sbom-structured",), dict)
+    if component not in known:
+        known[component] = any(
+            kind in _STRUCTURE for _, _, kind in context.view.out_edges(component, data="kind")
+        )
+    return known[component]
 
 
 def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evidence]]:
@@ -46,10 +57,7 @@ def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evi
         return None, [Evidence(subject=product, attribute="sbom components", value=None)]
     view = context.view
     with_purl = sum(1 for c in components if view.nodes[c].get("purl"))
-    structured = any(
-        out_neighbours(view, c, EdgeKind.DEPENDS_ON) or out_neighbours(view, c, EdgeKind.CONTAINS)
-        for c in components
-    )
+    structured = any(_structured(context, c) for c in components)
     share = with_purl / len(components)
     evidence = [
         Evidence(
@@ -96,8 +104,8 @@ class SbomRule:
             present=present,
             guidance=Severity.MEDIUM,
             evidence=evidence,
-            reach=context.reach(software_host_groups(context.view, [subject.key])),
-            vendor=supplier_of(context.view, subject.key),
+            reach=context.reach(context.software_groups(subject.key)),
+            vendor=context.supplier(subject.key),
             detail=_quality_gaps(evidence, context.policy.sbom_min_purl_share),
         )
 
@@ -134,7 +142,7 @@ class ContractTransparencyRule:
         ]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
-        contract = typed_node(context.view, subject.key, ContractNode)
+        contract = context.typed(subject.key, ContractNode)
         if contract is None:
             return None
         vendor = contract.vendor

@@ -1,0 +1,144 @@
+"""Memoised graph lookups the control rules share: typed nodes, host groups and reach.
+
+One evaluation asks the same questions many times (a host group's reach once per rule,
+a product's host groups once per rule, a channel's host groups once per DR pair); each is
+answered once here. Reach is read from the estate usage (each host group's operator,
+hosts and functions, computed once for concentration) instead of walking the view per
+call; it equals :func:`graph.risk.reach.host_groups_reach` field for field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+import networkx as nx
+from pydantic import BaseModel
+
+from graph.risk.concentration_models import HostGroupUsage
+from graph.risk.concentration_usage import EstateUsage
+from graph.risk.controls.closure import channels_by_software
+from graph.risk.reach import (
+    GroupFacts,
+    Reach,
+    channel_host_groups,
+    group_facts,
+    host_group_operator,
+    is_critical_function,
+    reach_of,
+    software_host_groups,
+    supplier_of,
+    typed_node,
+)
+
+__all__ = ["Lookups"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Lookups:
+    """Memoised lookups over ``view``; ``usage`` supplies each host group's facts."""
+
+    view: nx.MultiDiGraph
+
+    def usage(self) -> EstateUsage:  # pragma: no cover - provided by RuleContext
+        raise NotImplementedError
+
+    def _init_lookups(self) -> None:
+        self._typed: dict[tuple[str, type[BaseModel]], Any] = {}
+        self._facts: dict[str, GroupFacts] = {}
+        self._critical: dict[str, bool] = {}
+        self._reach: dict[tuple[str, ...], Reach] = {}
+        self._software_groups: dict[str, tuple[str, ...]] = {}
+        self._channel_groups: dict[str, tuple[str, ...]] = {}
+        self._channel_group_sets: dict[str, frozenset[str]] = {}
+        self._product_channels: dict[str, tuple[str, ...]] = {}
+        self._channels_indexed = False
+        self._suppliers: dict[str, str | None] = {}
+        self._operators: dict[str, str | None] = {}
+
+    def typed(self, key: str, model: type[M]) -> M | None:
+        """:func:`graph.risk.reach.typed_node`, validated once per node and model."""
+        slot = (key, model)
+        if slot not in self._typed:
+            self._typed[slot] = typed_node(self.view, key, model)
+        found: M | None = self._typed[slot]
+        return found
+
+    def operator_of(self, host_group: str) -> str | None:
+        """:func:`graph.risk.reach.host_group_operator`, from the estate usage when it
+        lists the group."""
+        if host_group not in self._operators:
+            group = self.usage().groups.get(host_group)
+            self._operators[host_group] = (
+                group.operator if group is not None else host_group_operator(self.view, host_group)
+            )
+        return self._operators[host_group]
+
+    def supplier(self, key: str) -> str | None:
+        """:func:`graph.risk.reach.supplier_of`, once per node."""
+        if key not in self._suppliers:
+            self._suppliers[key] = supplier_of(self.view, key)
+        return self._suppliers[key]
+
+    def software_groups(self, key: str) -> tuple[str, ...]:
+        """Host groups running ``key`` (:func:`graph.risk.reach.software_host_groups`)."""
+        if key not in self._software_groups:
+            self._software_groups[key] = software_host_groups(self.view, [key])
+        return self._software_groups[key]
+
+    def channel_groups(self, channel: str) -> tuple[str, ...]:
+        """Host groups ``channel`` reaches (:func:`graph.risk.reach.channel_host_groups`)."""
+        if channel not in self._channel_groups:
+            self._channel_groups[channel] = channel_host_groups(self.view, channel)
+        return self._channel_groups[channel]
+
+    def channel_group_set(self, channel: str) -> frozenset[str]:
+        if channel not in self._channel_group_sets:
+            self._channel_group_sets[channel] = frozenset(self.channel_groups(channel))
+        return self._channel_group_sets[channel]
+
+    def software_channels(self, key: str) -> tuple[str, ...]:
+        """Channels updating ``key`` or its CONTAINS/DEPENDS_ON closure: what
+        :func:`graph.risk.reach.channels_of` returns, from one reverse walk per channel."""
+        if not self._channels_indexed:
+            self._channels_indexed = True
+            self._product_channels = channels_by_software(self.view)
+        return self._product_channels.get(key, ())
+
+    def reach(self, host_groups: Iterable[str]) -> Reach:
+        """:func:`graph.risk.reach.host_groups_reach` of ``host_groups``, memoised."""
+        groups = tuple(sorted(set(host_groups)))
+        found = self._reach.get(groups)
+        if found is None:
+            found = self._reach[groups] = self._compute_reach(groups)
+        return found
+
+    def _compute_reach(self, groups: tuple[str, ...]) -> Reach:
+        return reach_of(groups, map(self._group_facts, groups))
+
+    def _group_facts(self, group: str) -> GroupFacts:
+        facts = self._facts.get(group)
+        if facts is None:
+            usage = self.usage().groups.get(group)
+            facts = self._facts[group] = (
+                group_facts(self.view, group) if usage is None else self._usage_facts(usage)
+            )
+        return facts
+
+    def _usage_facts(self, usage: HostGroupUsage) -> GroupFacts:
+        """:func:`graph.risk.reach.group_facts` from the estate usage's record."""
+        view, operator = self.view, usage.operator
+        return GroupFacts(
+            hosts=usage.hosts,
+            operator=operator,
+            operator_cii=operator is not None
+            and operator in view
+            and bool(view.nodes[operator].get("cii")),
+            critical_functions=tuple(f for f in usage.functions if self._is_critical(f)),
+        )
+
+    def _is_critical(self, function: str) -> bool:
+        if function not in self._critical:
+            self._critical[function] = is_critical_function(self.view, function)
+        return self._critical[function]

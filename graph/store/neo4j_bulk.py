@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING
 import orjson
 
 from graph.keys import kind_of_key
-from graph.model import DataQualityFinding, DocumentInfo, Edge, ParsedDocument
+from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument
 from graph.store import neo4j_queries as q
 from graph.store.interface import Clock, StoreError, resolve_active, system_clock
 from graph.store.neo4j_write import SCHEMA_VERSION, info_json
@@ -63,6 +63,10 @@ def _field(value: str | None) -> str:
 
 def _row(values: Iterable[str | None]) -> str:
     return _D.join(_field(v) for v in values) + "\n"
+
+
+def _json(node: Node) -> str:
+    return node.model_dump_json(exclude=_NODE_EXCLUDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +117,21 @@ class BulkImportFiles:
             self._multiline = any("\n" in line[:-1] or "\r" in line for line in lines)
         f.writelines(lines)
 
-    def _entity(self, key: str, kind: str | None) -> None:
+    def _write_fast(self, f: IO[str], lines: list[str], quotes: int) -> bool:
+        """Write rows built without escaping if they need none (``quotes`` is how many
+        quote characters they hold when no value holds one); False: nothing written."""
+        text = "".join(lines)
+        if text.count(_Q) != quotes:
+            return False
+        if not self._multiline:
+            self._multiline = text.count("\n") != len(lines) or "\r" in text
+        f.write(text)
+        return True
+
+    def _entity(self, key: str, kind: str | None) -> str:
         self._kinds[key] = kind
         label = "Entity" if kind is None else f"Entity;{kind}"
-        self._write(self._entities, [_row((key, kind))[:-1] + _D + label + "\n"])
+        return _row((key, kind))[:-1] + _D + label + "\n"
 
     def add(self, document: ParsedDocument) -> None:
         """Add one document (a document id seen before is skipped, as an upsert would)."""
@@ -126,36 +141,68 @@ class BulkImportFiles:
         stored = info.model_copy(update={"ingested_at": info.ingested_at or self._clock()})
         # keep the info and findings only: the bulk of a document goes to disk now
         self._infos[info.id] = (stored, document.findings)
-        doc, kinds, seen = info.id, self._kinds, set()
-        lines = []
-        for node in document.nodes:
-            if node.key in seen:  # first assertion of a key in a document wins
-                continue
-            seen.add(node.key)
-            kind = node.kind.value
-            if node.key not in kinds:
-                self._entity(node.key, kind)
-            body = node.model_dump_json(exclude=_NODE_EXCLUDE)
-            row = _row((node.key, doc, kind, node.provenance.location, body))
-            lines.append(row[:-1] + _D + "ASSERTED_IN\n")
-        self._write(self._asserted, lines)
-        self._counts[0] += len(lines)
+        doc, kinds = info.id, self._kinds
+        entities: list[str] = []
+        nodes: dict[str, Node] = {}
+        for node in document.nodes:  # first assertion of a key in a document wins
+            if node.key not in nodes:
+                nodes[node.key] = node
         unique: dict[tuple[str, str, str, str], Edge] = {}
         for edge in document.edges:
-            unique.setdefault(edge.identity, edge)
-        for key in sorted({k for e in unique.values() for k in (e.source, e.target)} - seen):
+            unique.setdefault((edge.source, edge.kind, edge.target, edge.role), edge)
+        for key, node in nodes.items():
+            if key not in kinds:
+                entities.append(self._entity(key, node.kind))
+        ends = {e.source for e in unique.values()} | {e.target for e in unique.values()}
+        for key in sorted(ends - nodes.keys()):
             if key not in kinds:
                 try:
                     placeholder: str | None = kind_of_key(key).value
                 except ValueError:
                     placeholder = None
-                self._entity(key, placeholder)
-        lines = [
-            _row((e.source, e.target, e.kind.value, doc, e.role, e.provenance.location))[:-1]
-            + _TRUE_END
-            for e in unique.values()
-        ]
-        self._write(self._edges, lines)
+                entities.append(self._entity(key, placeholder))
+        self._write(self._entities, entities)
+        self._write_asserted(doc, list(nodes.values()))
+        self._write_edges(doc, list(unique.values()))
+
+    def _write_asserted(self, doc: str, nodes: list[Node]) -> None:
+        # one f-string per row (a row is its values quoted, joined; see _row), escaping
+        # only when some value holds a quote character
+        nones = 0
+        lines = []
+        for n in nodes:
+            loc = n.provenance.location
+            if loc is None:
+                nones += 1
+                loc_field = ""
+            else:
+                loc_field = _Q + loc + _Q
+            body = n.__pydantic_serializer__.to_json(n, exclude=_NODE_EXCLUDE).decode()
+            lines.append(
+                f"{_Q}{n.key}{_QDQ}{doc}{_QDQ}{n.kind}{_Q}{_D}{loc_field}{_D}{_Q}{body}{_Q}"
+                f"{_D}ASSERTED_IN\n"
+            )
+        if not self._write_fast(self._asserted, lines, 10 * len(lines) - 2 * nones):
+            rows = [(n.key, doc, n.kind, n.provenance.location, _json(n)) for n in nodes]
+            self._write(self._asserted, [_row(r)[:-1] + _D + "ASSERTED_IN\n" for r in rows])
+        self._counts[0] += len(lines)
+
+    def _write_edges(self, doc: str, edges: list[Edge]) -> None:
+        nones, lines = 0, []
+        for e in edges:
+            loc = e.provenance.location
+            if loc is None:
+                nones += 1
+                loc_field = ""
+            else:
+                loc_field = _Q + loc + _Q
+            lines.append(
+                f"{_Q}{e.source}{_QDQ}{e.target}{_QDQ}{e.kind}{_QDQ}{doc}{_QDQ}{e.role}{_Q}"
+                f"{_D}{loc_field}{_TRUE_END}"
+            )
+        if not self._write_fast(self._edges, lines, 12 * len(lines) - 2 * nones):
+            rows = [(e.source, e.target, e.kind, doc, e.role, e.provenance.location) for e in edges]
+            self._write(self._edges, [_row(r)[:-1] + _TRUE_END for r in rows])
         self._counts[1] += len(lines)
 
     def finish(self) -> ImportSummary:

@@ -213,15 +213,27 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--view", action="store_true")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument(
+        "--keep", action="store_true", help="leave the imported server up (prints its home)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="rg-neo4j-bench-", dir=args.workdir) as tmp:
-        result = load(args, Path(tmp))
+        work = (
+            Path(tempfile.mkdtemp(prefix="rg-neo4j-kept-", dir=args.workdir))
+            if args.keep
+            else Path(tmp)
+        )
+        result = load(args, work)
         try:
             report(args, result)
         finally:
             if "bulk_store" in result:
                 result["bulk_store"].close()
-                result["bulk_server"].run("wipe")
+                if args.keep:
+                    env = result["bulk_server"].env
+                    print(f"kept: {result['bulk_server'].uri} home {env['RISKGRAPH_NEO4J_HOME']}")
+                else:
+                    result["bulk_server"].run("wipe")
     return 0
 
 

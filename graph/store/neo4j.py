@@ -205,12 +205,20 @@ class Neo4jStore:
             existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
             missing = [statement for name, statement in q.SCHEMA if name not in existing]
-            for statement in missing:
-                try:
-                    session.run(statement).consume()
-                except ClientError as e:  # another process created it first
-                    if "AlreadyExists" not in (e.code or ""):
-                        raise
+            try:  # one transaction: the server populates its indexes in one store scan
+                with session.begin_transaction() as tx:
+                    for statement in missing:
+                        tx.run(statement).consume()
+                    tx.commit()
+            except ClientError as e:  # another process created some first: one at a time
+                if "AlreadyExists" not in (e.code or ""):
+                    raise
+                for statement in missing:
+                    try:
+                        session.run(statement).consume()
+                    except ClientError as again:
+                        if "AlreadyExists" not in (again.code or ""):
+                            raise
             if missing:
                 session.run("CALL db.awaitIndexes(300)").consume()
             found = session.execute_write(

@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING
 import orjson
 
 from graph.keys import kind_of_key
-from graph.model import DataQualityFinding, DocumentInfo, Edge, ParsedDocument
+from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument
 from graph.store import neo4j_queries as q
 from graph.store.interface import Clock, StoreError, resolve_active, system_clock
 from graph.store.neo4j_write import SCHEMA_VERSION, info_json
@@ -49,6 +49,7 @@ _D, _Q = "\x1f", "\x1e"
 _QQ = _Q + _Q
 _QDQ = _Q + _D + _Q
 _EDGE_HEADER = ":START_ID(Entity) :END_ID(Entity) :TYPE document_id role location active:boolean"
+_ASSERTED_HEADER = ":START_ID(Entity) :END_ID(Document) kind location body :TYPE"
 _NODE_EXCLUDE = {"key", "kind", "provenance"}
 _TRUE_END = _D + "true\n"
 
@@ -63,6 +64,10 @@ def _field(value: str | None) -> str:
 
 def _row(values: Iterable[str | None]) -> str:
     return _D.join(_field(v) for v in values) + "\n"
+
+
+def _json(node: Node) -> str:
+    return node.model_dump_json(exclude=_NODE_EXCLUDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +94,10 @@ class BulkImportFiles:
         if any(directory.iterdir()):
             raise StoreError(f"{directory}: not empty (bulk import files go in a new directory)")
         self.directory, self._clock = directory, clock
-        self._entities = self._open("nodes-entities.csv", ["key:ID(Entity)", "kind", ":LABEL"])
-        self._asserted = self._open(
-            "rels-asserted.csv",
-            [":START_ID(Entity)", ":END_ID(Document)", "kind", "location", "body", ":TYPE"],
-        )
-        self._edges = self._open(
-            "rels-edges.csv",
-            _EDGE_HEADER,
-        )
-        self._kinds: dict[str, str | None] = {}
+        self._entities = self._open("nodes-entities.csv", ":ID(Entity) key kind :LABEL")
+        self._asserted = self._open("rels-asserted.csv", _ASSERTED_HEADER)
+        self._edges = self._open("rels-edges.csv", _EDGE_HEADER)
+        self._ids: dict[str, int] = {}  # entity key -> import id, in order of first mention
         self._infos: dict[str, tuple[DocumentInfo, tuple[DataQualityFinding, ...]]] = {}
         self._multiline = False
         self._counts = [0, 0]
@@ -113,10 +112,21 @@ class BulkImportFiles:
             self._multiline = any("\n" in line[:-1] or "\r" in line for line in lines)
         f.writelines(lines)
 
-    def _entity(self, key: str, kind: str | None) -> None:
-        self._kinds[key] = kind
+    def _write_fast(self, f: IO[str], lines: list[str], quotes: int) -> bool:
+        """Write rows built without escaping if they need none (``quotes`` is how many
+        quote characters they hold when no value holds one); False: nothing written."""
+        text = "".join(lines)
+        if text.count(_Q) != quotes:
+            return False
+        if not self._multiline:
+            self._multiline = text.count("\n") != len(lines) or "\r" in text
+        f.write(text)
+        return True
+
+    def _entity(self, key: str, kind: str | None) -> str:
+        number = self._ids[key] = len(self._ids)
         label = "Entity" if kind is None else f"Entity;{kind}"
-        self._write(self._entities, [_row((key, kind))[:-1] + _D + label + "\n"])
+        return f"{number}{_D}" + _row((key, kind))[:-1] + _D + label + "\n"
 
     def add(self, document: ParsedDocument) -> None:
         """Add one document (a document id seen before is skipped, as an upsert would)."""
@@ -125,37 +135,77 @@ class BulkImportFiles:
             return
         stored = info.model_copy(update={"ingested_at": info.ingested_at or self._clock()})
         # keep the info and findings only: the bulk of a document goes to disk now
-        self._infos[info.id] = (stored, document.findings)
-        doc, kinds, seen = info.id, self._kinds, set()
-        lines = []
-        for node in document.nodes:
-            if node.key in seen:  # first assertion of a key in a document wins
-                continue
-            seen.add(node.key)
-            kind = node.kind.value
-            if node.key not in kinds:
-                self._entity(node.key, kind)
-            body = node.model_dump_json(exclude=_NODE_EXCLUDE)
-            row = _row((node.key, doc, kind, node.provenance.location, body))
-            lines.append(row[:-1] + _D + "ASSERTED_IN\n")
-        self._write(self._asserted, lines)
-        self._counts[0] += len(lines)
+        self._infos[info.id] = (stored, document.findings)  # its import id: its position
+        number, doc, kinds = len(self._infos) - 1, info.id, self._ids
+        entities: list[str] = []
+        nodes: dict[str, Node] = {}
+        for node in document.nodes:  # first assertion of a key in a document wins
+            if node.key not in nodes:
+                nodes[node.key] = node
         unique: dict[tuple[str, str, str, str], Edge] = {}
         for edge in document.edges:
-            unique.setdefault(edge.identity, edge)
-        for key in sorted({k for e in unique.values() for k in (e.source, e.target)} - seen):
+            unique.setdefault((edge.source, edge.kind, edge.target, edge.role), edge)
+        for key, node in nodes.items():
+            if key not in kinds:
+                entities.append(self._entity(key, node.kind))
+        ends = {e.source for e in unique.values()} | {e.target for e in unique.values()}
+        for key in sorted(ends - nodes.keys()):
             if key not in kinds:
                 try:
                     placeholder: str | None = kind_of_key(key).value
                 except ValueError:
                     placeholder = None
-                self._entity(key, placeholder)
-        lines = [
-            _row((e.source, e.target, e.kind.value, doc, e.role, e.provenance.location))[:-1]
-            + _TRUE_END
-            for e in unique.values()
-        ]
-        self._write(self._edges, lines)
+                entities.append(self._entity(key, placeholder))
+        self._write(self._entities, entities)
+        self._write_asserted(number, list(nodes.values()))
+        self._write_edges(doc, list(unique.values()))
+
+    def _write_asserted(self, doc: int, nodes: list[Node]) -> None:
+        # one f-string per row (a row is its values quoted, joined; see _row), escaping
+        # only when some value holds a quote character
+        nones, ids, lines = 0, self._ids, []
+        for n in nodes:
+            loc = n.provenance.location
+            if loc is None:
+                nones += 1
+                loc_field = ""
+            else:
+                loc_field = _Q + loc + _Q
+            body = n.__pydantic_serializer__.to_json(n, exclude=_NODE_EXCLUDE).decode()
+            lines.append(
+                f"{ids[n.key]}{_D}{doc}{_D}{_Q}{n.kind}{_Q}{_D}{loc_field}{_D}{_Q}{body}{_Q}"
+                f"{_D}ASSERTED_IN\n"
+            )
+        if not self._write_fast(self._asserted, lines, 6 * len(lines) - 2 * nones):
+            rows = [(n.kind, n.provenance.location, _json(n)) for n in nodes]
+            lines = [
+                f"{ids[n.key]}{_D}{doc}{_D}" + _row(r)[:-1] + _D + "ASSERTED_IN\n"
+                for n, r in zip(nodes, rows, strict=True)
+            ]
+            self._write(self._asserted, lines)
+        self._counts[0] += len(lines)
+
+    def _write_edges(self, doc: str, edges: list[Edge]) -> None:
+        nones, ids, lines = 0, self._ids, []
+        for e in edges:
+            loc = e.provenance.location
+            if loc is None:
+                nones += 1
+                loc_field = ""
+            else:
+                loc_field = _Q + loc + _Q
+            lines.append(
+                f"{ids[e.source]}{_D}{ids[e.target]}{_D}{_Q}{e.kind}{_QDQ}{doc}{_QDQ}{e.role}{_Q}"
+                f"{_D}{loc_field}{_TRUE_END}"
+            )
+        if not self._write_fast(self._edges, lines, 8 * len(lines) - 2 * nones):
+            lines = [
+                f"{ids[e.source]}{_D}{ids[e.target]}{_D}"
+                + _row((e.kind, doc, e.role, e.provenance.location))[:-1]
+                + _TRUE_END
+                for e in edges
+            ]
+            self._write(self._edges, lines)
         self._counts[1] += len(lines)
 
     def finish(self) -> ImportSummary:
@@ -164,29 +214,32 @@ class BulkImportFiles:
             f.close()
         infos = [info for info, _ in self._infos.values()]
         winners = resolve_active(infos)
-        header = ["id:ID(Document)", "lineage", "status", "superseded_by", "sha256", "name"]
+        header = [":ID(Document)", "id", "lineage", "status", "superseded_by", "sha256", "name"]
         header += ["path", "format", "info", "findings", "finding_count:long", ":LABEL"]
         with self._open("nodes-documents.csv", header) as f:
-            for i, doc_findings in self._infos.values():
+            for number, (i, doc_findings) in enumerate(self._infos.values()):
                 by = winners[i.id]
                 status = DocumentStatus.ACTIVE if by is None else DocumentStatus.SUPERSEDED
                 findings = [[x.severity.value, x.code, x.message, x.location] for x in doc_findings]
                 values = [i.id, i.lineage, status.value, by, i.sha256, i.name, i.path]
                 values += [i.format.value, info_json(i), orjson.dumps(findings).decode()]
-                self._write(f, [_row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"])
-        header = ["id:ID(Meta)", "schema", "revision:long", ":LABEL"]
+                row = _row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"
+                self._write(f, [f"{number}{_D}{row}"])
+        header = [":ID(Meta)", "id", "schema", "revision:long", ":LABEL"]
         with self._open("nodes-meta.csv", header) as f:
-            f.write(_row(("store", SCHEMA_VERSION))[:-1] + f"{_D}{len(infos)}{_D}RiskgraphMeta\n")
+            meta = _row(("store", SCHEMA_VERSION))[:-1]
+            f.write(f"0{_D}{meta}{_D}{len(infos)}{_D}RiskgraphMeta\n")
         args = [
             f"--delimiter=U+{ord(_D):04X}",
             f"--quote=U+{ord(_Q):04X}",
             f"--multiline-fields={'true' if self._multiline else 'false'}",
+            "--id-type=INTEGER",  # numbers, not keys: no string-to-id map in the tool
             *(f"--nodes={self.directory / n}" for n in _NODE_FILES),
             *(f"--relationships={self.directory / n}" for n in _REL_FILES),
         ]
         (self.directory / ARGS_FILE).write_text("\n".join(args) + "\n", "utf-8")
         return ImportSummary(
-            self.directory, len(infos), len(self._kinds), self._counts[0], self._counts[1]
+            self.directory, len(infos), len(self._ids), self._counts[0], self._counts[1]
         )
 
 

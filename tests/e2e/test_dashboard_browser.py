@@ -21,8 +21,8 @@ JULY = "/blast_radius?kind=channel&subject=channel:aegis-rapid-content"
 
 
 def open_section(page: Page, name: str) -> None:
-    """A section of the Blast radius page (a segmented control: one section at a time)."""
-    page.locator(".st-key-blast-section").get_by_text(name, exact=True).click()
+    """A section of the Blast radius page: an expander whose content runs once opened."""
+    page.locator(f".st-key-blast-open-{name} summary").click()
     wait_idle(page)
 
 
@@ -67,11 +67,20 @@ def test_blast_radius_shows_what_the_cli_computes(page: Page, dashboard: Dashboa
     text = main_text(page)
     for operator in cli["operators"]:
         assert operator["name"] in text  # in the chart's axis labels
+    # the first view has no picker; "Change what fails" opens them, set to the address
+    assert page.locator('[data-testid="stSelectbox"]').count() == 0
     screenshot(page, "auditor-blast-radius-july-2024")
-    for tab in ("Functions and RTO", "Recovery", "Evidence"):
-        open_section(page, tab)
-        assert page.locator('[data-testid="stException"]').count() == 0, tab
-        screenshot(page, f"auditor-blast-radius-{tab.split()[0].lower()}")
+    page.locator(".st-key-blast-choose summary").click()
+    wait_idle(page)
+    pickers = page.locator('[data-testid="stSelectbox"]')
+    assert pickers.count() == 3
+    chosen = page.locator(".st-key-blast-subject-channel input").input_value()
+    assert chosen.startswith("Aegis Rapid Response Content")
+    for section in ("functions", "recovery", "evidence"):
+        open_section(page, section)
+        assert page.locator('[data-testid="stException"]').count() == 0, section
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 3  # RTO, curve, paths
+    screenshot(page, "auditor-blast-radius-sections")
 
 
 def test_the_what_if_rollout_shows_what_it_would_have_avoided(
@@ -83,7 +92,7 @@ def test_the_what_if_rollout_shows_what_it_would_have_avoided(
         "--health-gate", "automatic", "--auto-halt", "--format", "json",
     ).json()  # fmt: skip
     sign_in(page, dashboard.url + JULY, "auditor")
-    open_section(page, "What if")
+    open_section(page, "whatif")
     for key, value in (("stages", "4"), ("canary", "1"), ("bake", "1")):
         field = page.locator(f".st-key-whatif-{key} input")
         field.fill(value)
@@ -189,7 +198,7 @@ def test_an_operator_cannot_reach_another_operator_s_host_groups(
     assert "operator: northwind-airlines" in page.locator('[data-testid="stSidebar"]').inner_text()
     text = main_text(page)
     assert "Harbor Bank" not in text and "harbor-bank" not in text
-    open_section(page, "Host groups")
+    open_section(page, "groups")
     rows = _download(page, "blast-host-groups")
     assert rows and {r["operator"] for r in rows} == {"operator:northwind-airlines"}
     screenshot(page, "northwind-blast-radius-july-2024")

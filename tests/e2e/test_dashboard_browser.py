@@ -31,6 +31,14 @@ def open_tab(page: Page, name: str) -> None:
     wait_idle(page)
 
 
+def vega_charts(page: Page, at_least: int = 1) -> int:
+    """How many Vega charts the page shows, once ``at_least`` have been drawn (the chart
+    module loads lazily: a skeleton stands in for it until then)."""
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(at_least - 1).wait_for(timeout=60_000)
+    return charts.count()
+
+
 def _count(value: str) -> float:
     return float(value.replace(",", ""))
 
@@ -73,13 +81,14 @@ def test_blast_radius_shows_what_the_cli_computes(page: Page, dashboard: Dashboa
     page.locator(".st-key-blast-choose summary").click()
     wait_idle(page)
     pickers = page.locator('[data-testid="stSelectbox"]')
+    pickers.nth(2).wait_for(timeout=60_000)  # a lazily loaded module: skeletons first
     assert pickers.count() == 3
     chosen = page.locator(".st-key-blast-subject-channel input").input_value()
     assert chosen.startswith("Aegis Rapid Response Content")
     for section in ("functions", "recovery", "evidence"):
         open_section(page, section)
         assert page.locator('[data-testid="stException"]').count() == 0, section
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 3  # RTO, curve, paths
+    assert vega_charts(page, 3) == 3  # RTO, recovery curve, evidence paths
     screenshot(page, "auditor-blast-radius-sections")
 
 
@@ -119,7 +128,7 @@ def test_the_graph_page_finds_a_node_and_the_documents_behind_its_edges(
     wait_idle(page)
     text = main_text(page)
     assert "channel:aegis-rapid-content" in text
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1  # the neighbourhood
+    assert vega_charts(page) == 1  # the neighbourhood
     edges = _download(page, "graph-edges")
     assert {e["kind"] for e in edges} >= {"UPDATED_VIA", "OPERATED_BY"}
     assert all(e["documents"].startswith("doc-") for e in edges)
@@ -130,7 +139,7 @@ def test_controls_coverage_matrix(page: Page, dashboard: Dashboard) -> None:
     sign_in(page, dashboard.url + "/controls", "auditor")
     assert "Framework references" in main_text(page)
     open_tab(page, "Coverage matrix")
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1
+    assert vega_charts(page) == 1
     screenshot(page, "auditor-controls-coverage-matrix")
 
 
@@ -171,7 +180,7 @@ def test_a_regulator_sees_only_its_sectors(page: Page, dashboard: Dashboard) -> 
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Concentration").click()
     wait_idle(page)
     open_tab(page, "Sector view")
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    assert vega_charts(page) >= 1
     page.locator(".st-key-conc-sector").click()
     options = {o.inner_text().strip() for o in page.get_by_role("option").all()}
     assert options == {"aviation", "banking"}

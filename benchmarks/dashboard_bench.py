@@ -1,28 +1,32 @@
 """Dashboard benchmark: time to first meaningful paint in a real headless Chromium.
 
-For each store, each page is loaded in a fresh browser session (a new Playwright context:
-no cookies, a new Streamlit session) and timed from navigation start to
+    .venv/bin/python benchmarks/dashboard_bench.py --store DEMO.sqlite [--runs 9]
+        [--baseline DIR]          # DIR: a checkout of the commit to compare with
+        [--page "Blast radius"]   # one page only (repeatable); default both
+        [--subject channel:KEY]   # the Blast radius subject; default the July-2024 channel
 
-* **headline**: the page's headline numbers are on screen (its first ``st.metric``:
-  the estate figures on Overview, hosts down on Blast radius): the first meaningful paint;
-* **complete**: the script run has finished and every chart and table is drawn.
+Each page load is a new tab (a new Streamlit session), timed from navigation start to
 
-*Cold* = the first load after the server started, in a browser with an empty HTTP cache
-(empty server caches: the graph is read from the store, scoped and analysed); *warm* = the
-median of ``--runs`` later loads by a returning browser (HTTP cache kept), each a new tab and
-so a new Streamlit session (server caches shared across sessions, keyed by the store's
-revision). The server is the one ``riskgraph dashboard`` starts (local mode on 127.0.0.1,
-no sign-in, so the timing is the page's alone). The same measurement of a one-metric
-Streamlit page gives the floor of the framework and browser on the machine that day.
+* **headline**: the page's first ``st.metric`` value is on screen (the estate figures on
+  Overview, hosts down on Blast radius): the first meaningful paint;
+* **complete**: the script run is over and every chart and table is drawn.
 
-    .venv/bin/python benchmarks/dashboard_bench.py --store .riskgraph/demo.sqlite [--runs 5]
-        [--store /tmp/synth100k.sqlite --subject channel:...] [--page "Blast radius"]
-        [--baseline DIR]  # DIR: a checkout of the commit to compare with, run alike
+For each page, *variants* are served side by side, each by its own server process: the
+**floor** (a one-metric Streamlit page: what the framework and browser cost before any of
+our code), **this checkout**, and with ``--baseline`` the other checkout (run alike). The
+server is the one ``riskgraph dashboard`` starts, in local mode on 127.0.0.1 (no sign-in,
+so the timing is the page's alone).
 
-With ``--baseline`` each page is measured on this checkout and then on the other one, one
-after the other in the same run (same machine, same minutes): compare within a run.
+* *cold* = the first load after the variant's server started (empty server caches: the
+  graph is read from the store, scoped and analysed), in a browser with an empty HTTP cache;
+* *warm* = ``--runs`` later loads by a returning browser (HTTP cache kept; server caches
+  shared across sessions, keyed by the store's revision). Warm loads are taken in rounds,
+  one load of every variant per round in a rotating order, so a change in the machine's
+  load during the run hits every variant alike.
 
-Prints a Markdown table for docs/benchmarks.md.
+Prints, per page, the medians and the spread of the warm loads, how far each variant is
+above the floor of the same rounds (absolute and as a ratio), the load average before and
+after, and which commit each checkout is at: a Markdown table for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
@@ -53,8 +58,9 @@ _IDLE = (
 )
 TIMEOUT_MS = 1_800_000
 VIEWPORT = {"width": 1400, "height": 1800}
-Timing = tuple[float, float]
+JULY_2024 = "channel:aegis-rapid-content"
 HELLO = "import streamlit as st\nst.title('hello')\nst.metric('one', 1)\n"
+Timing = tuple[float, float]
 
 
 def _free_port() -> int:
@@ -64,7 +70,7 @@ def _free_port() -> int:
 
 
 class Server:
-    """``streamlit run dashboard/app.py`` as ``riskgraph dashboard`` runs it."""
+    """A dashboard server as ``riskgraph dashboard`` runs it (or ``command``'s)."""
 
     def __init__(
         self,
@@ -86,7 +92,7 @@ class Server:
             stderr=subprocess.DEVNULL,
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
@@ -94,6 +100,7 @@ class Server:
                         return
             except OSError:
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("streamlit did not start")
 
     def stop(self) -> None:
@@ -105,7 +112,7 @@ class Server:
             self.process.wait()
 
 
-def load(context: BrowserContext, url: str) -> tuple[float, float]:
+def load(context: BrowserContext, url: str) -> Timing:
     """(headline, complete) seconds for one page load in a new tab (a new session)."""
     page = context.new_page()
     started = time.perf_counter()
@@ -118,87 +125,126 @@ def load(context: BrowserContext, url: str) -> tuple[float, float]:
     return headline, complete
 
 
-def measure(browser: Browser, server: Server, path: str, runs: int) -> tuple[Timing, list[Timing]]:
-    """The cold load (new browser profile), then ``runs`` warm loads (returning browser)."""
-    cold_context = browser.new_context(viewport=VIEWPORT)
-    cold = load(cold_context, server.url + path)
-    cold_context.close()
-    context = browser.new_context(viewport=VIEWPORT)
-    load(context, server.url + path)  # the browser's HTTP cache, as a returning user's
-    warm = [load(context, server.url + path) for _ in range(runs)]
-    context.close()
-    return cold, warm
+@dataclass
+class Variant:
+    """One server and its loads: the floor, this checkout or the baseline."""
+
+    name: str
+    server: Server
+    path: str
+    cold: Timing = (0.0, 0.0)
+    warm: list[Timing] = field(default_factory=list)
+    context: BrowserContext | None = None
+
+
+def _commit(checkout: Path) -> str:
+    """The checkout's commit (``+`` if it has changes), or "-" outside git."""
+    git = ["git", "-C", str(checkout)]
+    head = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
+    )
+    if head.returncode or not (checkout / ".git").exists():
+        return "-"
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain"], check=False, capture_output=True, text=True
+    )
+    return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
+
+
+def _floor_server(store: Path, tmp: Path) -> Server:
+    hello = tmp / "hello.py"
+    hello.write_text(HELLO)
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(hello)]
+    return Server(store, [*command, *streamlit_flags("127.0.0.1", port)], port)
+
+
+def measure_page(
+    browser: Browser,
+    store: Path,
+    path: str,
+    checkouts: list[tuple[str, Path]],
+    runs: int,
+    tmp: Path,
+) -> list[Variant]:
+    """Cold loads one variant after the other, then ``runs`` rounds of warm loads."""
+    variants: list[Variant] = []
+    try:
+        variants.append(Variant("floor", _floor_server(store, tmp), "/"))
+        for name, checkout in checkouts:
+            variants.append(Variant(name, Server(store, checkout=checkout.resolve()), path))
+        for v in variants:
+            cold = browser.new_context(viewport=VIEWPORT)
+            v.cold = load(cold, v.server.url + v.path)
+            cold.close()
+            v.context = browser.new_context(viewport=VIEWPORT)
+            load(v.context, v.server.url + v.path)  # the HTTP cache of a returning browser
+        for r in range(runs):
+            for i in range(len(variants)):
+                v = variants[(i + r) % len(variants)]  # rotate who goes first
+                assert v.context is not None
+                v.warm.append(load(v.context, v.server.url + v.path))
+    finally:
+        for v in variants:
+            if v.context is not None:
+                v.context.close()
+            v.server.stop()
+    return variants
+
+
+def _row(store: str, page: str, v: Variant, floor: Variant) -> str:
+    heads = [h for h, _ in v.warm]
+    wh, wc = statistics.median(heads), statistics.median(c for _, c in v.warm)
+    fh = statistics.median(h for h, _ in floor.warm)
+    over = "-" if v is floor else f"+{wh - fh:.2f} s (x{wh / fh:.2f})"
+    return (
+        f"| {store} | {page} | {v.name} | {v.cold[0]:.2f} s | {v.cold[1]:.2f} s | "
+        f"**{wh:.2f} s** ({min(heads):.2f}-{max(heads):.2f}) | {wc:.2f} s | {over} |"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--store", type=Path, action="append", required=True)
-    parser.add_argument(
-        "--subject", action="append", default=[], help="blast-radius channel per store"
-    )
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--store", type=Path, required=True, help="a store (copy it first)")
+    parser.add_argument("--subject", default=JULY_2024, help="the Blast radius channel")
+    parser.add_argument("--runs", type=int, default=9, help="warm loads per variant")
     parser.add_argument(
         "--baseline",
         type=Path,
-        help="another checkout (e.g. `git worktree add` or `git archive` of the commit "
-        "before a change): its dashboard is measured too, page by page, in the same run",
+        help="another checkout (e.g. `git archive COMMIT | tar -x -C DIR`): served and "
+        "loaded alongside this one, round by round",
     )
     parser.add_argument("--page", choices=["Overview", "Blast radius"], action="append")
     args = parser.parse_args()
+    pages = {"Overview": "/", "Blast radius": f"/blast_radius?kind=channel&subject={args.subject}"}
+    checkouts = [(f"this checkout ({_commit(REPO)})", REPO)]
+    if args.baseline:
+        checkouts.append((f"baseline ({args.baseline})", args.baseline))
+    load_before = os.getloadavg()
     rows = []
-    with sync_playwright() as p:
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        with tempfile.TemporaryDirectory() as tmp:
-            hello = Path(tmp) / "hello.py"
-            hello.write_text(HELLO)
-            port = _free_port()
-            flags = streamlit_flags("127.0.0.1", port)
-            server = Server(
-                args.store[0], [sys.executable, "-m", "streamlit", "run", str(hello), *flags], port
-            )
-            try:
-                rows.append(
-                    (
-                        "(floor)",
-                        "one-metric Streamlit page",
-                        *measure(browser, server, "/", args.runs),
-                    )
-                )
-            finally:
-                server.stop()
-        for i, store in enumerate(args.store):
-            subject = args.subject[i] if i < len(args.subject) else "channel:aegis-rapid-content"
-            pages = {
-                "Overview": "/",
-                "Blast radius": f"/blast_radius?kind=channel&subject={subject}",
-            }
-            checkouts = [("", REPO)] + ([(" (baseline)", args.baseline)] if args.baseline else [])
-            for name, path in pages.items():
-                if args.page and name not in args.page:
-                    continue
-                for label, checkout in checkouts:
-                    # a fresh server per page: a truly cold first load
-                    server = Server(store, checkout=checkout.resolve())
-                    try:
-                        cold, warm = measure(browser, server, path, args.runs)
-                    finally:
-                        server.stop()
-                    rows.append((store.name, name + label, cold, warm))
-                    print(
-                        f"  {store.name} {name}{label}: cold {cold}, warm {warm}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+        for page, path in pages.items():
+            if args.page and page not in args.page:
+                continue
+            variants = measure_page(browser, args.store, path, checkouts, args.runs, Path(tmp))
+            for v in variants:
+                print(f"  {page} / {v.name}: cold {v.cold}, warm {v.warm}", file=sys.stderr)
+                rows.append(_row(args.store.name, page, v, variants[0]))
         browser.close()
-    print("| store | page | cold headline | cold complete | warm headline | warm complete |")
-    print("|---|---|---|---|---|---|")
-    for store_name, name, cold, warm in rows:
-        wh = statistics.median(h for h, _ in warm)
-        wc = statistics.median(c for _, c in warm)
-        print(
-            f"| {store_name} | {name} | {cold[0]:.2f} s | {cold[1]:.2f} s | "
-            f"{wh:.2f} s | {wc:.2f} s |"
-        )
+    load_after = os.getloadavg()
+    print(
+        f"dashboard_bench: {args.runs} warm rounds, load average (1/5/15 min) "
+        f"{' '.join(f'{x:.1f}' for x in load_before)} before, "
+        f"{' '.join(f'{x:.1f}' for x in load_after)} after"
+    )
+    print(
+        "| store | page | variant | cold headline | cold complete | "
+        "warm headline: median (min-max) | warm complete | over the floor |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(row)
     return 0
 
 

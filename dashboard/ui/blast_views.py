@@ -1,4 +1,4 @@
-"""Sections of the Blast radius page, one per tab (only the open tab is computed)."""
+"""Sections of the Blast radius page (each computed only while its expander is open)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from dashboard.ui.tables import frame, table
 from graph.risk.blast_results import BlastRadius
 from graph.risk.subject import FailureMode, Subject
 
-__all__ = ["functions_section", "groups_section", "recovery_section", "where_section"]
+__all__ = [
+    "functions_section",
+    "groups_section",
+    "recovery_section",
+    "where_bars",
+    "where_detail",
+]
 
 _OPERATOR_COLUMNS = [
     "operator",
@@ -45,12 +51,12 @@ def _long(rows: list[tuple[str, int, int, int]], by: str) -> pd.DataFrame:
     )
 
 
-def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: FailureMode) -> None:
-    """Hosts down and degraded by sector and operator; other operators anonymised.
+def where_bars(radius: BlastRadius) -> None:
+    """Hosts down and degraded by sector and by operator, drawn as HTML.
 
-    The first view: bars drawn as HTML, so the headline above paints at once (see
-    :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which the
-    browser loads and draws for seconds, are one click away."""
+    The first view: no lazily loaded chart module, so the headline above paints at once
+    (see :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which
+    the browser loads and draws for seconds, are in :func:`where_detail`."""
     by_sector = [
         (s.name, (s.hosts_down, s.hosts_degraded, s.hosts_compromised)) for s in radius.sectors
     ]
@@ -66,11 +72,9 @@ def where_section(ws: Workspace, radius: BlastRadius, subject: Subject, mode: Fa
         column.markdown(stacked_bars(title, rows), unsafe_allow_html=True)
     if not radius.sectors and not radius.operators:
         st.info("Nothing in your scope is hit.")
-    if st.toggle("Interactive charts and tables (CSV, JSON)", key="blast-where-detail"):
-        _where_detail(ws, radius, subject, mode)
 
 
-def _where_detail(ws: Workspace, radius: BlastRadius, subject: Subject, mode: FailureMode) -> None:
+def where_detail(ws: Workspace, radius: BlastRadius, subject: Subject, mode: FailureMode) -> None:
     by_sector = _long(
         [(s.name, s.hosts_down, s.hosts_degraded, s.hosts_compromised) for s in radius.sectors],
         "sector",

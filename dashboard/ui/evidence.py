@@ -37,7 +37,6 @@ def document_rows(ws: Workspace, provenance: Iterable[Provenance]) -> pd.DataFra
 
 def evidence_section(ws: Workspace, radius: BlastRadius) -> None:
     """Every operator's evidence path as one interactive graph, then as a table."""
-    st.subheader("Evidence paths")
     edges: dict[tuple[str, str, str], set[str]] = {}
     rows = []
     for o in radius.operators:

@@ -18,7 +18,6 @@ __all__ = ["what_if_panel"]
 
 def what_if_panel(ws: Workspace, channels: list[str], mode: FailureMode) -> None:
     """Rollout controls for one of ``channels`` and the simulated difference."""
-    st.subheader("What if the channel had rolled out differently?")
     if not channels:
         st.info("This failure arrives through no update channel: there is no rollout to change.")
         return

@@ -1,31 +1,33 @@
 """Blast radius: pick what fails and how; see what goes down, where, for how long, why,
-and what a different rollout would have avoided."""
+and what a different rollout would have avoided.
+
+The first view is the headline and the bars of where it hits, drawn without any lazily
+loaded widget module (see :mod:`dashboard.ui.blast_subject`); every other section is an
+expander that runs, and so is computed and drawn, only while it is open.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from dashboard.ui import data
+from dashboard.ui.blast_subject import MODES, choose_subject
 from dashboard.ui.blast_views import (
     functions_section,
     groups_section,
     recovery_section,
-    where_section,
+    where_bars,
+    where_detail,
 )
 from dashboard.ui.errors import one_line
 from dashboard.ui.evidence import evidence_section
 from dashboard.ui.frame import start_page
-from dashboard.ui.picker import node_options, pick_node
+from dashboard.ui.picker import label_of
 from dashboard.ui.whatif import what_if_panel
 from graph.risk.blast_results import BlastRadius
-from graph.risk.subject import SUBJECT_NODE_KINDS, FailureMode, Subject, SubjectKind
-
-KINDS = SUBJECT_NODE_KINDS
-MODES = {
-    FailureMode.BAD_UPDATE: "bad update (crashes what interprets it)",
-    FailureMode.OUTAGE: "outage (the vendor's services are unavailable)",
-    FailureMode.COMPROMISE: "compromise (every exposed host counts as compromised)",
-}
+from graph.risk.subject import Subject
 
 ws = start_page(
     "Blast radius",
@@ -34,61 +36,19 @@ ws = start_page(
     "failure only degrades what depends on it, a channel reaches only what it updates.",
 )
 
-left, middle, right = st.columns([1, 2, 2])
-kinds = list(KINDS)
-wanted_kind = st.query_params.get("kind")
-kind: SubjectKind = left.selectbox(
-    "What fails",
-    kinds,
-    index=kinds.index(wanted_kind) if wanted_kind in kinds else kinds.index("channel"),
-    key="blast-kind",
-)
-if wanted_kind is not None and wanted_kind != kind:
-    st.query_params.pop("subject", None)  # the old subject is of another kind
-if wanted_kind != kind:
-    st.query_params["kind"] = kind
-options = node_options(ws.view, KINDS[kind].value)
-# the default subject is the worst of its kind: ranked only when no subject is asked for
-default = None
-if (
-    kind in ("vendor", "channel")
-    and st.query_params.get("subject") not in options
-    and data.ranking_ready(ws, kind)
-):
-    default = next((r.key for r in data.ranking(ws, kind)), None)
-with middle:
-    subject_key = pick_node(
-        ws.view,
-        options,
-        label=kind.capitalize(),
-        key=f"blast-subject-{kind}",
-        param="subject",
-        default=default,
-    )
-modes = list(MODES)
-wanted_mode = st.query_params.get("mode")
-mode = right.selectbox(
-    "Failure mode",
-    modes,
-    index=[m.value for m in modes].index(wanted_mode)
-    if wanted_mode in [m.value for m in modes]
-    else 0,
-    format_func=MODES.__getitem__,
-    key="blast-mode",
-)
-if wanted_mode != mode.value:
-    st.query_params["mode"] = mode.value
-if subject_key is None:
-    st.info(f"Choose a {kind} to see its blast radius.")
+choice = choose_subject(ws)
+if choice.key is None:
+    st.info(f"Choose a {choice.kind} to see its blast radius.")
     st.stop()
-
-subject = Subject(kind=kind, ref=subject_key)
+kind, mode = choice.kind, choice.mode
+subject = Subject(kind=kind, ref=choice.key)
 with one_line():
     radius: BlastRadius = data.blast(ws, subject, mode)
 
 st.markdown(
-    f"**{subject.label}** ({mode.value}): {radius.hosts_down:,} hosts down, "
-    f"{radius.hosts_degraded:,} degraded, {radius.hosts_compromised:,} compromised across "
+    f"**{label_of(ws.view, subject.ref)}** ({kind}), {MODES[mode]}: "
+    f"{radius.hosts_down:,} hosts down, {radius.hosts_degraded:,} degraded, "
+    f"{radius.hosts_compromised:,} compromised across "
     f"{radius.operators_hit} operators in {len(radius.sectors_hit)} sectors "
     f"({', '.join(radius.sectors_hit) or '-'})."
 )
@@ -113,28 +73,40 @@ with st.expander("How the failure is interpreted", expanded=False):
     if radius.unknowns:
         st.markdown(f"Undeclared, taken at their worst: {', '.join(radius.unknowns)}")
 
+where_bars(radius)
 
-# one section at a time (only it is computed and drawn): the headline above paints first.
-# A segmented control, not st.tabs: lazy tabs report their state on mount, costing a rerun.
-SECTIONS = ("Where", "Functions and RTO", "Recovery", "Host groups", "Evidence", "What if")
-section = st.segmented_control(
-    "Section", SECTIONS, default="Where", key="blast-section", label_visibility="collapsed"
-)
-if section == "Where":
-    where_section(ws, radius, subject, mode)
-elif section == "Functions and RTO":
-    functions_section(radius)
-elif section == "Recovery":
-    recovery_section(radius)
-elif section == "Host groups":
-    groups_section(radius)
-elif section == "Evidence":
-    evidence_section(ws, radius)
-elif section == "What if":
+
+def _what_if() -> None:
     # a channel's own rollout, or the channels the subject's failure arrives by
     channels = (
-        [subject_key]
+        [subject.ref]
         if kind == "channel"
         else sorted({f.channel for f in radius.failing if f.channel and f.channel in ws.view})
     )
     what_if_panel(ws, channels, mode)
+
+
+# each section runs only while its expander is open (on_change="rerun")
+SECTIONS: tuple[tuple[str, str, str, Callable[[], None]], ...] = (
+    (
+        "where",
+        ":material/bar_chart:",
+        "Interactive charts and tables of where it hits (CSV, JSON)",
+        lambda: where_detail(ws, radius, subject, mode),
+    ),
+    (
+        "functions",
+        ":material/timer:",
+        "Critical functions and RTO",
+        lambda: functions_section(radius),
+    ),
+    ("recovery", ":material/trending_up:", "Recovery curve", lambda: recovery_section(radius)),
+    ("groups", ":material/dns:", "Host groups", lambda: groups_section(radius)),
+    ("evidence", ":material/hub:", "Evidence paths (graph)", lambda: evidence_section(ws, radius)),
+    ("whatif", ":material/science:", "What if the rollout had been different?", _what_if),
+)
+for name, icon, title, draw in SECTIONS:
+    section = st.expander(title, key=f"blast-open-{name}", on_change="rerun", icon=icon)
+    if section.open:
+        with section:
+            draw()

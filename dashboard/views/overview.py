@@ -13,8 +13,21 @@ from dashboard.ui import charts, data
 from dashboard.ui.frame import start_page
 from dashboard.ui.html_charts import heat_table, stacked_bars
 from dashboard.ui.tables import frame, table
+from graph.risk.ranking import RankedSubject
 from graph.risk.subject import SubjectKind
 from graph.vocabulary import Severity
+
+
+def _long(top: list[RankedSubject]) -> pd.DataFrame:
+    """Long form for the stacked Vega bars: one row per (subject, state)."""
+    return pd.DataFrame(
+        [
+            {"subject": r.name, "state": state, "hosts": hosts}
+            for r in top
+            for state, hosts in (("down", r.hosts_down), ("degraded", r.hosts_degraded))
+        ]
+    )
+
 
 ws = start_page(
     "Overview",
@@ -53,61 +66,71 @@ if ws.access.anonymised_others:
         f"shown only for cohorts of at least {ws.settings.min_cohort} of them that no "
         "subtraction of shown totals can narrow to fewer (anonymised; no operator named)."
     )
-# the first view draws HTML charts only, so the figures above paint at once; the Vega
-# charts and the tables (seconds of frontend loading and drawing) are one toggle away
-detail = st.toggle("Interactive charts and tables (CSV, JSON)", key="overview-detail")
+# the first view draws HTML charts only and no widget, so the figures above paint at once
+# (each widget and chart type is a JavaScript module the browser loads lazily, and the
+# headline waits for every one in the run); the Vega charts and the tables are in the
+# "Interactive charts and tables" expander, which runs only once opened
 if cells:
-    if detail:
-        st.altair_chart(charts.hhi_heatmap(cells), width="stretch")
-    else:
-        st.markdown(heat_table(cells), unsafe_allow_html=True)
+    st.markdown(heat_table(cells), unsafe_allow_html=True)
     st.caption(
         "HHI = sum of squared vendor shares of hosts (0-10,000). Bands of the 2023 US "
         "Merger Guidelines: below 1,000 unconcentrated, 1,000-1,800 moderately, above "
         "1,800 highly concentrated."
     )
-    if detail:
-        table(frame(cells), "concentration-heatmap", key="overview-heat")
 else:
     st.info("No layer with attributed vendors in your scope.")
 
 st.subheader("Top update channels and vendors by blast radius (bad update)")
+ranked: dict[SubjectKind, list[RankedSubject]] = {}
 left, right = st.columns(2)
-ranked = []
 # channels first: fewer of them, so they show while the vendors are still being ranked
 kinds: tuple[tuple[DeltaGenerator, SubjectKind, str], ...] = (
     (left, "channel", "Update channels"),
     (right, "vendor", "Vendors"),
 )
 for col, kind, title in kinds:
-    if not data.ranking_ready(ws, kind) and not col.button(
-        f"Rank every {kind} (a blast radius each: minutes on an estate this size)",
-        key=f"overview-rank-{kind}",
-    ):
-        continue
-    with col:
-        rows = data.ranking(ws, kind)
-    ranked += rows
+    if data.ranking_ready(ws, kind):
+        with col:
+            rows = data.ranking(ws, kind)
+    else:  # a click away: ranked once opened, then cached for every session
+        asked = col.expander(
+            f"Rank every {kind} (a blast radius each: minutes on an estate this size)",
+            key=f"overview-rank-{kind}",
+            on_change="rerun",
+        )
+        if not asked.open:
+            continue
+        with asked:
+            rows = data.ranking(ws, kind)
+    ranked[kind] = rows
     top = [r for r in rows if r.hosts_down or r.hosts_degraded][:10]
     if not top:
         col.info(f"No {kind} reaches a host in your scope.")
         continue
-    if not detail:
-        col.markdown(
-            stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]),
-            unsafe_allow_html=True,
-        )
-        continue
-    long = pd.DataFrame(
-        [
-            {"subject": r.name, "state": state, "hosts": hosts}
-            for r in top
-            for state, hosts in (("down", r.hosts_down), ("degraded", r.hosts_degraded))
-        ]
+    col.markdown(
+        stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]),
+        unsafe_allow_html=True,
     )
-    col.altair_chart(charts.hosts_bars(long, "subject", title), width="stretch")
-if detail:
-    table(frame(ranked), "ranking", key="overview-ranking")
+
+detail = st.expander(
+    "Interactive charts and tables (CSV, JSON)",
+    key="overview-detail",
+    on_change="rerun",
+    icon=":material/bar_chart:",
+)
+if detail.open:
+    with detail:
+        if cells:
+            st.altair_chart(charts.hhi_heatmap(cells), width="stretch")
+            table(frame(cells), "concentration-heatmap", key="overview-heat")
+        for column, (_, kind, title) in zip(st.columns(2), kinds, strict=True):
+            top = [r for r in ranked.get(kind, []) if r.hosts_down or r.hosts_degraded][:10]
+            if top:
+                chart = charts.hosts_bars(_long(top), "subject", title)
+                column.altair_chart(chart, width="stretch")
+        if ranked:
+            rows = [r for kind_rows in ranked.values() for r in kind_rows]
+            table(frame(rows), "ranking", key="overview-ranking")
 
 findings = data.findings_by_control(ws)
 by_severity = Counter(f.severity for f in findings)

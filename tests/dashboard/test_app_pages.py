@@ -72,8 +72,9 @@ def test_overview_first_view_draws_html_charts_and_keeps_tables_one_click_away(
     html = " ".join(m.value for m in app.markdown)
     assert "<table" in html and "HHI band (2023)" in html  # the heat map
     assert "Update channels" in html and "Aegis Rapid Response Content" in html  # the ranking
-    assert not app.dataframe
-    app.toggle(key="overview-detail").set_value(True).run()
+    assert not app.dataframe and not app.main.toggle and not app.main.button
+    app.session_state["overview-detail"] = True  # the user opens the expander
+    app.run()
     assert not app.exception
     assert {"band", "hhi"} <= set(app.dataframe[0].value.columns)
     assert len(app.dataframe) == 2  # the heat map's cells and the ranking
@@ -105,11 +106,49 @@ def test_blast_radius_first_view_draws_bars_and_keeps_tables_one_click_away(
     open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
     bars = [m.value for m in app.markdown if "Hosts by operator" in m.value]
     assert len(bars) == 1 and "Harbor Bank" in bars[0]
-    assert not app.dataframe  # no grid in the first view: the headline paints first
-    app.toggle(key="blast-where-detail").set_value(True).run()
+    # no widget and no grid in the first view: the headline paints first
+    main = app.main
+    assert not main.dataframe and not main.selectbox and not main.toggle and not main.button
+    sections = [e.label for e in app.expander if e.proto.id.endswith(("-blast-choose", "-where"))]
+    assert len(sections) == 2  # the pickers and the tables: closed, so never run
+    app.session_state["blast-open-where"] = True  # the user opens the expander
+    app.run()
     assert not app.exception
     operators = next(d.value for d in app.dataframe if "hosts_down" in d.value.columns)
     assert operators["hosts_down"].sum() == 13_310
+
+
+def test_blast_radius_pickers_change_the_subject_and_the_address(app: AppTest) -> None:
+    open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
+    assert not app.selectbox
+    app.session_state["blast-choose"] = True  # "Change what fails or how"
+    app.run()
+    assert [s.label for s in app.selectbox] == ["What fails", "Channel", "Failure mode"]
+    assert app.selectbox(key="blast-subject-channel").value == "channel:aegis-rapid-content"
+    app.selectbox(key="blast-kind").set_value("vendor").run()
+    assert not app.exception
+    vendors = app.selectbox(key="blast-subject-vendor")
+    assert app.query_params["kind"] == "vendor"
+    vendors.set_value("vendor:microsoft").run()
+    assert not app.exception
+    assert app.query_params["subject"] == "vendor:microsoft"
+    assert "Microsoft" in next(m.value for m in app.markdown if "hosts down" in m.value)
+
+
+def test_blast_radius_refuses_a_subject_outside_the_scope(app: AppTest) -> None:
+    metrics = open_page(
+        app,
+        "blast_radius",
+        user="northwind-airlines",
+        kind="channel",
+        subject="hostgroup:harbor-bank/atm-kiosks",
+    )
+    assert [w.value for w in app.warning] == [
+        "hostgroup:harbor-bank/atm-kiosks is not in your scope; showing your own data instead."
+    ]
+    assert app.query_params["subject"] != "hostgroup:harbor-bank/atm-kiosks"
+    assert metrics["Operators hit"] in ("0", "1")  # the worst channel, in its own scope
+    assert "Harbor Bank" not in " ".join(m.value for m in app.markdown)
 
 
 def test_concentration(app: AppTest) -> None:
@@ -219,7 +258,8 @@ def test_export_refuses_a_scope_outside_the_role(app: AppTest) -> None:
 
 def test_an_operator_s_sector_aggregates_leave_its_own_hosts_out(app: AppTest) -> None:
     own = int(open_page(app, "overview", user="northwind-airlines")["Hosts"].replace(",", ""))
-    app.toggle(key="overview-detail").set_value(True).run()
+    app.session_state["overview-detail"] = True  # "Interactive charts and tables"
+    app.run()
     heat = next(d.value for d in app.dataframe if "band" in d.value.columns)
     estate = heat[heat["scope"] == "estate"]
     assert len(estate)  # all 8 other operators: big enough, nothing to subtract

@@ -56,7 +56,7 @@ from graph.risk.ranking import RankedSubject, rank_subjects
 from graph.risk.remediation import attach_risk_removed
 from graph.risk.subject import FailureMode, Subject
 from graph.store.interface import Clock, GraphStore
-from graph.vendors import canonical_view
+from graph.vendors_rows import store_canonical_view
 
 __all__ = ["FAST_RANK_NODES", "REPORT_SCOPE_KINDS", "build_report", "tool_version"]
 
@@ -115,7 +115,7 @@ def _build(
     generated_at = clock()
     stage("read")
     documents, dq_findings = store.documents(), store.findings()
-    full = view if view is not None else canonical_view(store)
+    full = view if view is not None else store_canonical_view(store)
     stage("scope")
     cut = apply_scope(full, report_scope, documents, dq_findings)
     scoped = cut.scoped.graph

@@ -16,7 +16,7 @@ and copying it into a second graph:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -57,7 +57,7 @@ def canonical_view_from_rows(store: SqliteStore) -> nx.MultiDiGraph:
             found = records[(doc, location)] = provenance_record(doc, shas[doc], location)
         return found
 
-    nodes = merge_nodes(_node_assertions(store, record))
+    nodes = merge_nodes(_node_assertions(store, shas))
     for data in nodes.values():
         data["provenance"] = tuple(data["provenance"])
     rows = [
@@ -91,44 +91,57 @@ def canonical_view_from_rows(store: SqliteStore) -> nx.MultiDiGraph:
     del rows
     _derive_suppliers(nodes, edges, resolution.table)
 
+    return _graph(nodes, edges)
+
+
+def _graph(
+    nodes: dict[str, dict[str, Any]],
+    edges: dict[_Ident, dict[tuple[str, str | None], Provenance]],
+) -> nx.MultiDiGraph:
+    """What ``add_node`` for each key and ``add_edge`` for each edge in sorted order
+    build, written into networkx's adjacency directly (a fresh graph: no cache to clear,
+    no key to generate, no edge met twice); ``nodes``' dicts become the attribute dicts."""
     graph = nx.MultiDiGraph()
+    node, succ, pred = graph._node, graph._succ, graph._pred
     for key in sorted(nodes):
-        graph.add_node(key, **nodes[key])
+        node[key] = nodes[key]
+        succ[key] = {}
+        pred[key] = {}
     for ident in sorted(edges):
         source, kind, target, role = ident
-        graph.add_edge(
-            source,
-            target,
-            key=f"{kind}|{role}",
-            kind=kind,
-            role=role,
-            provenance=tuple(
-                sorted(
-                    edges[ident].values(),
-                    key=lambda p: (p.document_id, p.location or "", p.sha256),
-                )
-            ),
+        found = edges[ident]
+        provenance = (
+            tuple(found.values())
+            if len(found) == 1
+            else tuple(
+                sorted(found.values(), key=lambda p: (p.document_id, p.location or "", p.sha256))
+            )
         )
+        keyed = succ[source].get(target)
+        if keyed is None:
+            keyed = succ[source][target] = pred[target][source] = {}
+        keyed[f"{kind}|{role}"] = {"kind": kind, "role": role, "provenance": provenance}
     return graph
 
 
 def _node_assertions(
-    store: SqliteStore, record: Any
+    store: SqliteStore, shas: Mapping[str, str]
 ) -> Iterator[tuple[str, str, dict[str, Any], Provenance]]:
     """``(key, kind, attrs, provenance)`` per node row, each key's rows in ``node_rows()``
     order (documents come by id; no global sort); a body already merged for its key is
     given as no attributes (merging it again would change nothing)."""
     seen: dict[str, set[str]] = {}
     for doc, blob in store.node_packs():
+        sha = shas[doc]
         for key, kind, location, body in orjson.loads(blob):
             bodies = seen.get(key)
             if bodies is None:
                 bodies = seen[key] = set()
             if body in bodies:
-                yield key, kind, _NO_CHANGE, record(doc, location)
+                yield key, kind, _NO_CHANGE, provenance_record(doc, sha, location)
                 continue
             bodies.add(body)
-            yield key, kind, orjson.loads(body), record(doc, location)
+            yield key, kind, orjson.loads(body), provenance_record(doc, sha, location)
 
 
 def _derive_suppliers(

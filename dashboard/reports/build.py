@@ -15,6 +15,7 @@ import networkx as nx
 
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
+from dashboard.reports.forked import start
 from dashboard.reports.integrity import inputs_sha256, seal
 from dashboard.reports.model import (
     BlastSection,
@@ -56,9 +57,15 @@ from graph.risk.ranking import RankedSubject, rank_subjects
 from graph.risk.remediation import attach_risk_removed
 from graph.risk.subject import FailureMode, Subject
 from graph.store.interface import Clock, GraphStore
-from graph.vendors import canonical_view
+from graph.vendors_rows import store_canonical_view
 
-__all__ = ["FAST_RANK_NODES", "REPORT_SCOPE_KINDS", "build_report", "tool_version"]
+__all__ = [
+    "FAST_RANK_NODES",
+    "PARALLEL_NODES",
+    "REPORT_SCOPE_KINDS",
+    "build_report",
+    "tool_version",
+]
 
 REPORT_SCOPE_KINDS = (
     ScopeKind.ESTATE,
@@ -71,6 +78,9 @@ REPORT_SCOPE_KINDS = (
 Stage = Callable[[str], None]
 FAST_RANK_NODES = 2_000
 """Views with at least this many nodes rank through the compiled snapshot engine."""
+PARALLEL_NODES = 2_000
+"""Scoped views with at least this many nodes compute the top blast radii in a forked child
+(:mod:`dashboard.reports.forked`: only in a process without other threads)."""
 
 
 def tool_version() -> str:
@@ -115,7 +125,7 @@ def _build(
     generated_at = clock()
     stage("read")
     documents, dq_findings = store.documents(), store.findings()
-    full = view if view is not None else canonical_view(store)
+    full = view if view is not None else store_canonical_view(store)
     stage("scope")
     cut = apply_scope(full, report_scope, documents, dq_findings)
     scoped = cut.scoped.graph
@@ -124,7 +134,12 @@ def _build(
     stage("rank")
     ranked = _rank(scoped, mode, policy)
     stage("blast")
-    top = _top_impacts(full, cut, ranked, mode, policy, options, _anonymised(report_scope))
+    # the ten full radii need nothing the later stages compute: on a large view they run
+    # in a forked child (the second core) while this process does concentration/controls
+    join_top = start(
+        lambda: _top_impacts(full, cut, ranked, mode, policy, options, _anonymised(report_scope)),
+        fork=scoped.number_of_nodes() >= PARALLEL_NODES,
+    )
     stage("concentration")
     usage = estate_usage(scoped)  # shared by concentration and the control rules
     concentration = concentration_report(
@@ -160,6 +175,8 @@ def _build(
         concentration=concentration,
     )
     findings = attach_risk_removed(scoped, findings, policy=policy)
+    stage("blast-join")
+    top = join_top()
 
     stage("assemble")
     inputs = tuple(_input(d, d.id in cut.withheld) for d in cut.documents)

@@ -40,6 +40,7 @@ from graph.risk.evidence import evidence_path
 from graph.risk.exposure import online_share
 from graph.risk.failing import FailureSource, failing_sources
 from graph.risk.policy import Policy
+from graph.risk.reach import predecessors_of, successors_of
 from graph.risk.recovery import GroupRecovery, curve_hours, estimate_group, hosts_back_at
 from graph.risk.rollout import RolloutOverride
 from graph.risk.subject import FailureMode, Subject, resolve_subject
@@ -48,6 +49,9 @@ from graph.vocabulary import ChannelKind, CustomerDeferral, EdgeKind, NodeKind
 __all__ = ["blast_radius"]
 
 _STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
+_RUNS, _RUNS_ON = EdgeKind.RUNS.value, EdgeKind.RUNS_ON.value
+_SUPPORTS, _IN_SECTOR = EdgeKind.SUPPORTS.value, EdgeKind.IN_SECTOR.value
+_PLATFORM, _HOST_GROUP = NodeKind.PLATFORM.value, NodeKind.HOST_GROUP.value
 
 
 @dataclass
@@ -185,28 +189,31 @@ def _groups_reaching(view: nx.MultiDiGraph, start: str) -> list[tuple[str, list[
     Products are listed in discovery order; None stands for "through its platform".
     """
     found: dict[str, list[str | None]] = {}
-    if view.nodes[start].get("kind") == NodeKind.PLATFORM.value:
-        for hg, _, data in view.in_edges(start, data=True):
-            if data["kind"] == EdgeKind.RUNS_ON.value:
-                found.setdefault(hg, [None])
+    nodes = view.nodes
+    if nodes[start].get("kind") == _PLATFORM:
+        for hg, keyed in predecessors_of(view, start).items():
+            for data in keyed.values():
+                if data["kind"] == _RUNS_ON:
+                    found.setdefault(hg, [None])
     seen = {start}
     frontier = [start]
     while frontier:
         nxt = []
         for node in frontier:
-            for pred, _, data in view.in_edges(node, data=True):
-                kind = data["kind"]
-                if kind == EdgeKind.RUNS.value:
-                    products = found.setdefault(pred, [])
-                    if node not in products:
-                        products.append(node)
-                elif (
-                    kind in _STRUCTURE
-                    and pred not in seen
-                    and view.nodes[pred].get("kind") != NodeKind.HOST_GROUP.value
-                ):
-                    seen.add(pred)
-                    nxt.append(pred)
+            for pred, keyed in predecessors_of(view, node).items():
+                for data in keyed.values():
+                    kind = data["kind"]
+                    if kind == _RUNS:
+                        products = found.setdefault(pred, [])
+                        if node not in products:
+                            products.append(node)
+                    elif (
+                        kind in _STRUCTURE
+                        and pred not in seen
+                        and nodes[pred].get("kind") != _HOST_GROUP
+                    ):
+                        seen.add(pred)
+                        nxt.append(pred)
         frontier = nxt
     return sorted(found.items())
 
@@ -333,17 +340,22 @@ def _functions(
 ) -> list[FunctionImpact]:
     by_group = {g.host_group: g for g in groups}
     functions: dict[str, list[str]] = defaultdict(list)
+    nodes = view.nodes
     for hg in by_group:
-        for _, fn, data in view.out_edges(hg, data=True):
-            if data["kind"] == EdgeKind.SUPPORTS.value:
-                functions[fn].append(hg)
+        for fn, keyed in successors_of(view, hg).items():
+            for data in keyed.values():
+                if data["kind"] == _SUPPORTS:
+                    functions[fn].append(hg)
     out = []
     for fn in sorted(functions):
-        attrs = view.nodes[fn]
+        attrs = nodes[fn]
         supporting = [
-            u for u, _, d in view.in_edges(fn, data=True) if d["kind"] == EdgeKind.SUPPORTS.value
+            u
+            for u, keyed in predecessors_of(view, fn).items()
+            for d in keyed.values()
+            if d["kind"] == _SUPPORTS
         ]
-        total = sum(int(view.nodes[u].get("host_count") or 0) for u in supporting)
+        total = sum(int(nodes[u].get("host_count") or 0) for u in supporting)
         hit_groups = [by_group[u] for u in functions[fn]]
         down = sum(g.hosts_down for g in hit_groups)
         degraded = sum(g.hosts_degraded + g.hosts_compromised for g in hit_groups)
@@ -392,8 +404,9 @@ def _operators(
         attrs = view.nodes[op] if op in view else {}
         sectors = sorted(
             str(view.nodes[s].get("name", s))
-            for _, s, d in (view.out_edges(op, data=True) if op in view else [])
-            if d["kind"] == EdgeKind.IN_SECTOR.value
+            for s, keyed in successors_of(view, op).items()
+            for d in keyed.values()
+            if d["kind"] == _IN_SECTOR
         )
         out.append(
             OperatorImpact(

@@ -19,7 +19,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from graph.risk.concentration_findings import single_vendor_dependencies, systemic_vendors
+from graph.risk.concentration_findings import (
+    Reached,
+    single_vendor_dependencies,
+    systemic_vendors,
+)
 from graph.risk.concentration_models import (
     Band,
     ConcentrationMetrics,
@@ -98,6 +102,7 @@ def concentration_report(
     layers = layer_concentrations(
         view, scope_kinds={*kinds, ScopeKind.SECTOR}, policy=policy, usage=usage
     )
+    reached = Reached(view)  # channel reach and product channels, shared by both findings
     return ConcentrationReport(
         group_level=group_level,
         layers=tuple(lc for lc in layers if lc.scope.kind in kinds),
@@ -105,8 +110,8 @@ def concentration_report(
             view, scope_kinds=intersection_scopes, policy=policy, usage=usage
         ),
         single_vendor=single_vendor_dependencies(
-            view, policy=policy, controls_policy=controls_policy, usage=usage
+            view, policy=policy, controls_policy=controls_policy, usage=usage, reached=reached
         ),
-        systemic=systemic_vendors(view, layers, policy=policy, usage=usage),
+        systemic=systemic_vendors(view, layers, policy=policy, usage=usage, reached=reached),
         gaps=usage.gaps,
     )

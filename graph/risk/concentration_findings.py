@@ -35,10 +35,10 @@ from graph.risk.reach import (
 )
 from graph.vocabulary import NodeKind, ProductCategory
 
-__all__ = ["single_vendor_dependencies", "systemic_vendors"]
+__all__ = ["Reached", "single_vendor_dependencies", "systemic_vendors"]
 
 
-class _Reached:
+class Reached:
     """Host groups each channel reaches, and the channels updating each product, computed
     once per analysis (the same product is looked up once per host group using it)."""
 
@@ -90,17 +90,19 @@ def single_vendor_dependencies(
     controls_policy: ControlsPolicy | None = None,
     group_level: bool = False,
     usage: EstateUsage | None = None,
+    reached: Reached | None = None,
 ) -> tuple[SingleVendorDependency, ...]:
     """Critical functions with one vendor at or above the flag share in a layer.
 
     The share is the % of the function's hosts (all host groups supporting it) that depend
     on the vendor in that layer. Sorted escalated first, then by share, function, layer.
+    ``reached`` may pass a :class:`Reached` of ``view`` shared with :func:`systemic_vendors`.
     """
     policy = policy or ConcentrationPolicy()
     controls_policy = controls_policy or ControlsPolicy()
     usage = usage or estate_usage(view, group_level=group_level)
     layers = set(policy.single_vendor_layers or ProductCategory)
-    reached = _Reached(view)
+    reached = reached or Reached(view)
     out: list[SingleVendorDependency] = []
     for function, host_groups in sorted(_function_groups(usage).items()):
         if not is_critical_function(view, function):
@@ -139,7 +141,7 @@ def single_vendor_dependencies(
 def _dependency(
     view: nx.MultiDiGraph,
     usage: EstateUsage,
-    reached: _Reached,
+    reached: Reached,
     function: str,
     layer: ProductCategory,
     vendor: str,
@@ -204,6 +206,7 @@ def systemic_vendors(
     policy: ConcentrationPolicy | None = None,
     group_level: bool = False,
     usage: EstateUsage | None = None,
+    reached: Reached | None = None,
 ) -> tuple[SystemicVendor, ...]:
     """Breadth of every vendor across each sector's operators (DORA-style 10% test).
 
@@ -228,7 +231,7 @@ def systemic_vendors(
         if policy.systemic_population == "all" or node.cii:
             for sector in operator_sectors(view, op):
                 by_sector[sector].append(op)
-    reached = _Reached(view)
+    reached = reached or Reached(view)
     out: list[SystemicVendor] = []
     for sector, population in sorted(by_sector.items()):
         users: dict[str, set[str]] = defaultdict(set)
@@ -264,7 +267,7 @@ def systemic_vendors(
 
 def _systemic(
     view: nx.MultiDiGraph,
-    reached: _Reached,
+    reached: Reached,
     sector: str,
     vendor: str,
     population: list[str],

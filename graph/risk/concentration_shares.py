@@ -36,6 +36,7 @@ from graph.risk.concentration_models import (
     Scope,
     ScopeKind,
     VendorShare,
+    VendorUse,
     Weighting,
 )
 from graph.risk.concentration_usage import ESTATE, EstateUsage, estate_usage, scope_members
@@ -111,29 +112,84 @@ def concentration_metrics(
     )
 
 
+def _metrics(
+    weights: Iterable[int], scale: int, weighting: Weighting, policy: ConcentrationPolicy
+) -> ConcentrationMetrics:
+    """:func:`concentration_metrics` of ``w / scale`` for integer ``w``, in integers.
+
+    Every figure but ``total`` is a ratio of the weights, so the scale cancels; each float
+    comes from one correctly rounded integer division of the same rational the Fraction
+    path rounds, so the result is equal to ``concentration_metrics`` on the fractions.
+    """
+    positive = sorted((w for w in weights if w > 0), reverse=True)
+    if not positive:
+        return concentration_metrics({}, weighting, policy=policy)
+    total = sum(positive)
+    squares = sum(w * w for w in positive)
+    value = 10_000 * squares / (total * total)
+    if len(positive) > 1 and value >= 10_000.0:
+        value = math.nextafter(10_000.0, 0.0)
+    return ConcentrationMetrics(
+        weighting=weighting,
+        total=total / scale,
+        suppliers=len(positive),
+        hhi=value,
+        cr1=100 * positive[0] / total,
+        cr3=100 * sum(positive[:3]) / total,
+        effective_suppliers=total * total / squares,
+        band_2023=concentration_band(value, policy.bands_2023),
+        band_2010=concentration_band(value, policy.bands_2010),
+    )
+
+
+_LayerUses = dict[str, dict[ProductCategory, tuple[tuple[str, ...], tuple[VendorUse, ...]]]]
+
+
+def _layer_uses(usage: EstateUsage) -> _LayerUses:
+    """Each host group's uses by layer, with their sorted vendors: one pass, not one per
+    scope and layer."""
+    out: _LayerUses = {}
+    for hg, group in usage.groups.items():
+        by_layer: dict[ProductCategory, list[VendorUse]] = defaultdict(list)
+        for use in group.uses:
+            by_layer[use.layer].append(use)
+        out[hg] = {
+            layer: (tuple(sorted({u.vendor for u in uses})), tuple(uses))
+            for layer, uses in by_layer.items()
+        }
+    return out
+
+
 def _layer(
     usage: EstateUsage,
     scope: Scope,
     host_groups: tuple[str, ...],
     layer: ProductCategory,
     policy: ConcentrationPolicy,
+    layer_uses: _LayerUses | None = None,
 ) -> LayerConcentration:
-    hosts: dict[str, Fraction] = defaultdict(Fraction)
-    critical: dict[str, Fraction] = defaultdict(Fraction)
+    """Shares are exact: a host group's hosts split evenly over its vendors, kept as
+    integers over ``scale`` (a multiple of every split) instead of fractions."""
+    index = layer_uses if layer_uses is not None else _layer_uses(usage)
+    rows: list[tuple[str, tuple[str, ...], tuple[VendorUse, ...]]] = []
+    unattributed: list[str] = []
+    for hg in host_groups:
+        found = index[hg].get(layer)
+        if found is None:
+            if layer in usage.unattributed.get(hg, frozenset()):
+                unattributed.append(hg)
+            continue
+        rows.append((hg, *found))
+    scale = math.lcm(*{len(vendors) for _, vendors, _ in rows}) if rows else 1
+    hosts: dict[str, int] = defaultdict(int)
+    critical: dict[str, int] = defaultdict(int)
     exposed: dict[str, int] = defaultdict(int)
     groups: dict[str, set[str]] = defaultdict(set)
     via: dict[str, set[str]] = defaultdict(set)
     provenance: dict[str, dict[Provenance, None]] = defaultdict(dict)
-    unattributed: list[str] = []
-    for hg in host_groups:
+    for hg, vendors, uses in rows:
         group = usage.groups[hg]
-        uses = [u for u in group.uses if u.layer is layer]
-        vendors = sorted({u.vendor for u in uses})
-        if not vendors:
-            if layer in usage.unattributed.get(hg, frozenset()):
-                unattributed.append(hg)
-            continue
-        part = Fraction(group.hosts, len(vendors))
+        part = group.hosts * (scale // len(vendors))
         for vendor in vendors:
             hosts[vendor] += part
             if group.critical:
@@ -143,19 +199,17 @@ def _layer(
         for use in uses:
             via[use.vendor].add(use.via)
             provenance[use.vendor].update(dict.fromkeys(use.provenance))
-    total = sum(hosts.values(), Fraction(0))
-    total_critical = sum(critical.values(), Fraction(0))
+    total = sum(hosts.values())
+    total_critical = sum(critical.values())
     shares = [
         VendorShare(
             vendor=vendor,
             name=usage.names.get(vendor, vendor),
             members=usage.members.get(vendor, (vendor,)),
-            hosts=float(hosts[vendor]),
-            share=float(100 * hosts[vendor] / total) if total else 0.0,
-            critical_hosts=float(critical[vendor]),
-            critical_share=float(100 * critical[vendor] / total_critical)
-            if total_critical
-            else None,
+            hosts=hosts[vendor] / scale,
+            share=100 * hosts[vendor] / total if total else 0.0,
+            critical_hosts=critical[vendor] / scale,
+            critical_share=100 * critical[vendor] / total_critical if total_critical else None,
             hosts_exposed=exposed[vendor],
             host_groups=tuple(sorted(groups[vendor])),
             via=tuple(sorted(via[vendor])),
@@ -168,8 +222,8 @@ def _layer(
         layer=layer,
         group_level=usage.group_level,
         hosts_in_scope=sum(usage.groups[hg].hosts for hg in host_groups),
-        by_hosts=concentration_metrics(hosts, Weighting.HOSTS, policy=policy),
-        by_critical_hosts=concentration_metrics(critical, Weighting.CRITICAL_HOSTS, policy=policy),
+        by_hosts=_metrics(hosts.values(), scale, Weighting.HOSTS, policy),
+        by_critical_hosts=_metrics(critical.values(), scale, Weighting.CRITICAL_HOSTS, policy),
         shares=tuple(sorted(shares, key=lambda s: (-s.share, s.vendor))),
         unattributed=tuple(unattributed),
     )
@@ -194,10 +248,11 @@ def layer_concentrations(
     """Every layer in every scope of ``scope_kinds``, sorted by scope then layer."""
     policy = policy or ConcentrationPolicy()
     usage = usage or estate_usage(view, group_level=group_level)
+    layer_uses = _layer_uses(usage)
     out = []
     for scope, host_groups in scope_members(view, usage, scope_kinds).items():
         for layer in _layers_of(usage, host_groups):
-            out.append(_layer(usage, scope, host_groups, layer, policy))
+            out.append(_layer(usage, scope, host_groups, layer, policy, layer_uses))
     return tuple(out)
 
 

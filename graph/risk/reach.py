@@ -51,8 +51,10 @@ __all__ = [
     "node_provenance",
     "nodes_of_kind",
     "out_neighbours",
+    "predecessors_of",
     "reach_of",
     "software_host_groups",
+    "successors_of",
     "supplier_of",
     "typed_node",
 ]
@@ -62,6 +64,13 @@ M = TypeVar("M", bound=BaseModel)
 _STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
 _SOFTWARE = frozenset({NodeKind.PRODUCT.value, NodeKind.COMPONENT.value})
 _SUPPLIER_ROLES = ("supplier", "manufacturer")
+_UPDATED_VIA = EdgeKind.UPDATED_VIA.value
+_SUPPLIED_BY = EdgeKind.SUPPLIED_BY.value
+_RUNS_EDGES = frozenset({EdgeKind.RUNS.value, EdgeKind.RUNS_ON.value})
+_HOST_GROUP = NodeKind.HOST_GROUP.value
+_NO_EDGES: Mapping[str, Mapping[str, Mapping[str, Any]]] = {}
+Adjacency = Mapping[str, Mapping[str, Mapping[str, Any]]]
+"""Neighbour -> {edge key: edge attributes}: networkx's own adjacency, read only."""
 # most severe first: the privilege a channel inherits from what it updates
 _PRIVILEGE_ORDER = (
     Privilege.FIRMWARE,
@@ -98,14 +107,42 @@ def nodes_of_kind(view: nx.MultiDiGraph, kind: NodeKind) -> list[str]:
     return sorted(k for k, d in view.nodes(data=True) if d.get("kind") == kind.value)
 
 
+def successors_of(view: nx.MultiDiGraph, key: str) -> Adjacency:
+    """``key``'s outgoing edges as its adjacency (empty for a key not in the view): what
+    ``view.out_edges(key, data=True)`` iterates, in the same order, without building an
+    edge view per call (the analyses call this hundreds of thousands of times)."""
+    found: Adjacency | None = view._succ.get(key)
+    return _NO_EDGES if found is None else found
+
+
+def predecessors_of(view: nx.MultiDiGraph, key: str) -> Adjacency:
+    """``key``'s incoming edges as its adjacency: ``view.in_edges(key, data=True)``."""
+    found: Adjacency | None = view._pred.get(key)
+    return _NO_EDGES if found is None else found
+
+
 def out_neighbours(view: nx.MultiDiGraph, key: str, kind: EdgeKind) -> list[str]:
     """Targets of ``key``'s outgoing ``kind`` edges, sorted, without duplicates."""
-    return sorted({v for _, v, k in view.out_edges(key, data="kind") if k == kind.value})
+    value = kind.value
+    return sorted(
+        {
+            v
+            for v, keyed in successors_of(view, key).items()
+            if any(d.get("kind") == value for d in keyed.values())
+        }
+    )
 
 
 def in_neighbours(view: nx.MultiDiGraph, key: str, kind: EdgeKind) -> list[str]:
     """Sources of ``key``'s incoming ``kind`` edges, sorted, without duplicates."""
-    return sorted({u for u, _, k in view.in_edges(key, data="kind") if k == kind.value})
+    value = kind.value
+    return sorted(
+        {
+            u
+            for u, keyed in predecessors_of(view, key).items()
+            if any(d.get("kind") == value for d in keyed.values())
+        }
+    )
 
 
 def node_provenance(view: nx.MultiDiGraph, key: str) -> tuple[Provenance, ...]:
@@ -135,13 +172,14 @@ def supplier_of(view: nx.MultiDiGraph, key: str) -> str | None:
     """The vendor a product/component/platform is SUPPLIED_BY: role supplier, else
     manufacturer, else any role; ties broken by vendor key."""
     best: tuple[int, str] | None = None
-    for _, vendor, data in view.out_edges(key, data=True):
-        if data.get("kind") != EdgeKind.SUPPLIED_BY.value:
-            continue
-        role = str(data.get("role", ""))
-        rank = _SUPPLIER_ROLES.index(role) if role in _SUPPLIER_ROLES else len(_SUPPLIER_ROLES)
-        if best is None or (rank, vendor) < best:
-            best = (rank, vendor)
+    for vendor, keyed in successors_of(view, key).items():
+        for data in keyed.values():
+            if data.get("kind") != _SUPPLIED_BY:
+                continue
+            role = str(data.get("role", ""))
+            rank = _SUPPLIER_ROLES.index(role) if role in _SUPPLIER_ROLES else len(_SUPPLIER_ROLES)
+            if best is None or (rank, vendor) < best:
+                best = (rank, vendor)
     return None if best is None else best[1]
 
 
@@ -150,18 +188,19 @@ def channels_of(view: nx.MultiDiGraph, key: str) -> tuple[str, ...]:
     seen = {key}
     stack = [key]
     channels: set[str] = set()
+    nodes = view.nodes
     while stack:
         node = stack.pop()
-        for _, succ, kind in view.out_edges(node, data="kind"):
-            if kind == EdgeKind.UPDATED_VIA.value:
-                channels.add(succ)
-            elif (
-                kind in _STRUCTURE
-                and succ not in seen
-                and view.nodes[succ].get("kind") in _SOFTWARE
-            ):
-                seen.add(succ)
-                stack.append(succ)
+        for succ, keyed in successors_of(view, node).items():
+            for data in keyed.values():
+                kind = data.get("kind")
+                if kind == _UPDATED_VIA:
+                    channels.add(succ)
+                elif (
+                    kind in _STRUCTURE and succ not in seen and nodes[succ].get("kind") in _SOFTWARE
+                ):
+                    seen.add(succ)
+                    stack.append(succ)
     return tuple(sorted(channels))
 
 
@@ -225,18 +264,18 @@ def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[st
     seen = set(keys_given)
     stack = list(seen)
     groups: set[str] = set()
+    nodes = view.nodes
     while stack:
         node = stack.pop()
-        for pred, _, kind in view.in_edges(node, data="kind"):
-            pred_kind = view.nodes[pred].get("kind")
-            if kind in _STRUCTURE and pred_kind in _SOFTWARE and pred not in seen:
-                seen.add(pred)
-                stack.append(pred)
-            elif (
-                kind in (EdgeKind.RUNS.value, EdgeKind.RUNS_ON.value)
-                and pred_kind == NodeKind.HOST_GROUP.value
-            ):
-                groups.add(pred)
+        for pred, keyed in predecessors_of(view, node).items():
+            pred_kind = nodes[pred].get("kind")
+            for data in keyed.values():
+                kind = data.get("kind")
+                if kind in _STRUCTURE and pred_kind in _SOFTWARE and pred not in seen:
+                    seen.add(pred)
+                    stack.append(pred)
+                elif kind in _RUNS_EDGES and pred_kind == _HOST_GROUP:
+                    groups.add(pred)
     # a host group may name its platform only in its `platform` field; the closure above
     # adds only products and components, so that scan of every node is needed only when
     # a key given is something else (a platform) - not on the per-product calls of the

@@ -16,7 +16,14 @@ import networkx as nx
 from graph.keys import kind_of_key
 from graph.model import Provenance
 
-__all__ = ["EdgeAssertion", "NodeAssertion", "build_view", "provenance_record"]
+__all__ = [
+    "EdgeAssertion",
+    "NodeAssertion",
+    "build_view",
+    "merge_nodes",
+    "placeholder_node",
+    "provenance_record",
+]
 
 _EMPTY: tuple[Any, ...] = (None, (), [], "")
 _PROVENANCE_FIELDS = ("document_id", "sha256", "location")
@@ -52,21 +59,40 @@ class EdgeAssertion(NamedTuple):
     provenance: Provenance
 
 
+def merge_nodes(
+    nodes: Iterable[tuple[str, str, dict[str, Any], Provenance]],
+) -> dict[str, dict[str, Any]]:
+    """Each key's merged attributes (``kind``, ``provenance`` as a list, then fields),
+    from ``(key, kind, attrs, provenance)`` assertions sorted by (key, document id)."""
+    node_data: dict[str, dict[str, Any]] = {}
+    for key, kind, attrs, provenance in nodes:
+        data = node_data.get(key)
+        if data is None:
+            data = {"kind": kind, "provenance": [provenance]}
+            data.update(attrs)
+            node_data[key] = data
+            continue
+        data["provenance"].append(provenance)
+        for field, value in attrs.items():
+            if data.get(field) in _EMPTY and value not in _EMPTY:
+                data[field] = value
+    return node_data
+
+
+def placeholder_node(key: str) -> dict[str, Any]:
+    """The node of an edge endpoint that no active document asserts."""
+    return {
+        "kind": kind_of_key(key).value,
+        "name": key.partition(":")[2],
+        "provenance": (),
+        "placeholder": True,
+    }
+
+
 def build_view(nodes: Iterable[NodeAssertion], edges: Iterable[EdgeAssertion]) -> nx.MultiDiGraph:
     """The merged graph; callers pass assertions sorted by (key, document id)."""
     graph = nx.MultiDiGraph()
-    node_data: dict[str, dict[str, Any]] = {}
-    for assertion in nodes:
-        data = node_data.get(assertion.key)
-        if data is None:
-            data = {"kind": assertion.kind, "provenance": [assertion.provenance]}
-            data.update(assertion.attrs)
-            node_data[assertion.key] = data
-            continue
-        data["provenance"].append(assertion.provenance)
-        for field, value in assertion.attrs.items():
-            if data.get(field) in _EMPTY and value not in _EMPTY:
-                data[field] = value
+    node_data = merge_nodes(nodes)
     for key in sorted(node_data):
         data = node_data[key]
         data["provenance"] = tuple(data["provenance"])
@@ -81,13 +107,7 @@ def build_view(nodes: Iterable[NodeAssertion], edges: Iterable[EdgeAssertion]) -
         for endpoint in (source, target):
             if endpoint not in graph:
                 # referenced but asserted by no active document: keep the edge, mark the gap
-                graph.add_node(
-                    endpoint,
-                    kind=kind_of_key(endpoint).value,
-                    name=endpoint.partition(":")[2],
-                    provenance=(),
-                    placeholder=True,
-                )
+                graph.add_node(endpoint, **placeholder_node(endpoint))
         graph.add_edge(
             source,
             target,

@@ -71,16 +71,18 @@ class _Mapper(RecordCollector):
 
     def suppliers(self, entry: JsonDict, key: str, pointer: str) -> None:
         """SUPPLIED_BY edges for supplier / manufacturer / publisher / author(s)."""
+        get = entry.get
         for member, role in _VENDOR_FIELDS:
-            entity = entry.get(member)
-            if isinstance(entity, dict):
+            entity = get(member)
+            if entity.__class__ is dict:
                 self.supplied_by(
                     key, entity.get("name"), entity.get("url"), f"{pointer}/{member}", role
                 )
-        for member in ("publisher", "author"):
-            if member in entry:
-                self.supplied_by(key, entry[member], None, f"{pointer}/{member}", member)
-        authors = entry.get("authors")
+        if "publisher" in entry:
+            self.supplied_by(key, entry["publisher"], None, f"{pointer}/publisher", "publisher")
+        if "author" in entry:
+            self.supplied_by(key, entry["author"], None, f"{pointer}/author", "author")
+        authors = get("authors")
         if isinstance(authors, list):
             for i, author in enumerate(authors):
                 if isinstance(author, dict):
@@ -220,7 +222,8 @@ class _Mapper(RecordCollector):
             else None
         )
         fields = self.software_fields(entry, pointer, facts)
-        ref = text(entry.get("bom-ref"))
+        ref = entry.get("bom-ref")
+        ref = (ref.strip() or None) if ref.__class__ is str else text(ref)
         purl = fields["purl"]
         if purl is not None:
             key = component_key(purl)

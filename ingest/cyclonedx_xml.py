@@ -60,6 +60,7 @@ class _XmlElement(Protocol):
 
     def get(self, key: str, default: None = None) -> str | None: ...
     def __iter__(self) -> Any: ...
+    def clear(self) -> None: ...
 
 
 def _translate_step(step: str, previous: str) -> str | None:
@@ -257,7 +258,11 @@ class _Converter:
         return [{"name": p.get("name"), "value": _text(p)} for p in self.children(el, "property")]
 
     def components(self, el: _XmlElement) -> list[JsonDict]:
-        return [self.component(c) for c in self.children(el, "component")]
+        out = []
+        for c in self.children(el, "component"):
+            out.append(self.component(c))
+            c.clear()  # converted: free its subtree now (the tree is 6x the file)
+        return out
 
     def component(self, el: _XmlElement) -> JsonDict:
         out: JsonDict = {}
@@ -361,7 +366,11 @@ class _Converter:
 
 
 def bom_to_dict(root: _XmlElement, spec_version: str) -> JsonDict:
-    """The CycloneDX JSON shape of ``root`` (a ``<bom>`` element), for the mapped fields."""
+    """The CycloneDX JSON shape of ``root`` (a ``<bom>`` element), for the mapped fields.
+
+    Consumes the tree: each top-level section and each component is cleared once
+    converted, so the tree's memory is reused by what is built from it.
+    """
     namespace = str(root.tag)[1:].split("}", 1)[0]
     conv = _Converter(namespace)
     out: JsonDict = {"bomFormat": "CycloneDX", "specVersion": spec_version}
@@ -385,4 +394,5 @@ def bom_to_dict(root: _XmlElement, spec_version: str) -> JsonDict:
             out["vulnerabilities"] = [
                 conv.vulnerability(v) for v in conv.children(c, "vulnerability")
             ]
+        c.clear()
     return out

@@ -66,17 +66,21 @@ def ingest_batch(
             refused[i] = RefusedFile(path=item.refusal.path, reason=str(item.refusal))
             continue
         try:
-            parsed = _parse(item, max_bytes)
-            if isinstance(parsed, ParsedDocument) and parsed.references:
-                pending.append((i, parsed))
-            else:
-                checked(parsed)
-                documents[i] = _store(parsed, store)
-                distinct.add(parsed)
-                if store is None:  # ingest finds it in the store's view instead
-                    batch.add_document(
-                        parsed.parsed() if isinstance(parsed, DocumentRecords) else parsed
-                    )
+            # One collector pause over load and store; the document's rows are released
+            # inside it, so the collector resumes with nothing new to walk.
+            with paused_gc():
+                parsed: Loaded | None = _parse(item, max_bytes)
+                if isinstance(parsed, ParsedDocument) and parsed.references:
+                    pending.append((i, parsed))
+                elif parsed is not None:
+                    checked(parsed)
+                    documents[i] = _store(parsed, store)
+                    distinct.add(parsed)
+                    if store is None:  # ingest finds it in the store's view instead
+                        batch.add_document(
+                            parsed.parsed() if isinstance(parsed, DocumentRecords) else parsed
+                        )
+                parsed = None
         except IngestError as e:
             refused[i] = RefusedFile(path=e.path, reason=str(e))
     if pending:

@@ -36,7 +36,8 @@ from ingest.cyclonedx_schema import (
     validate_json,
     validate_xml,
 )
-from ingest.cyclonedx_xml import XPathLocator, bom_to_dict
+from ingest.cyclonedx_xml import XPathLocator, bom_to_dict, stream_to_dict
+from ingest.detect import XmlStream
 from ingest.source import FindingSink, RawDocument
 
 __all__ = ["load", "parse"]
@@ -57,9 +58,12 @@ def load(raw: RawDocument, fmt: DocumentFormat, payload: Any) -> DocumentRecords
         issues = validate_json(payload, spec_version)
         document: Mapping[str, Any] = payload
     elif fmt is DocumentFormat.CYCLONEDX_XML:
+        if isinstance(payload, XmlStream):  # finish the parse: refuses a malformed file
+            document = stream_to_dict(payload, _namespace_version(payload.tag))
+        else:
+            document = bom_to_dict(payload, _namespace_version(getattr(payload, "tag", "")))
         spec_version = _xml_spec_version(raw, payload)
         issues = _xml_issues(raw, spec_version, sink)
-        document = bom_to_dict(payload, spec_version)
     else:
         raise raw.refuse(f"{fmt.value} is not a CycloneDX format")
     xml = fmt is DocumentFormat.CYCLONEDX_XML
@@ -91,9 +95,13 @@ def _json_spec_version(raw: RawDocument, payload: Mapping[str, Any]) -> str:
     return str(version)
 
 
+def _namespace_version(tag: Any) -> str:
+    text = str(tag)
+    return text[1:].split("}", 1)[0].rsplit("/", 1)[-1] if text.startswith("{") else ""
+
+
 def _xml_spec_version(raw: RawDocument, root: Any) -> str:
-    tag = str(getattr(root, "tag", ""))
-    version = tag[1:].split("}", 1)[0].rsplit("/", 1)[-1] if tag.startswith("{") else ""
+    version = _namespace_version(getattr(root, "tag", ""))
     if version not in XML_SPEC_VERSIONS:
         supported = f"{XML_SPEC_VERSIONS[0]} to {XML_SPEC_VERSIONS[-1]}"
         raise raw.refuse(

@@ -13,16 +13,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from graph.keys import component_key, document_scoped_key, key_for, product_key
 from graph.model import (
-    ComponentNode,
     Node,
     ProductNode,
     ServiceNode,
     UpdateChannelNode,
     VulnerabilityNode,
 )
-from graph.records import BodyTemplate, EdgeRow, NodeRow
+from graph.records import EdgeRow, NodeRow
 from graph.vocabulary import ComponentType, EdgeKind, NodeKind
 from ingest.cyclonedx_properties import SoftwareFacts, channel_facts, software_facts
 from ingest.cyclonedx_records import ADVISORY, WARNING, RecordCollector, text
@@ -31,15 +32,14 @@ from ingest.source import FindingSink, RawDocument
 __all__ = ["Mapped", "map_document"]
 
 JsonDict = Mapping[str, Any]
-_COMPONENT_TYPES: dict[Any, ComponentType] = {t.value: t for t in ComponentType}
-_STRIPPED_TEXT = ("version", "group", "description")
+_COMPONENT_TYPES: dict[Any, str] = {t.value: t.value for t in ComponentType}
 _IMAGE_DIGEST = re.compile(r"^sha(256|384|512):[0-9a-f]{64,128}$")
 _VENDOR_FIELDS = (("supplier", "supplier"), ("manufacturer", "manufacturer"))
 _COMPONENT = NodeKind.COMPONENT.value
+_dumps = orjson.dumps
 _DEPENDS_ON = EdgeKind.DEPENDS_ON.value
 _CONTAINS = EdgeKind.CONTAINS.value
 _UPDATED_VIA = EdgeKind.UPDATED_VIA.value
-_COMPONENT_BODY = BodyTemplate(ComponentNode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +71,18 @@ class _Mapper(RecordCollector):
 
     def suppliers(self, entry: JsonDict, key: str, pointer: str) -> None:
         """SUPPLIED_BY edges for supplier / manufacturer / publisher / author(s)."""
+        get = entry.get
         for member, role in _VENDOR_FIELDS:
-            entity = entry.get(member)
-            if isinstance(entity, dict):
+            entity = get(member)
+            if entity.__class__ is dict:
                 self.supplied_by(
                     key, entity.get("name"), entity.get("url"), f"{pointer}/{member}", role
                 )
-        for member in ("publisher", "author"):
-            if member in entry:
-                self.supplied_by(key, entry[member], None, f"{pointer}/{member}", member)
-        authors = entry.get("authors")
+        if "publisher" in entry:
+            self.supplied_by(key, entry["publisher"], None, f"{pointer}/publisher", "publisher")
+        if "author" in entry:
+            self.supplied_by(key, entry["author"], None, f"{pointer}/author", "author")
+        authors = get("authors")
         if isinstance(authors, list):
             for i, author in enumerate(authors):
                 if isinstance(author, dict):
@@ -93,11 +95,14 @@ class _Mapper(RecordCollector):
     def software_fields(
         self, entry: JsonDict, pointer: str, facts: SoftwareFacts | None
     ) -> dict[str, Any]:
-        """Fields shared by ProductNode and ComponentNode; refuses an entry with no identity.
+        """The body fields shared by ProductNode and ComponentNode, every one present (defaults
+        included) in the model's order; refuses an entry with no identity.
 
         Runs once per component, so it builds a plain dict in JSON-ready types (hashes as
-        dicts) that becomes the component's stored body directly (:class:`BodyTemplate`),
-        with no pydantic object per component; the product is validated as a model.
+        dicts, the component type as its value) that orjson writes as the component's
+        stored body directly, byte-identical to :func:`graph.records.node_body` (tested on
+        every corpus file: ``tests/ingest/test_records_fast_path.py``), with no pydantic
+        object per component; the product is validated as a model from the same dict.
         """
         get = entry.get
         purl = get("purl")
@@ -109,29 +114,31 @@ class _Mapper(RecordCollector):
                 raise self.raw.refuse(f"{self.describe(pointer)} has no name and no purl")
             name = _name_from_purl(purl)
             self.finding(ADVISORY, "DQ-SCHEMA", f"no name; {name!r} taken from the purl", pointer)
-        fields: dict[str, Any] = {"name": name}
-        for member in _STRIPPED_TEXT:  # stripped, as XML text is: both syntaxes agree
-            value = get(member)
-            if value.__class__ is str and value:
-                value = value.strip()
-                if value:
-                    fields[member] = value
-        if purl is not None:
-            fields["purl"] = purl
+        # version, group, description: stripped, as XML text is (both syntaxes agree)
+        version = get("version")
+        version = (version.strip() or None) if version.__class__ is str else None
+        group = get("group")
+        group = (group.strip() or None) if group.__class__ is str else None
+        description = get("description")
+        description = (description.strip() or None) if description.__class__ is str else None
         cpe = get("cpe")
-        if cpe is not None:
-            cpe = text(cpe)
-            if cpe is not None:
-                fields["cpes"] = (cpe,)
-        component_type = _COMPONENT_TYPES.get(get("type"))
-        if component_type is not None:
-            fields["component_type"] = component_type
         hashes = get("hashes")
-        if hashes:
-            fields["hashes"] = _hashes(hashes)
         licenses = get("licenses")
-        if licenses:
-            fields["licenses"] = _licenses(licenses)
+        fields = {
+            "name": name,
+            "version": version,
+            "group": group,
+            "purl": purl,
+            "cpes": () if cpe is None or (cpe := text(cpe)) is None else (cpe,),
+            "component_type": _COMPONENT_TYPES.get(get("type")),
+            "hashes": _hashes(hashes) if hashes else (),
+            "licenses": _licenses(licenses) if licenses else (),
+            "description": description,
+            "privilege": None,
+            "boot_start": None,
+            "platforms": (),
+            "crash_loop_guard": None,
+        }
         if facts is not None:
             for attr in ("privilege", "boot_start", "crash_loop_guard"):
                 value = getattr(facts, attr)
@@ -215,20 +222,21 @@ class _Mapper(RecordCollector):
             else None
         )
         fields = self.software_fields(entry, pointer, facts)
-        ref = text(entry.get("bom-ref"))
-        purl = fields.get("purl")
+        ref = entry.get("bom-ref")
+        ref = (ref.strip() or None) if ref.__class__ is str else text(ref)
+        purl = fields["purl"]
         if purl is not None:
             key = component_key(purl)
         else:
             local = ref
             if local is None:
-                group, version = fields.get("group"), fields.get("version")
+                group, version = fields["group"], fields["version"]
                 local = f"{group}/{fields['name']}" if group else fields["name"]
                 local = f"{local}@{version}" if version else local
             key = document_scoped_key(NodeKind.COMPONENT, self.doc_id, local)
         location = pointer if self.locate is None else self.locate(pointer)
         if key not in self.nodes:  # else the same package listed again: first one wins
-            self.nodes[key] = (key, _COMPONENT, location, _COMPONENT_BODY.body(fields))
+            self.nodes[key] = (key, _COMPONENT, location, _dumps(fields).decode())
         self.register_ref(ref, key, pointer)
         if parent is not None:  # the CONTAINS edge has the component's origin
             identity = (parent, _CONTAINS, key, "")

@@ -8,6 +8,7 @@ path, so one policy (:mod:`ingest.cyclonedx_policy`) judges JSON and XML errors 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -220,6 +221,31 @@ def _xml_issue(entry: Any, tree: Any) -> SchemaIssue:
     )
 
 
+def _valid_streaming(data: bytes, schema: etree.XMLSchema, spec_version: str) -> bool:
+    """True when ``data`` is valid, checked while parsing without keeping the tree.
+
+    libxml2 validates as it parses; each ``<component>`` is cleared once parsed, so the
+    document's lxml tree (about 6x the file) never exists whole. Anything else (invalid,
+    unparsable) answers False and :func:`validate_xml` reads the whole tree for the errors.
+    """
+    component = f"{{http://cyclonedx.org/schema/bom/{spec_version}}}component"
+    try:
+        for _, element in etree.iterparse(
+            io.BytesIO(data),
+            events=("end",),
+            tag=component,
+            schema=schema,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        ):
+            element.clear(keep_tail=True)
+    except etree.LxmlError:
+        return False
+    return True
+
+
 def validate_xml(data: bytes, spec_version: str) -> list[SchemaIssue]:
     """Every schema error of a CycloneDX XML document, parsed again by a hardened lxml parser.
 
@@ -227,6 +253,8 @@ def validate_xml(data: bytes, spec_version: str) -> list[SchemaIssue]:
     ``ValueError`` when lxml cannot parse what defusedxml accepted.
     """
     schema = _xml_schema(spec_version)
+    if _valid_streaming(data, schema, spec_version):
+        return []
     try:
         root = etree.fromstring(data, _hardened_parser())
     except etree.XMLSyntaxError as e:

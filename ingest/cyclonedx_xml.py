@@ -13,13 +13,14 @@ inside its wrapper (``/bom/components/component[4]``), a single child is its pla
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 __all__ = [
     "XPathLocator",
     "bom_to_dict",
     "json_path_of",
+    "stream_to_dict",
     "text_member",
     "xpath_for_pointer",
     "xpath_of",
@@ -60,6 +61,7 @@ class _XmlElement(Protocol):
 
     def get(self, key: str, default: None = None) -> str | None: ...
     def __iter__(self) -> Any: ...
+    def clear(self) -> None: ...
 
 
 def _translate_step(step: str, previous: str) -> str | None:
@@ -257,7 +259,11 @@ class _Converter:
         return [{"name": p.get("name"), "value": _text(p)} for p in self.children(el, "property")]
 
     def components(self, el: _XmlElement) -> list[JsonDict]:
-        return [self.component(c) for c in self.children(el, "component")]
+        out = []
+        for c in self.children(el, "component"):
+            out.append(self.component(c))
+            c.clear()  # converted: free its subtree now (the tree is 6x the file)
+        return out
 
     def component(self, el: _XmlElement) -> JsonDict:
         out: JsonDict = {}
@@ -360,10 +366,53 @@ class _Converter:
         return out
 
 
-def bom_to_dict(root: _XmlElement, spec_version: str) -> JsonDict:
-    """The CycloneDX JSON shape of ``root`` (a ``<bom>`` element), for the mapped fields."""
+class _XmlStream(Protocol):
+    """:class:`ingest.detect.XmlStream`: a parse stopped after the root's start tag."""
+
+    root: Any
+
+    def events(self) -> Iterator[tuple[str, Any]]: ...
+
+
+def stream_to_dict(stream: _XmlStream, spec_version: str) -> JsonDict:
+    """:func:`bom_to_dict` of a document as its parse finishes, without its whole tree.
+
+    Each top-level ``<component>`` is converted when its end tag is parsed and then
+    cleared, so at most one component's subtree (plus the small sections) is held.
+    """
+    root = stream.root
+    conv = _Converter(str(root.tag)[1:].split("}", 1)[0])
+    components_tag, component_tag = conv.tag("components"), conv.tag("component")
+    converted: dict[int, list[JsonDict]] = {}  # id(top-level <components>) -> its components
+    open_elements: list[Any] = []  # below the root, whose start tag detection consumed
+    for event, element in stream.events():
+        if event == "start":
+            open_elements.append(element)
+        elif open_elements:  # else the root's own end tag
+            open_elements.pop()
+            if (
+                element.tag == component_tag
+                and len(open_elements) == 1
+                and open_elements[0].tag == components_tag
+            ):
+                converted.setdefault(id(open_elements[0]), []).append(conv.component(element))
+                element.clear()
+    return bom_to_dict(root, spec_version, converted)
+
+
+def bom_to_dict(
+    root: _XmlElement, spec_version: str, converted: dict[int, list[JsonDict]] | None = None
+) -> JsonDict:
+    """The CycloneDX JSON shape of ``root`` (a ``<bom>`` element), for the mapped fields.
+
+    ``converted`` holds the components of top-level ``<components>`` elements already
+    converted (by ``id`` of the element). Consumes the tree: each top-level section and
+    each component is cleared once converted, so the tree's memory is reused by what is
+    built from it.
+    """
     namespace = str(root.tag)[1:].split("}", 1)[0]
     conv = _Converter(namespace)
+    converted = converted or {}
     out: JsonDict = {"bomFormat": "CycloneDX", "specVersion": spec_version}
     serial = root.get("serialNumber")
     if serial is not None:
@@ -376,7 +425,8 @@ def bom_to_dict(root: _XmlElement, spec_version: str) -> JsonDict:
         if tag == conv.tag("metadata"):
             out["metadata"] = conv.metadata(c)
         elif tag == conv.tag("components"):
-            out["components"] = conv.components(c)
+            done = converted.get(id(c))
+            out["components"] = conv.components(c) if done is None else done
         elif tag == conv.tag("services"):
             out["services"] = [conv.service(s) for s in conv.children(c, "service")]
         elif tag == conv.tag("dependencies"):
@@ -385,4 +435,5 @@ def bom_to_dict(root: _XmlElement, spec_version: str) -> JsonDict:
             out["vulnerabilities"] = [
                 conv.vulnerability(v) for v in conv.children(c, "vulnerability")
             ]
+        c.clear()
     return out

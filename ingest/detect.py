@@ -3,12 +3,16 @@
 Detection decodes the content once and hands the decoded payload on to the format
 parser: a dict for JSON and YAML, the root Element for XML (parsed by defusedxml, so
 external entities and entity expansion are refused here, before anything else sees
-the document), text for SPDX tag-value and CSV.
+the document; CycloneDX XML gets an :class:`XmlStream`, the parse stopped at the root's
+start tag, for its reader to finish), text for SPDX tag-value and CSV.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -16,12 +20,12 @@ from xml.etree.ElementTree import Element, ParseError
 import orjson
 import yaml
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import fromstring as safe_fromstring
+from defusedxml.ElementTree import iterparse as safe_iterparse
 
 from graph.vocabulary import DocumentFormat
 from ingest.source import RawDocument
 
-__all__ = ["Detected", "detect"]
+__all__ = ["Detected", "XmlStream", "detect"]
 
 _CDX_NS = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(\d+\.\d+)\}bom$")
 _RDF_ROOT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
@@ -108,9 +112,33 @@ def _classify_mapping(raw: RawDocument, doc: dict[str, Any], syntax: str) -> Doc
     )
 
 
-def _detect_xml(raw: RawDocument) -> Detected:
+class XmlStream:
+    """A CycloneDX XML document whose defusedxml parse has reached the root's start tag.
+
+    The rest of the parse is the CycloneDX reader's (:func:`ingest.cyclonedx_xml.stream_to_dict`),
+    which converts each component as it is parsed and clears it, so the document's tree
+    (about 5x the file in ElementTree objects) never exists whole. :meth:`events` refuses
+    a malformed document with the line detection would have given.
+    """
+
+    __slots__ = ("_events", "_raw", "root", "tag")
+
+    def __init__(self, raw: RawDocument, root: Element, events: Iterator[tuple[str, Any]]) -> None:
+        self._raw = raw
+        self._events = events
+        self.root = root
+        self.tag = root.tag
+
+    def events(self) -> Iterator[tuple[str, Any]]:
+        """``("start" | "end", element)`` for the rest of the document (once)."""
+        with _xml_errors(self._raw):
+            yield from self._events
+
+
+@contextmanager
+def _xml_errors(raw: RawDocument) -> Iterator[None]:
     try:
-        root: Element = safe_fromstring(raw.data, forbid_dtd=False)
+        yield
     except EntitiesForbidden as e:
         if e.sysid or e.pubid:
             reason = f"XML declares external entity {e.name!r} (refused: XXE risk)"
@@ -123,9 +151,20 @@ def _detect_xml(raw: RawDocument) -> Detected:
         raise raw.refuse("XML has a DTD") from e
     except ParseError as e:
         raise raw.refuse(f"invalid XML: {e}") from e
+
+
+def _detect_xml(raw: RawDocument) -> Detected:
+    # defusedxml refuses entity declarations and external references in the prolog, so
+    # before the root's start tag: nothing else is parsed until then.
+    events = safe_iterparse(io.BytesIO(raw.data), events=("start", "end"), forbid_dtd=False)
+    with _xml_errors(raw):
+        _, root = next(events)
     tag = root.tag
     if _CDX_NS.match(tag):
-        return Detected(DocumentFormat.CYCLONEDX_XML, root)
+        return Detected(DocumentFormat.CYCLONEDX_XML, XmlStream(raw, root, events))
+    with _xml_errors(raw):  # every other XML format reads the whole tree
+        for _ in events:
+            pass
     if tag == _RDF_ROOT:
         if "spdx" in raw.data[:4096].decode("utf-8", "replace").lower():
             return Detected(DocumentFormat.SPDX_RDF, root)

@@ -20,7 +20,10 @@ Answers are checked equal. Servers are stopped and deleted at the end.
 
     .venv/bin/python benchmarks/neo4j_bench.py CACHE [--modes sqlite,tx,bulk]
         [--heap 4g] [--pagecache 4g] [--batch 10000] [--hubs 5] [--repeat 5]
-        [--queries 50] [--view] [--workdir DIR]
+        [--queries 50] [--view] [--workdir DIR] [--keep]
+
+``--keep`` leaves the bulk-imported server running (its URI and home are printed) for
+``PROFILE`` work; stop it with ``RISKGRAPH_NEO4J_HOME=HOME scripts/neo4j.sh wipe``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ PORT="${RISKGRAPH_NEO4J_PORT:-7687}"
 HEAP="${RISKGRAPH_NEO4J_HEAP:-1g}"
 PAGECACHE="${RISKGRAPH_NEO4J_PAGECACHE:-512m}"
 TX_TIMEOUT="${RISKGRAPH_NEO4J_TX_TIMEOUT:-10m}"
+# relationships per node before Neo4j groups them by type and direction (its default: 50)
+GROUPING="${RISKGRAPH_NEO4J_GROUPING_THRESHOLD:-1}"
+export RISKGRAPH_NEO4J_GROUPING_THRESHOLD="$GROUPING"  # read by the launcher
 START_TIMEOUT="${RISKGRAPH_NEO4J_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${RISKGRAPH_NEO4J_STOP_TIMEOUT:-60}"
 export RISKGRAPH_NEO4J_PASSWORD="${RISKGRAPH_NEO4J_PASSWORD:-}"  # read by the launcher; empty = auth off
@@ -162,7 +165,8 @@ cmd_import() {
   if live_pid >/dev/null; then die "import: the server is running; run down first (the import replaces the database)"; fi
   cmd_build
   mkdir -p "$NEO4J_HOME/conf"
-  : > "$NEO4J_HOME/conf/neo4j.conf"
+  # as the launcher sets it: relationships grouped by type and direction on every node
+  echo "db.relationship_grouping_threshold=$GROUPING" > "$NEO4J_HOME/conf/neo4j.conf"
   say "importing $dir into $NEO4J_HOME (heap $HEAP, off-heap $PAGECACHE)"
   local start=$SECONDS
   (cd "$LAUNCHER" && NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$NEO4J_HOME/conf" exec "$JAVA" \

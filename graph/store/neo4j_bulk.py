@@ -25,7 +25,7 @@ targets an empty (or overwritten) database, so a failed import is simply run aga
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -67,7 +67,14 @@ def _row(values: Iterable[str | None]) -> str:
 
 
 def _json(node: Node) -> str:
-    return node.model_dump_json(exclude=_NODE_EXCLUDE)
+    return node.__pydantic_serializer__.to_json(node, exclude=_NODE_EXCLUDE).decode()
+
+
+def _locations(items: Sequence[Node | Edge]) -> tuple[list[str], int]:
+    """Each item's location as a quoted field (empty when it has none), and how many
+    have none (a quoted field holds two quote characters, an empty one none)."""
+    fields = ["" if (loc := x.provenance.location) is None else _Q + loc + _Q for x in items]
+    return fields, fields.count("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,41 +170,30 @@ class BulkImportFiles:
     def _write_asserted(self, doc: int, nodes: list[Node]) -> None:
         # one f-string per row (a row is its values quoted, joined; see _row), escaping
         # only when some value holds a quote character
-        nones, ids, lines = 0, self._ids, []
-        for n in nodes:
-            loc = n.provenance.location
-            if loc is None:
-                nones += 1
-                loc_field = ""
-            else:
-                loc_field = _Q + loc + _Q
-            body = n.__pydantic_serializer__.to_json(n, exclude=_NODE_EXCLUDE).decode()
-            lines.append(
-                f"{ids[n.key]}{_D}{doc}{_D}{_Q}{n.kind}{_Q}{_D}{loc_field}{_D}{_Q}{body}{_Q}"
-                f"{_D}ASSERTED_IN\n"
-            )
+        ids, (locations, nones) = self._ids, _locations(nodes)
+        lines = [
+            f"{ids[n.key]}{_D}{doc}{_D}{_Q}{n.kind}{_Q}{_D}{loc}{_D}{_Q}{_json(n)}{_Q}"
+            f"{_D}ASSERTED_IN\n"
+            for n, loc in zip(nodes, locations, strict=True)
+        ]
         if not self._write_fast(self._asserted, lines, 6 * len(lines) - 2 * nones):
-            rows = [(n.kind, n.provenance.location, _json(n)) for n in nodes]
             lines = [
-                f"{ids[n.key]}{_D}{doc}{_D}" + _row(r)[:-1] + _D + "ASSERTED_IN\n"
-                for n, r in zip(nodes, rows, strict=True)
+                f"{ids[n.key]}{_D}{doc}{_D}"
+                + _row((n.kind, n.provenance.location, _json(n)))[:-1]
+                + _D
+                + "ASSERTED_IN\n"
+                for n in nodes
             ]
             self._write(self._asserted, lines)
         self._counts[0] += len(lines)
 
     def _write_edges(self, doc: str, edges: list[Edge]) -> None:
-        nones, ids, lines = 0, self._ids, []
-        for e in edges:
-            loc = e.provenance.location
-            if loc is None:
-                nones += 1
-                loc_field = ""
-            else:
-                loc_field = _Q + loc + _Q
-            lines.append(
-                f"{ids[e.source]}{_D}{ids[e.target]}{_D}{_Q}{e.kind}{_QDQ}{doc}{_QDQ}{e.role}{_Q}"
-                f"{_D}{loc_field}{_TRUE_END}"
-            )
+        ids, (locations, nones) = self._ids, _locations(edges)
+        lines = [
+            f"{ids[e.source]}{_D}{ids[e.target]}{_D}{_Q}{e.kind}{_QDQ}{doc}{_QDQ}{e.role}{_Q}"
+            f"{_D}{loc}{_TRUE_END}"
+            for e, loc in zip(edges, locations, strict=True)
+        ]
         if not self._write_fast(self._edges, lines, 8 * len(lines) - 2 * nones):
             lines = [
                 f"{ids[e.source]}{_D}{ids[e.target]}{_D}"

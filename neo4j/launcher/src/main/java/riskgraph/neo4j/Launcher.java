@@ -24,7 +24,8 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * "NEO4J READY bolt://127.0.0.1:PORT" once it answers RETURN 1, and blocks until SIGTERM.
  *
  * <p>Options, each as --name=value or the env var RISKGRAPH_NEO4J_NAME (the flag wins):
- * home (.neo4j), port (7687), pagecache (512m), tx_timeout (10m, 0 = none), password (unset =
+ * home (.neo4j), port (7687), pagecache (512m), tx_timeout (10m, 0 = none), grouping_threshold
+ * (1: every node's relationships grouped by type and direction), password (unset =
  * auth off; prefer the env var, argv is visible in ps). With a password, auth is on and the
  * user neo4j is given that password at every start.
  */
@@ -64,6 +65,11 @@ public final class Launcher {
                     // A dev/test store: no 2 x 256 MB preallocated tx logs, and keep only the last two files.
                     .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                     .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
+                    // Every node keeps its relationships grouped by type and direction (as the
+                    // import tool is told in scripts/neo4j.sh): a walk over a few types reads
+                    // only those, not every ASSERTED_IN of a node named by many documents.
+                    .setConfig(GraphDatabaseSettings.dense_node_threshold,
+                            Integer.parseInt(opt(opts, "grouping_threshold", "1")))
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
             if (auth) {

@@ -35,7 +35,7 @@ def vega_charts(page: Page, at_least: int = 1) -> int:
     """How many Vega charts the page shows, once ``at_least`` have been drawn (the chart
     module loads lazily: a skeleton stands in for it until then)."""
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    charts.nth(at_least - 1).wait_for(timeout=60_000)
+    charts.nth(at_least - 1).wait_for(state="attached", timeout=60_000)
     return charts.count()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import ASSETS, run_cli
 from tests.e2e.conftest import Dashboard, main_text, metrics, screenshot, sign_in, wait_idle
@@ -188,10 +189,22 @@ def test_a_regulator_sees_only_its_sectors(page: Page, dashboard: Dashboard) -> 
     screenshot(page, "regulator-concentration-sector-view")
 
 
-def _download(page: Page, key: str) -> list[dict[str, str]]:
-    with page.expect_download() as download:
-        page.locator(f".st-key-{key}-csv button").click()
-    return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+def _download(page: Page, key: str, attempts: int = 3) -> list[dict[str, str]]:
+    """The CSV behind a table's download button. The file is made when the button is
+    clicked (a deferred download: the browser asks the server for it over the websocket);
+    on a loaded machine the first click can land while a rerun replaces the button and its
+    request is then dropped, as a user would see a click do nothing and click again."""
+    button = page.locator(f".st-key-{key}-csv button")
+    for attempt in range(attempts):
+        try:
+            with page.expect_download(timeout=15_000) as download:
+                button.click()
+            return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            wait_idle(page)
+    raise AssertionError("unreachable")
 
 
 def test_an_operator_cannot_reach_another_operator_s_host_groups(

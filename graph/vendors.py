@@ -19,7 +19,7 @@ input order never changes the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "alias_entries",
     "alias_entries_from_store",
     "canonical_view",
+    "namespace_suppliers",
     "resolve_store",
     "resolve_vendors",
     "vendor_group",
@@ -286,15 +287,7 @@ def _derive_suppliers(
     """``SUPPLIED_BY`` (role ``purl-namespace``) for software no document gives a supplier."""
     supplied = {s for s, kind, _, _ in edges if kind == EdgeKind.SUPPLIED_BY.value}
     derived: list[DerivedSupplier] = []
-    for key in sorted(nodes):
-        data = nodes[key]
-        purl = data.get("purl")
-        if data.get("kind") not in _SOFTWARE or not purl or key in supplied:
-            continue
-        found = table.match_namespace(namespace_of_purl(purl))
-        if found is None:
-            continue
-        entry, ns = found
+    for key, (entry, ns) in namespace_suppliers(nodes, supplied, table):
         edges[(key, EdgeKind.SUPPLIED_BY.value, entry.canonical, DERIVED_ROLE)] = {entry.provenance}
         derived.append(
             DerivedSupplier(
@@ -307,6 +300,21 @@ def _derive_suppliers(
             )
         )
     return tuple(derived)
+
+
+def namespace_suppliers(
+    nodes: Mapping[str, Mapping[str, Any]], supplied: set[str], table: AliasTable
+) -> Iterator[tuple[str, tuple[AliasEntry, str]]]:
+    """Software nodes no document gives a supplier whose purl namespace ``table`` maps to a
+    vendor, by key, with the matching alias entry and namespace."""
+    for key in sorted(nodes):
+        data = nodes[key]
+        purl = data.get("purl")
+        if data.get("kind") not in _SOFTWARE or not purl or key in supplied:
+            continue
+        found = table.match_namespace(namespace_of_purl(purl))
+        if found is not None:
+            yield key, found
 
 
 def _sorted_provenance(provs: Iterable[Provenance]) -> tuple[Provenance, ...]:

@@ -23,17 +23,21 @@ import networkx as nx
 import orjson
 
 from graph.model import Provenance
-from graph.purl_namespace import namespace_of_purl
 from graph.store.interface import GraphStore
 from graph.store.sqlite import SqliteStore
 from graph.store.view import merge_nodes, placeholder_node, provenance_record
-from graph.vendors import DERIVED_ROLE, alias_entries_from_store, canonical_view, resolve_vendors
+from graph.vendors import (
+    DERIVED_ROLE,
+    alias_entries_from_store,
+    canonical_view,
+    namespace_suppliers,
+    resolve_vendors,
+)
 from graph.vocabulary import EdgeKind, NodeKind
 
 __all__ = ["canonical_view_from_rows", "store_canonical_view"]
 
 _VENDOR = NodeKind.VENDOR.value
-_SOFTWARE = frozenset({NodeKind.PRODUCT.value, NodeKind.COMPONENT.value})
 _SUPPLIED_BY = EdgeKind.SUPPLIED_BY.value
 _Ident = tuple[str, str, str, str]
 _NO_CHANGE: dict[str, Any] = {}  # a repeated body: nothing left to merge
@@ -153,15 +157,8 @@ def _derive_suppliers(
     if not any(entry.namespaces for entry in table.entries):
         return
     supplied = {s for s, kind, _, _ in edges if kind == _SUPPLIED_BY}
-    for key in sorted(nodes):
-        data = nodes[key]
-        purl = data.get("purl")
-        if data.get("kind") not in _SOFTWARE or not purl or key in supplied:
-            continue
-        found = table.match_namespace(namespace_of_purl(purl))
-        if found is not None:
-            entry = found[0]
-            source = entry.provenance
-            edges[(key, _SUPPLIED_BY, entry.canonical, DERIVED_ROLE)] = {
-                (source.document_id, source.location): source
-            }
+    for key, (entry, _) in namespace_suppliers(nodes, supplied, table):
+        source = entry.provenance
+        edges[(key, _SUPPLIED_BY, entry.canonical, DERIVED_ROLE)] = {
+            (source.document_id, source.location): source
+        }

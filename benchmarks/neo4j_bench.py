@@ -43,6 +43,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from neo4j import GraphDatabase  # noqa: E402
+
 from benchmarks.neo4j_estate import read_cache  # noqa: E402
 from graph.store.interface import resolve_active  # noqa: E402
 from graph.store.neo4j import Neo4jStore  # noqa: E402
@@ -270,11 +272,12 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
         print(f"stats() equal on SQLite and bulk-imported Neo4j (Neo4j {t:.1f} s)")
     if "tx_stats" in r:
         assert r["tx_stats"] == store.stats(), "transactional and bulk Neo4j disagree"
-    driver = store._driver  # bench-only: the hub list is not a store query
-    assert driver is not None
-    t, _ = timed(lambda: driver.execute_query(_WARM, database_="neo4j"))
-    print(f"page cache warm-up (one full scan): {t:.1f} s")
-    hubs = [(rec["key"], rec["n"]) for rec in driver.execute_query(_HUBS, k=args.hubs).records]
+    # the warm-up scan and the hub list are bench queries, not store queries: own driver
+    with GraphDatabase.driver(store.uri, auth=("neo4j", PASSWORD)) as driver:
+        t, _ = timed(lambda: driver.execute_query(_WARM, database_=store.database))
+        print(f"page cache warm-up (one full scan): {t:.1f} s")
+        found = driver.execute_query(_HUBS, k=args.hubs, database_=store.database).records
+    hubs = [(rec["key"], rec["n"]) for rec in found]
     view = r["sqlite"].view() if args.view and r.get("sqlite") is not None else None
     print(
         "\n| vendor | SUPPLIED_BY | host groups reached | Neo4j p50 / p95 | in process p50 / p95 |"

@@ -9,6 +9,7 @@ call; it equals :func:`graph.risk.reach.host_groups_reach` field for field.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -36,13 +37,14 @@ __all__ = ["Lookups"]
 M = TypeVar("M", bound=BaseModel)
 
 
-class Lookups:
+class Lookups(ABC):
     """Memoised lookups over ``view``; ``usage`` supplies each host group's facts."""
 
     view: nx.MultiDiGraph
 
-    def usage(self) -> EstateUsage:  # pragma: no cover - provided by RuleContext
-        raise NotImplementedError
+    @abstractmethod
+    def usage(self) -> EstateUsage:
+        """The estate usage of ``view`` (computed once by the subclass)."""
 
     def _init_lookups(self) -> None:
         self._typed: dict[tuple[str, type[BaseModel]], Any] = {}

@@ -53,14 +53,14 @@ from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.policy import Policy
-from graph.risk.ranking import RankedSubject, rank_subjects
+from graph.risk.ranking import RankedSubject
+from graph.risk.ranking_engine import rank_view
 from graph.risk.remediation import attach_risk_removed
 from graph.risk.subject import FailureMode, Subject
 from graph.store.interface import Clock, GraphStore
 from graph.vendors_rows import store_canonical_view
 
 __all__ = [
-    "FAST_RANK_NODES",
     "PARALLEL_NODES",
     "REPORT_SCOPE_KINDS",
     "build_report",
@@ -76,8 +76,6 @@ REPORT_SCOPE_KINDS = (
 """Concentration scopes a report lists (function scopes are covered by single-vendor rows)."""
 
 Stage = Callable[[str], None]
-FAST_RANK_NODES = 2_000
-"""Views with at least this many nodes rank through the compiled snapshot engine."""
 PARALLEL_NODES = 2_000
 """Scoped views with at least this many nodes compute the top blast radii in a forked child
 (:mod:`dashboard.reports.forked`: only in a process without other threads)."""
@@ -218,18 +216,8 @@ def _build(
 
 
 def _rank(view: nx.MultiDiGraph, mode: FailureMode, policy: Policy) -> list[RankedSubject]:
-    """Every vendor and channel ranked; through the compiled snapshot on large views.
-
-    Both paths give the same list (``rank_subjects``' contract); the reference loop runs
-    one networkx blast radius per subject, which takes minutes on a 100k-node estate, the
-    snapshot path pays a one-off build (and, on a cold cache, numba compilation) instead.
-    """
-    snapshot = None
-    if view.number_of_nodes() >= FAST_RANK_NODES:
-        from graph.risk.snapshot import build_snapshot  # noqa: PLC0415 (loads numpy on demand)
-
-        snapshot = build_snapshot(view)
-    return rank_subjects(view, ("vendor", "channel"), mode, policy=policy, snapshot=snapshot)
+    """Every vendor and channel ranked (through the compiled snapshot on large views)."""
+    return rank_view(view, ("vendor", "channel"), mode, policy=policy)
 
 
 def _as_scope(scope: ReportScope | Access | str) -> ReportScope:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+import networkx as nx
+
 from graph.risk.policy import Policy
 from graph.risk.ranking import RankedSubject, rank_subjects
 from graph.risk.subject import FailureMode, SubjectKind
@@ -19,7 +21,7 @@ from graph.store.interface import GraphStore
 from graph.store.sqlite import SqliteStore
 from graph.vendors import canonical_view
 
-__all__ = ["FAST_RANK_NODES", "SNAPSHOT_DOCUMENTS", "Engine", "rank_store"]
+__all__ = ["FAST_RANK_NODES", "SNAPSHOT_DOCUMENTS", "Engine", "rank_store", "rank_view"]
 
 Engine = Literal["auto", "snapshot", "reference"]
 
@@ -44,7 +46,19 @@ def rank_store(
         from graph.risk.snapshot_rows import snapshot_from_rows  # noqa: PLC0415
 
         return rank_subjects_fast(snapshot_from_rows(store), kinds, mode, policy=policy)
-    view = canonical_view(store)
+    return rank_view(canonical_view(store), kinds, mode, policy=policy, engine=engine)
+
+
+def rank_view(
+    view: nx.MultiDiGraph,
+    kinds: tuple[SubjectKind, ...],
+    mode: FailureMode,
+    *,
+    policy: Policy,
+    engine: Engine = "auto",
+) -> list[RankedSubject]:
+    """Every subject of ``kinds`` in ``view``, ranked worst first; ``auto`` compiles a
+    snapshot of views with :data:`FAST_RANK_NODES` or more nodes."""
     if engine == "snapshot" or (engine == "auto" and view.number_of_nodes() >= FAST_RANK_NODES):
         from graph.risk.snapshot import build_snapshot  # noqa: PLC0415 (loads numpy on demand)
 

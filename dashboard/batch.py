@@ -69,10 +69,10 @@ def ingest_batch(
             # One collector pause over load and store; the document's rows are released
             # inside it, so the collector resumes with nothing new to walk.
             with paused_gc():
-                parsed: Loaded | None = _parse(item, max_bytes)
+                parsed = _parse(item, max_bytes)
                 if isinstance(parsed, ParsedDocument) and parsed.references:
                     pending.append((i, parsed))
-                elif parsed is not None:
+                else:
                     checked(parsed)
                     documents[i] = _store(parsed, store)
                     distinct.add(parsed)
@@ -80,7 +80,7 @@ def ingest_batch(
                         batch.add_document(
                             parsed.parsed() if isinstance(parsed, DocumentRecords) else parsed
                         )
-                parsed = None
+                del parsed
         except IngestError as e:
             refused[i] = RefusedFile(path=e.path, reason=str(e))
     if pending:

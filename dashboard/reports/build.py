@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
-from dashboard.reports.forked import start
 from dashboard.reports.integrity import inputs_sha256, seal
 from dashboard.reports.model import (
     BlastSection,
@@ -48,20 +48,23 @@ from graph.estate import estate_figures
 from graph.gcpause import drop_cached_views, paused_gc
 from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
+from graph.risk.blast_results import BlastRadius
 from graph.risk.concentration import concentration_report, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.policy import Policy
 from graph.risk.ranking import RankedSubject
-from graph.risk.ranking_engine import rank_view
+from graph.risk.ranking_engine import rank_view, view_snapshot
 from graph.risk.remediation import attach_risk_removed
 from graph.risk.subject import FailureMode, Subject
 from graph.store.interface import Clock, GraphStore
 from graph.vendors_rows import store_canonical_view
 
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
+
 __all__ = [
-    "PARALLEL_NODES",
     "REPORT_SCOPE_KINDS",
     "build_report",
     "tool_version",
@@ -76,9 +79,6 @@ REPORT_SCOPE_KINDS = (
 """Concentration scopes a report lists (function scopes are covered by single-vendor rows)."""
 
 Stage = Callable[[str], None]
-PARALLEL_NODES = 2_000
-"""Scoped views with at least this many nodes compute the top blast radii in a forked child
-(:mod:`dashboard.reports.forked`: only in a process without other threads)."""
 
 
 def tool_version() -> str:
@@ -130,13 +130,10 @@ def _build(
     mode = FailureMode(options.mode)
 
     stage("rank")
-    ranked = _rank(scoped, mode, policy)
+    ranked, snapshot = _rank(scoped, mode, policy)
     stage("blast")
-    # the ten full radii need nothing the later stages compute: on a large view they run
-    # in a forked child (the second core) while this process does concentration/controls
-    join_top = start(
-        lambda: _top_impacts(full, cut, ranked, mode, policy, options, _anonymised(report_scope)),
-        fork=scoped.number_of_nodes() >= PARALLEL_NODES,
+    top = _top_impacts(
+        full, cut, ranked, snapshot, mode, policy, options, _anonymised(report_scope)
     )
     stage("concentration")
     usage = estate_usage(scoped)  # shared by concentration and the control rules
@@ -172,9 +169,7 @@ def _build(
         usage=usage,
         concentration=concentration,
     )
-    findings = attach_risk_removed(scoped, findings, policy=policy)
-    stage("blast-join")
-    top = join_top()
+    findings = attach_risk_removed(scoped, findings, policy=policy, snapshot=snapshot)
 
     stage("assemble")
     inputs = tuple(_input(d, d.id in cut.withheld) for d in cut.documents)
@@ -215,9 +210,13 @@ def _build(
     return seal(report)
 
 
-def _rank(view: nx.MultiDiGraph, mode: FailureMode, policy: Policy) -> list[RankedSubject]:
-    """Every vendor and channel ranked (through the compiled snapshot on large views)."""
-    return rank_view(view, ("vendor", "channel"), mode, policy=policy)
+def _rank(
+    view: nx.MultiDiGraph, mode: FailureMode, policy: Policy
+) -> tuple[list[RankedSubject], Snapshot | None]:
+    """Every vendor and channel ranked, and the compiled snapshot of ``view`` that ranked
+    them (large views; None: the networkx reference did)."""
+    snapshot = view_snapshot(view)
+    return rank_view(view, ("vendor", "channel"), mode, policy=policy, snapshot=snapshot), snapshot
 
 
 def _as_scope(scope: ReportScope | Access | str) -> ReportScope:
@@ -236,12 +235,14 @@ def _top_impacts(
     full: nx.MultiDiGraph,
     cut: ScopedInputs,
     ranked: list[RankedSubject],
+    snapshot: Snapshot | None,
     mode: FailureMode,
     policy: Policy,
     options: ReportOptions,
     anonymised: bool,
 ) -> tuple[SubjectImpact, ...]:
-    """Full blast radius of the worst vendors and channels that reach anything."""
+    """Full blast radius of the worst vendors and channels that reach anything (from
+    ``snapshot``, the scoped view's, when there is one; the networkx reference else)."""
     limits = {"vendor": options.top_vendors, "channel": options.top_channels}
     chosen: list[RankedSubject] = []
     for r in ranked:
@@ -249,17 +250,31 @@ def _top_impacts(
             chosen.append(r)
             limits[r.kind] -= 1
     cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort) if anonymised else None
+    scoped = _radii(cut.scoped.graph, snapshot, mode, policy)
+    whole = None
+    if cohorts is not None and chosen:
+        same = full is cut.scoped.graph
+        whole = scoped if same else _radii(full, view_snapshot(full), mode, policy)
     out = []
     for r in chosen:
         subject = Subject(kind=r.kind, ref=r.key)
-        # the report shows no per-operator evidence path: skip the search for each one
-        radius = blast_radius(cut.scoped.graph, subject, mode, policy=policy, evidence_paths=False)
         others = None
-        if cohorts is not None:
-            whole = blast_radius(full, subject, mode, policy=policy, evidence_paths=False)
-            others = others_impact(whole, cut.scoped.operators, cohorts)
-        out.append(subject_impact(r, radius, others))
+        if whole is not None and cohorts is not None:
+            others = others_impact(whole(subject), cut.scoped.operators, cohorts)
+        out.append(subject_impact(r, scoped(subject), others))
     return tuple(out)
+
+
+def _radii(
+    view: nx.MultiDiGraph, snapshot: Snapshot | None, mode: FailureMode, policy: Policy
+) -> Callable[[Subject], BlastRadius]:
+    """A subject's radius as the report reads it: no evidence paths (the report shows
+    none) and no per-host-group rows; from ``snapshot`` when there is one."""
+    if snapshot is None:
+        return lambda s: blast_radius(view, s, mode, policy=policy, evidence_paths=False)
+    from graph.risk.fastreport import SnapshotRadii  # noqa: PLC0415 (numba, on demand)
+
+    return SnapshotRadii(snapshot, view, mode, policy=policy).radius
 
 
 def _input(doc: DocumentInfo, withheld: bool) -> InputDocument:

@@ -46,7 +46,7 @@ from graph.risk.rollout import RolloutOverride
 from graph.risk.subject import FailureMode, Subject, resolve_subject
 from graph.vocabulary import ChannelKind, CustomerDeferral, EdgeKind, NodeKind
 
-__all__ = ["blast_radius"]
+__all__ = ["blast_radius", "group_totals", "operator_sectors"]
 
 _STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
 _RUNS, _RUNS_ON = EdgeKind.RUNS.value, EdgeKind.RUNS_ON.value
@@ -113,8 +113,8 @@ def blast_radius(
         )
         for h in (curve_hours(horizon) if total_down else [])
     ]
-    sectors = _totals(operators, functions, lambda o: o.sectors)
-    jurisdictions = _totals(operators, functions, lambda o: o.jurisdictions)
+    sectors = group_totals(operators, functions, lambda o: o.sectors)
+    jurisdictions = group_totals(operators, functions, lambda o: o.jurisdictions)
     hit_operators = [
         o for o in operators if o.hosts_down or o.hosts_degraded or o.hosts_compromised
     ]
@@ -402,12 +402,7 @@ def _operators(
         if not any(g.hosts_hit for g in mine):
             continue
         attrs = view.nodes[op] if op in view else {}
-        sectors = sorted(
-            str(view.nodes[s].get("name", s))
-            for s, keyed in successors_of(view, op).items()
-            for d in keyed.values()
-            if d["kind"] == _IN_SECTOR
-        )
+        sectors = operator_sectors(view, op)
         out.append(
             OperatorImpact(
                 operator=op,
@@ -428,9 +423,20 @@ def _operators(
     return out
 
 
-def _totals(
+def operator_sectors(view: nx.MultiDiGraph, operator: str) -> list[str]:
+    """The names of ``operator``'s sectors, sorted (one per IN_SECTOR edge)."""
+    return sorted(
+        str(view.nodes[s].get("name", s))
+        for s, keyed in successors_of(view, operator).items()
+        for d in keyed.values()
+        if d["kind"] == _IN_SECTOR
+    )
+
+
+def group_totals(
     operators: list[OperatorImpact], functions: list[FunctionImpact], groups_of: Any
 ) -> list[GroupTotals]:
+    """Per sector or jurisdiction (``groups_of(operator)`` names them) of a radius."""
     members: dict[str, list[OperatorImpact]] = defaultdict(list)
     for o in operators:
         for name in groups_of(o):

@@ -13,9 +13,10 @@ from graph.risk.rollout import RolloutOverride, RolloutReach, rollout_reach
 from graph.risk.subject import FailureMode, Subject
 from graph.vocabulary import BootStart, EdgeKind, NodeKind, Privilege
 
-__all__ = ["FailureSource", "failing_sources"]
+__all__ = ["NO_ROLLOUT", "FailureSource", "failing_sources"]
 
-_FULL = RolloutReach(fraction=1.0, explanation="the failing node itself (no rollout)")
+NO_ROLLOUT = RolloutReach(fraction=1.0, explanation="the failing node itself (no rollout)")
+"""The reach of a failing node that fails on its own (not pushed by a channel)."""
 _CRASH_LOOP_START = frozenset({BootStart.BOOT.value, BootStart.SYSTEM.value, BootStart.AUTO.value})
 _SEVERITY = [
     p.value
@@ -41,7 +42,7 @@ class FailureSource:
     crash_loop: bool
     firmware: bool
     platforms: frozenset[str]
-    rollout: RolloutReach = _FULL
+    rollout: RolloutReach = NO_ROLLOUT
     channel: str | None = None
     channel_attrs: Mapping[str, Any] = field(default_factory=dict)
     unknowns: tuple[str, ...] = ()

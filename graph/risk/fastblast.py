@@ -39,7 +39,7 @@ from graph.risk.snapshot_columns import KIND_CODES
 from graph.risk.subject import FailureMode, SubjectError
 from graph.vocabulary import Environment, NodeKind
 
-__all__ = ["FastRadius", "fast_blast_radius", "kernel_inputs"]
+__all__ = ["FastRadius", "fast_blast_radius", "kernel_inputs", "scratch_of"]
 
 _PLATFORM = KIND_CODES[NodeKind.PLATFORM.value]
 
@@ -79,9 +79,7 @@ def fast_blast_radius(
     planner = SourcePlanner(snap, mode, policy, overrides)
     groups = planner.groups(node)
     graph, hosts, rings, tables, params = kernel_inputs(snap, mode, policy, push_time)
-    scratch = snap.cache.get("scratch")
-    if scratch is None:
-        scratch = snap.cache["scratch"] = new_scratch(snap.node_count, *_dims(snap))
+    scratch = scratch_of(snap)
     out = np.zeros(len(RESULT_FIELDS), dtype=np.int64)
     horizon, n_ops = radius(
         0,
@@ -128,6 +126,14 @@ _SUBJECT_KINDS = frozenset(
         NodeKind.PLATFORM,
     )
 )
+
+
+def scratch_of(snap: Snapshot) -> tuple[Any, ...]:
+    """The snapshot's query scratch arrays (made on first use)."""
+    scratch = snap.cache.get("scratch")
+    if scratch is None:
+        scratch = snap.cache["scratch"] = new_scratch(snap.node_count, *_dims(snap))
+    return scratch
 
 
 def _dims(snap: Snapshot) -> tuple[int, int, int]:

@@ -26,7 +26,7 @@ from graph.risk.snapshot_columns import FATAL, KIND_CODES, PRIVILEGES
 from graph.risk.subject import FailureMode
 from graph.vocabulary import NodeKind, Privilege
 
-__all__ = ["ChannelSources", "NodeProfiles", "SourceGroups", "SourcePlanner"]
+__all__ = ["ChannelSources", "NodeProfiles", "SourceGroups", "SourcePlanner", "SourceRow"]
 
 _FIRMWARE = PRIVILEGES.index(Privilege.FIRMWARE.value)
 _BSD = PRIVILEGES.index(Privilege.BOOT_START_DRIVER.value)
@@ -36,6 +36,11 @@ _PRODUCT = KIND_CODES[NodeKind.PRODUCT.value]
 _CHANNEL = KIND_CODES[NodeKind.UPDATE_CHANNEL.value]
 _VENDOR = KIND_CODES[NodeKind.VENDOR.value]
 _SINGLE = frozenset(KIND_CODES[k.value] for k in (NodeKind.PRODUCT, NodeKind.COMPONENT))
+
+
+SourceRow = tuple[bool, bool, bool, int, float, int]
+"""How a node fails through a channel: fatal, loop, firmware, platform mask, rollout
+fraction, channel id (-1: not through a channel)."""
 
 
 @dataclass(frozen=True)
@@ -154,8 +159,14 @@ class SourcePlanner:
     def groups(self, subject: int) -> SourceGroups:
         """The failing sources of ``subject`` (a vendor, channel, product, component or
         platform node id), grouped."""
+        return self._assemble(*self.sources(subject))
+
+    def sources(self, subject: int) -> tuple[dict[int, SourceRow], NDArray[np.int32]]:
+        """``subject``'s failing nodes: those through a channel (node -> (fatal, loop,
+        firmware, mask, fraction, channel)), then the others (node ids; their failure is
+        their :class:`NodeProfiles` row), as ``failing.failing_sources`` keeps them."""
         kind = int(self.snap.cols.kind[subject])
-        chosen: dict[int, tuple[bool, bool, bool, int, float, int]] = {}
+        chosen: dict[int, SourceRow] = {}
         if kind == _CHANNEL:
             self._add_channel(chosen, subject)
             singles = np.empty(0, dtype=np.int32)
@@ -172,24 +183,20 @@ class SourcePlanner:
                 f"{self.snap.keys[subject]}: the fast path takes vendors, "
                 "channels, products, components and platforms"
             )
-        return self._assemble(chosen, singles)
+        return chosen, singles
 
-    def _add_channel(
-        self, chosen: dict[int, tuple[bool, bool, bool, int, float, int]], ch: int
-    ) -> None:
+    def _add_channel(self, chosen: dict[int, SourceRow], ch: int) -> None:
         sources = self.channel_sources(ch)
         for node, fatal, loop, firmware, mask in sources.rows:
             current = chosen.get(node)
             if current is None or (fatal and not current[0]):
                 chosen[node] = (fatal, loop, firmware, mask, sources.fraction, ch)
 
-    def _assemble(
-        self, chosen: dict[int, tuple[bool, bool, bool, int, float, int]], singles: Any
-    ) -> SourceGroups:
+    def _assemble(self, chosen: dict[int, SourceRow], singles: Any) -> SourceGroups:
         p = self.profiles
         # sources of one channel that fail alike are one search: a group escapes only when
         # every product bringing any of them in is protected, which one search tells
-        by_row: dict[tuple[bool, bool, bool, int, float, int], list[int]] = {}
+        by_row: dict[SourceRow, list[int]] = {}
         for node, row in chosen.items():
             by_row.setdefault(row, []).append(node)
         nodes: list[int] = [node for members in by_row.values() for node in members]

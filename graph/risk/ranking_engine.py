@@ -10,7 +10,7 @@ one-off compilation of its kernels (~9 s of CPU on a machine whose cache is cold
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
@@ -21,7 +21,17 @@ from graph.store.interface import GraphStore
 from graph.store.sqlite import SqliteStore
 from graph.vendors import canonical_view
 
-__all__ = ["FAST_RANK_NODES", "SNAPSHOT_DOCUMENTS", "Engine", "rank_store", "rank_view"]
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
+
+__all__ = [
+    "FAST_RANK_NODES",
+    "SNAPSHOT_DOCUMENTS",
+    "Engine",
+    "rank_store",
+    "rank_view",
+    "view_snapshot",
+]
 
 Engine = Literal["auto", "snapshot", "reference"]
 
@@ -56,14 +66,23 @@ def rank_view(
     *,
     policy: Policy,
     engine: Engine = "auto",
+    snapshot: Snapshot | None = None,
 ) -> list[RankedSubject]:
     """Every subject of ``kinds`` in ``view``, ranked worst first; ``auto`` compiles a
-    snapshot of views with :data:`FAST_RANK_NODES` or more nodes."""
+    snapshot of views with :data:`FAST_RANK_NODES` or more nodes (``snapshot``, when
+    given, is that of :func:`view_snapshot`)."""
+    snap = snapshot if snapshot is not None else view_snapshot(view, engine)
+    return rank_subjects(view, kinds, mode, policy=policy, snapshot=snap)
+
+
+def view_snapshot(view: nx.MultiDiGraph, engine: Engine = "auto") -> Snapshot | None:
+    """The compiled snapshot of ``view`` when ``engine`` asks for it (``auto``: views of
+    :data:`FAST_RANK_NODES` or more nodes), else None (the networkx reference)."""
     if engine == "snapshot" or (engine == "auto" and view.number_of_nodes() >= FAST_RANK_NODES):
         from graph.risk.snapshot import build_snapshot  # noqa: PLC0415 (loads numpy on demand)
 
-        return rank_subjects(view, kinds, mode, policy=policy, snapshot=build_snapshot(view))
-    return rank_subjects(view, kinds, mode, policy=policy)
+        return build_snapshot(view)
+    return None
 
 
 def _from_rows(store: SqliteStore, engine: Engine) -> bool:

@@ -84,6 +84,7 @@ class Snapshot:
     functions_of: Csr  # host group -> function slots (SUPPORTS, with repeats)
     rings: RingTable
     function_total: NDArray[np.int64]  # per function slot: hosts of supporting groups
+    function_nodes: NDArray[np.int32]  # per function slot: its node id
     function_critical: NDArray[np.bool_]
     operator_keys: tuple[str, ...]
     operator_sectors: Csr  # operator slot -> sector name slots
@@ -155,7 +156,7 @@ def assemble_snapshot(
 
     contains = forward(edge_kind == code[EdgeKind.CONTAINS.value])
     cols.finish(contains)
-    functions_of, fn_total, fn_critical = _functions(
+    functions_of, fn_total, fn_critical, fn_nodes = _functions(
         lookup, keys, cols, forward(edge_kind == code[EdgeKind.SUPPORTS.value])
     )
     operator_keys, operator_sectors, sector_names = _operators(
@@ -178,6 +179,7 @@ def assemble_snapshot(
         functions_of=functions_of,
         rings=_rings(rings_raw, index, n),
         function_total=fn_total,
+        function_nodes=fn_nodes,
         function_critical=fn_critical,
         operator_keys=operator_keys,
         operator_sectors=operator_sectors,
@@ -189,8 +191,8 @@ def assemble_snapshot(
 
 def _functions(
     lookup: Mapping[str, Mapping[str, Any]], keys: tuple[str, ...], cols: NodeColumns, supports: Csr
-) -> tuple[Csr, NDArray[np.int64], NDArray[np.bool_]]:
-    """Host group -> function slots, and per function its hosts and criticality."""
+) -> tuple[Csr, NDArray[np.int64], NDArray[np.bool_], NDArray[np.int32]]:
+    """Host group -> function slots, and per function its hosts, criticality and node id."""
     targets = np.unique(supports.idx)
     slot = np.full(len(keys), -1, dtype=np.int32)
     slot[targets] = np.arange(len(targets), dtype=np.int32)
@@ -201,7 +203,7 @@ def _functions(
     critical = np.array(
         [bool(lookup[keys[t]].get("critical", True)) for t in targets], dtype=np.bool_
     )
-    return remapped, total, critical
+    return remapped, total, critical, targets.astype(np.int32)
 
 
 def _operators(

@@ -26,26 +26,12 @@ from graph.risk.snapshot import Snapshot, build_snapshot
 from graph.risk.snapshot_rows import store_snapshot
 from graph.risk.subject import FailureMode, Subject, SubjectError
 from graph.store.sqlite import SqliteStore
-from graph.vendors import canonical_view
 from tests.conftest import REPO, run_cli
+from tests.graph.risk.conftest import _canonical, _ingested
 from tests.graph.risk.test_blast_properties import _view, estates
 
 SAMPLE = REPO / "sample_sboms"
 _KIND = {"Vendor": "vendor", "UpdateChannel": "channel"}
-
-
-def _ingested(store_path: Path, source: Path) -> Path:
-    result = run_cli("--store", str(store_path), "ingest", str(source))
-    assert result.code == 0, result.out[-2000:]
-    return store_path
-
-
-def _canonical(store_path: Path) -> nx.MultiDiGraph:
-    store = SqliteStore(store_path)
-    try:
-        return canonical_view(store)
-    finally:
-        store.close()
 
 
 def _snapshot_from_rows(store_path: Path) -> Snapshot:
@@ -69,17 +55,6 @@ def _assert_identical(expected: object, actual: object, path: str = "snapshot") 
         assert np.array_equal(expected, actual, equal_nan=expected.dtype.kind == "f"), path
     else:
         assert expected == actual, path
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _ingested(tmp_path_factory.mktemp("demo") / "demo.sqlite", SAMPLE)
-
-
-@pytest.fixture(scope="module")
-def demo(demo_store: Path) -> tuple[nx.MultiDiGraph, Snapshot]:
-    view = _canonical(demo_store)
-    return view, build_snapshot(view)
 
 
 def test_demo_snapshot_from_rows_is_the_view_snapshot(demo, demo_store) -> None:
@@ -197,21 +172,6 @@ def test_random_estates_match_the_reference(estate) -> None:
 
 
 # -- a generated 10k estate (benchmarks/synth_estate.py), ingested with the CLI ----------
-
-
-@pytest.fixture(scope="module")
-def synth10k_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from benchmarks.synth import generate
-
-    out = tmp_path_factory.mktemp("synth") / "estate"
-    generate("10k", 7, out)
-    return _ingested(out.parent / "store.sqlite", out)
-
-
-@pytest.fixture(scope="module")
-def synth10k(synth10k_store: Path) -> tuple[nx.MultiDiGraph, Snapshot]:
-    view = _canonical(synth10k_store)
-    return view, build_snapshot(view)
 
 
 def test_snapshot_from_rows_keeps_placeholders_of_a_removed_document(tmp_path: Path) -> None:

@@ -47,10 +47,12 @@ class Reached:
         self._cache: dict[str, frozenset[str]] = {}
         self._channels: dict[str, tuple[str, ...]] = {}
         self._host_fatal: dict[str, bool] = {}
+        self._families: dict[str, frozenset[str]] = {}  # host group -> OS families
 
     def __call__(self, channel: str) -> frozenset[str]:
         if channel not in self._cache:
-            self._cache[channel] = frozenset(channel_host_groups(self._view, channel))
+            groups = channel_host_groups(self._view, channel, self._families)
+            self._cache[channel] = frozenset(groups)
         return self._cache[channel]
 
     def channels_of(self, key: str) -> tuple[str, ...]:
@@ -157,14 +159,9 @@ def _dependency(
         for u in usage.groups[hg].uses
         if u.layer is layer and u.vendor == vendor
     ]
-    channels = sorted(
-        {
-            channel
-            for use in uses
-            for channel in reached.channels_of(use.via)
-            if groups & reached(channel)
-        }
-    )
+    # whether a channel reaches the groups does not depend on the use: ask once per channel
+    candidates = {channel for use in uses for channel in reached.channels_of(use.via)}
+    channels = sorted(c for c in candidates if not groups.isdisjoint(reached(c)))
     failing, undeclared = [], []
     for channel in channels:
         fails, unknown = _channel_status(view, channel, controls_policy)

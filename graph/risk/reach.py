@@ -287,16 +287,25 @@ def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[st
     return tuple(sorted(groups))
 
 
-def channel_host_groups(view: nx.MultiDiGraph, channel: str) -> tuple[str, ...]:
-    """Host groups a channel reaches (see the module docstring), sorted."""
+def channel_host_groups(
+    view: nx.MultiDiGraph, channel: str, families: dict[str, frozenset[str]] | None = None
+) -> tuple[str, ...]:
+    """Host groups a channel reaches (see the module docstring), sorted. ``families``, when
+    given, memoises :func:`host_group_families` across calls (on an unchanged view)."""
     updated = in_neighbours(view, channel, EdgeKind.UPDATED_VIA)
     platforms = {str(p).lower() for p in view.nodes[channel].get("platforms") or ()}
     groups = software_host_groups(view, updated)
     if not platforms:
         return groups
-    return tuple(
-        g for g in groups if not (families := host_group_families(view, g)) or families & platforms
-    )
+    memo = {} if families is None else families
+    out = []
+    for g in groups:
+        found = memo.get(g)
+        if found is None:
+            found = memo[g] = host_group_families(view, g)
+        if not found or found & platforms:
+            out.append(g)
+    return tuple(out)
 
 
 class GroupFacts(NamedTuple):

@@ -19,17 +19,14 @@ from datetime import datetime
 from typing import Any
 
 import networkx as nx
-import numpy as np
 
 from graph.risk.blast import blast_radius, group_totals, operator_sectors
 from graph.risk.blast_results import (
     BlastRadius,
-    FailingNode,
     FunctionImpact,
     OperatorImpact,
     RecoveryPoint,
 )
-from graph.risk.failing import NO_ROLLOUT
 from graph.risk.fastdetail import (
     GroupRows,
     OperatorRows,
@@ -38,28 +35,28 @@ from graph.risk.fastdetail import (
     hosts_back,
     operator_rows,
 )
-from graph.risk.fastsources import SourcePlanner, SourceRow
+from graph.risk.fastfailing import FailingNodes
+from graph.risk.fastsources import SourcePlanner
 from graph.risk.policy import Policy
 from graph.risk.recovery import curve_hours
-from graph.risk.rollout import RolloutOverride, RolloutReach, rollout_reach
+from graph.risk.rollout import RolloutOverride
 from graph.risk.snapshot import Snapshot
-from graph.risk.snapshot_columns import KIND_CODES, PLATFORM_KINDS, PRIVILEGES
+from graph.risk.snapshot_columns import KIND_CODES
 from graph.risk.subject import FailureMode, Subject, resolve_subject
-from graph.vocabulary import NodeKind, Privilege
+from graph.vocabulary import NodeKind
 
 __all__ = ["SnapshotRadii"]
 
 _FAST_KINDS = frozenset(
     KIND_CODES[k.value]
-    for k in (NodeKind.VENDOR, NodeKind.UPDATE_CHANNEL, NodeKind.PRODUCT, NodeKind.COMPONENT)
-) | {KIND_CODES[NodeKind.PLATFORM.value]}
-_PLATFORM = KIND_CODES[NodeKind.PLATFORM.value]
-# failing._node: the privilege a platform fails at, by its platform_kind
-_PLATFORM_PRIVILEGE = {
-    "os": Privilege.KERNEL.value,
-    "hypervisor": Privilege.HYPERVISOR.value,
-    "cloud": Privilege.CLOUD_SERVICE.value,
-}
+    for k in (
+        NodeKind.VENDOR,
+        NodeKind.UPDATE_CHANNEL,
+        NodeKind.PRODUCT,
+        NodeKind.COMPONENT,
+        NodeKind.PLATFORM,
+    )
+)
 _Overrides = Mapping[str, RolloutOverride] | None
 
 
@@ -78,9 +75,7 @@ class SnapshotRadii:
         self.snap, self.view, self.mode = snap, view, mode
         self.policy = policy or Policy()
         self.push_time = push_time
-        self._names = {bit: name for name, bit in snap.cols.vocabulary.items()}
-        self._failing: dict[tuple[int, SourceRow], tuple[FailingNode, tuple[str, ...]]] = {}
-        self._reach: dict[tuple[int, RolloutOverride | None], RolloutReach] = {}
+        self._failing = FailingNodes(snap, self.policy)
         self._operators: dict[int, OperatorImpact] = {}
         self._functions: dict[int, tuple[FunctionImpact, Any]] = {}
 
@@ -116,7 +111,7 @@ class SnapshotRadii:
             )
             return reference.model_copy(update={"host_groups": []})
         planner = SourcePlanner(self.snap, self.mode, self.policy, overrides)
-        failing, unknowns = self._failing_nodes(planner, node, overrides or {})
+        failing, unknowns = self._failing.of(planner, node, overrides or {})
         rows = group_rows(self.snap, planner.groups(node), self.mode, self.policy, self.push_time)
         functions = self._function_impacts(rows)
         operators = self._operator_impacts(rows, functions)
@@ -152,87 +147,6 @@ class SnapshotRadii:
             recovery_curve=curve,
             unknowns=sorted(unknowns | rows.unknowns),
         )
-
-    # -- failing nodes (graph.risk.failing) ------------------------------------------------
-
-    def _failing_nodes(
-        self, planner: SourcePlanner, node: int, overrides: Mapping[str, RolloutOverride]
-    ) -> tuple[list[FailingNode], set[str]]:
-        chosen, singles = planner.sources(node)
-        p = planner.profiles
-        rows: dict[int, SourceRow] = dict(chosen)
-        for single in np.unique(singles).tolist():
-            rows[single] = (
-                bool(p.fatal[single]),
-                bool(p.loop[single]),
-                bool(p.firmware[single]),
-                int(p.mask[single]),
-                1.0,
-                -1,
-            )
-        keys = self.snap.keys
-        failing: list[FailingNode] = []
-        unknowns: set[str] = set()
-        for source in sorted(rows, key=keys.__getitem__):
-            row = rows[source]
-            ch = row[5]
-            override = overrides.get(keys[ch]) if ch >= 0 else None
-            memo = (source, row) if override is None else None
-            found = self._failing.get(memo) if memo is not None else None
-            if found is None:
-                found = self._failing_node(source, row, override)
-                if memo is not None:
-                    self._failing[memo] = found
-            failing.append(found[0])
-            unknowns.update(found[1])
-        return failing, unknowns
-
-    def _failing_node(
-        self, node: int, row: SourceRow, override: RolloutOverride | None
-    ) -> tuple[FailingNode, tuple[str, ...]]:
-        snap, cols = self.snap, self.snap.cols
-        key = snap.keys[node]
-        fatal, loop, _, mask, _, ch = row
-        unknowns: tuple[str, ...] = ()
-        if ch >= 0:
-            reach = self._reach_of(ch, override)
-            own = int(cols.channel_privilege[ch])
-            privilege = _privilege(own if own >= 0 else int(cols.privilege_of[node]))
-            unknowns = (f"privilege of {key}",) if privilege is None else ()
-            unknowns += tuple(f"{snap.keys[ch]}.{u}" for u in reach.unknowns)
-            channel: str | None = snap.keys[ch]
-        else:
-            reach, channel = NO_ROLLOUT, None
-            if int(cols.kind[node]) == _PLATFORM:
-                kind = int(cols.platform_kind[node])
-                privilege = _PLATFORM_PRIVILEGE.get(PLATFORM_KINDS[kind]) if kind >= 0 else None
-            else:
-                privilege = _privilege(int(cols.privilege_of[node]))
-                unknowns = (f"privilege of {key}",) if privilege is None else ()
-        failing = FailingNode.model_construct(
-            key=key,
-            privilege=privilege,
-            host_fatal=fatal,
-            crash_loop=loop,
-            platforms=sorted(self._names[b] for b in range(64) if (mask >> b) & 1),
-            channel=channel,
-            rollout_fraction=reach.fraction,
-            rollout_explanation=reach.explanation,
-        )
-        return failing, unknowns
-
-    def _reach_of(self, ch: int, override: RolloutOverride | None) -> RolloutReach:
-        found = self._reach.get((ch, override))
-        if found is None:
-            attrs: Mapping[str, Any] = self.snap.channel_attrs[ch]
-            if override is not None:
-                attrs = override.apply(attrs)
-            policy = self.policy
-            found = rollout_reach(
-                attrs, window_hours=policy.window_hours, detect_hours=policy.detect_hours
-            )
-            self._reach[(ch, override)] = found
-        return found
 
     # -- functions and operators (blast._functions, blast._operators) ----------------------
 
@@ -324,7 +238,3 @@ class SnapshotRadii:
                 evidence_path=[],
             )
         return found
-
-
-def _privilege(code: int) -> str | None:
-    return PRIVILEGES[code] if code >= 0 else None

@@ -39,7 +39,14 @@ from graph.risk.snapshot_columns import KIND_CODES
 from graph.risk.subject import FailureMode, SubjectError
 from graph.vocabulary import Environment, NodeKind
 
-__all__ = ["FastRadius", "fast_blast_radius", "kernel_inputs", "scratch_of"]
+__all__ = [
+    "SUBJECT_KINDS",
+    "FastRadius",
+    "fast_blast_radius",
+    "kernel_inputs",
+    "run_radius",
+    "scratch_of",
+]
 
 _PLATFORM = KIND_CODES[NodeKind.PLATFORM.value]
 
@@ -74,27 +81,12 @@ def fast_blast_radius(
     key) fails in ``mode``; arguments as :func:`graph.risk.blast.blast_radius`."""
     policy = policy or Policy()
     node = snap.index.get(subject)
-    if node is None or int(snap.cols.kind[node]) not in _SUBJECT_KINDS:
+    if node is None or int(snap.cols.kind[node]) not in SUBJECT_KINDS:
         raise SubjectError(f"no vendor, channel, product, component or platform {subject!r}")
-    planner = SourcePlanner(snap, mode, policy, overrides)
-    groups = planner.groups(node)
-    graph, hosts, rings, tables, params = kernel_inputs(snap, mode, policy, push_time)
-    scratch = scratch_of(snap)
+    groups = SourcePlanner(snap, mode, policy, overrides).groups(node)
     out = np.zeros(len(RESULT_FIELDS), dtype=np.int64)
-    horizon, n_ops = radius(
-        0,
-        len(groups.ptr) - 1,
-        (groups.nodes, groups.ptr),
-        _group_tuple(groups),
-        groups.failed_platforms,
-        graph,
-        hosts,
-        rings,
-        tables,
-        params,
-        scratch,
-        out,
-    )
+    horizon, n_ops = run_radius(snap, groups, mode, policy, push_time, out)
+    scratch = scratch_of(snap)
     op_sums, hit_ops = scratch[15], scratch[16][:n_ops].tolist()
     ops = sorted((snap.operator_keys[o], *(int(x) for x in op_sums[o])) for o in hit_ops)
     sectors = sorted(
@@ -116,7 +108,7 @@ def fast_blast_radius(
     )
 
 
-_SUBJECT_KINDS = frozenset(
+SUBJECT_KINDS = frozenset(
     KIND_CODES[k.value]
     for k in (
         NodeKind.VENDOR,
@@ -126,6 +118,35 @@ _SUBJECT_KINDS = frozenset(
         NodeKind.PLATFORM,
     )
 )
+
+
+def run_radius(
+    snap: Snapshot,
+    groups: SourceGroups,
+    mode: FailureMode,
+    policy: Policy,
+    push_time: datetime | None,
+    out: NDArray[np.int64],
+) -> tuple[float, int]:
+    """One compiled search over ``snap`` for the source ``groups`` of a subject: totals into
+    ``out`` (RESULT_FIELDS), (recovery horizon, operators hit) returned, and the per-group
+    state left in :func:`scratch_of` under the stamp ``scratch[0][0]`` had before plus one."""
+    graph, hosts, rings, tables, params = kernel_inputs(snap, mode, policy, push_time)
+    result: tuple[float, int] = radius(
+        0,
+        len(groups.ptr) - 1,
+        (groups.nodes, groups.ptr),
+        _group_tuple(groups),
+        groups.failed_platforms,
+        graph,
+        hosts,
+        rings,
+        tables,
+        params,
+        scratch_of(snap),
+        out,
+    )
+    return result
 
 
 def scratch_of(snap: Snapshot) -> tuple[Any, ...]:

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.risk.fastblast import kernel_inputs, scratch_of
-from graph.risk.fastkernel import RESULT_FIELDS, radius
+from graph.risk.fastblast import kernel_inputs, run_radius, scratch_of
+from graph.risk.fastkernel import RESULT_FIELDS
 from graph.risk.fastsources import SourceGroups
 from graph.risk.policy import Policy
 from graph.risk.snapshot import Snapshot
@@ -64,24 +64,10 @@ def group_rows(
     push_time: datetime | None,
 ) -> GroupRows:
     """Run the search for one subject's source ``groups``; the groups it touched."""
-    graph, hosts, rings, tables, params = kernel_inputs(snap, mode, policy, push_time)
     sc = scratch_of(snap)
     subj = int(sc[0][0]) + 1  # the stamp ``radius`` gives this subject
-    out = np.zeros(len(RESULT_FIELDS), dtype=np.int64)
-    radius(
-        0,
-        len(groups.ptr) - 1,
-        (groups.nodes, groups.ptr),
-        (groups.fatal, groups.loop, groups.firmware, groups.mask, groups.fraction, groups.channel),
-        groups.failed_platforms,
-        graph,
-        hosts,
-        rings,
-        tables,
-        params,
-        sc,
-        out,
-    )
+    run_radius(snap, groups, mode, policy, push_time, np.zeros(len(RESULT_FIELDS), dtype=np.int64))
+    hosts = kernel_inputs(snap, mode, policy, push_time)[1]
     touched = np.flatnonzero(sc[3] == subj)
     keys = snap.keys
     t = np.asarray(sorted(touched.tolist(), key=keys.__getitem__), dtype=np.int64)

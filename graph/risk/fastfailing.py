@@ -50,14 +50,7 @@ class FailingNodes:
         p = planner.profiles
         rows: dict[int, SourceRow] = dict(chosen)
         for single in np.unique(singles).tolist():
-            rows[single] = (
-                bool(p.fatal[single]),
-                bool(p.loop[single]),
-                bool(p.firmware[single]),
-                int(p.mask[single]),
-                1.0,
-                -1,
-            )
+            rows[single] = p.row(single)
         keys = self.snap.keys
         failing: list[FailingNode] = []
         unknowns: set[str] = set()

@@ -27,6 +27,7 @@ from graph.risk.blast_results import (
     OperatorImpact,
     RecoveryPoint,
 )
+from graph.risk.fastblast import SUBJECT_KINDS
 from graph.risk.fastdetail import (
     GroupRows,
     OperatorRows,
@@ -41,22 +42,10 @@ from graph.risk.policy import Policy
 from graph.risk.recovery import curve_hours
 from graph.risk.rollout import RolloutOverride
 from graph.risk.snapshot import Snapshot
-from graph.risk.snapshot_columns import KIND_CODES
 from graph.risk.subject import FailureMode, Subject, resolve_subject
-from graph.vocabulary import NodeKind
 
 __all__ = ["SnapshotRadii"]
 
-_FAST_KINDS = frozenset(
-    KIND_CODES[k.value]
-    for k in (
-        NodeKind.VENDOR,
-        NodeKind.UPDATE_CHANNEL,
-        NodeKind.PRODUCT,
-        NodeKind.COMPONENT,
-        NodeKind.PLATFORM,
-    )
-)
 _Overrides = Mapping[str, RolloutOverride] | None
 
 
@@ -84,7 +73,9 @@ class SnapshotRadii:
         (several nodes, a vulnerability)."""
         keys = resolve_subject(self.view, subject)
         node = self.snap.index.get(keys[0]) if len(keys) == 1 else None
-        return node if node is not None and int(self.snap.cols.kind[node]) in _FAST_KINDS else None
+        return (
+            node if node is not None and int(self.snap.cols.kind[node]) in SUBJECT_KINDS else None
+        )
 
     def rows(self, node: int, overrides: _Overrides = None) -> GroupRows:
         """The touched host groups of node ``node``'s radius, ``overrides`` on its channels."""

@@ -53,6 +53,11 @@ class NodeProfiles:
     mask: NDArray[np.int64]
     profile: NDArray[np.int64]  # equal for nodes that fail the same way
 
+    def row(self, node: int) -> SourceRow:
+        """How ``node`` fails on its own, as a source row (no rollout, no channel)."""
+        fatal, loop, firmware = self.fatal[node], self.loop[node], self.firmware[node]
+        return (bool(fatal), bool(loop), bool(firmware), int(self.mask[node]), 1.0, -1)
+
 
 @dataclass(frozen=True)
 class ChannelSources:
@@ -213,16 +218,7 @@ class SourcePlanner:
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
                 first = int(singles[a])
                 sizes.append(b - a)
-                rows.append(
-                    (
-                        bool(p.fatal[first]),
-                        bool(p.loop[first]),
-                        bool(p.firmware[first]),
-                        int(p.mask[first]),
-                        1.0,
-                        -1,
-                    )
-                )
+                rows.append(p.row(first))
         node_arr = np.asarray(nodes, dtype=np.int32)
         ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=ptr[1:])

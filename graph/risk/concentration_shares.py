@@ -142,30 +142,22 @@ def _metrics(
     )
 
 
-_Uses = tuple[tuple[str, ...], tuple[VendorUse, ...], tuple[tuple[int, ...], ...]]
+_LayerUses = dict[str, dict[ProductCategory, tuple[tuple[str, ...], tuple[VendorUse, ...]]]]
 
 
-class _LayerUses:
-    """Each host group's uses by layer (sorted vendors, uses, each use's provenance as ids):
-    one pass, not one per scope and layer. A provenance record is hashed once here, then
-    merged per scope as its integer id (the same records repeat in every scope)."""
-
-    def __init__(self, usage: EstateUsage) -> None:
-        ids: dict[Provenance, int] = {}
-        self.by_group: dict[str, dict[ProductCategory, _Uses]] = {}
-        for hg, group in usage.groups.items():
-            by_layer: dict[ProductCategory, list[VendorUse]] = defaultdict(list)
-            for use in group.uses:
-                by_layer[use.layer].append(use)
-            self.by_group[hg] = {
-                layer: (
-                    tuple(sorted({u.vendor for u in uses})),
-                    tuple(uses),
-                    tuple(tuple(ids.setdefault(p, len(ids)) for p in u.provenance) for u in uses),
-                )
-                for layer, uses in by_layer.items()
-            }
-        self.provenance: list[Provenance] = list(ids)  # by id: the first of equal records
+def _layer_uses(usage: EstateUsage) -> _LayerUses:
+    """Each host group's uses by layer, with their sorted vendors: one pass, not one per
+    scope and layer."""
+    out: _LayerUses = {}
+    for hg, group in usage.groups.items():
+        by_layer: dict[ProductCategory, list[VendorUse]] = defaultdict(list)
+        for use in group.uses:
+            by_layer[use.layer].append(use)
+        out[hg] = {
+            layer: (tuple(sorted({u.vendor for u in uses})), tuple(uses))
+            for layer, uses in by_layer.items()
+        }
+    return out
 
 
 def _layer(
@@ -178,25 +170,24 @@ def _layer(
 ) -> LayerConcentration:
     """Shares are exact: a host group's hosts split evenly over its vendors, kept as
     integers over ``scale`` (a multiple of every split) instead of fractions."""
-    index = layer_uses if layer_uses is not None else _LayerUses(usage)
-    rows: list[tuple[str, tuple[str, ...], tuple[VendorUse, ...], tuple[tuple[int, ...], ...]]]
-    rows = []
+    index = layer_uses if layer_uses is not None else _layer_uses(usage)
+    rows: list[tuple[str, tuple[str, ...], tuple[VendorUse, ...]]] = []
     unattributed: list[str] = []
     for hg in host_groups:
-        found = index.by_group[hg].get(layer)
+        found = index[hg].get(layer)
         if found is None:
             if layer in usage.unattributed.get(hg, frozenset()):
                 unattributed.append(hg)
             continue
         rows.append((hg, *found))
-    scale = math.lcm(*{len(vendors) for _, vendors, _, _ in rows}) if rows else 1
+    scale = math.lcm(*{len(vendors) for _, vendors, _ in rows}) if rows else 1
     hosts: dict[str, int] = defaultdict(int)
     critical: dict[str, int] = defaultdict(int)
     exposed: dict[str, int] = defaultdict(int)
     groups: dict[str, set[str]] = defaultdict(set)
     via: dict[str, set[str]] = defaultdict(set)
-    provenance: dict[str, dict[int, None]] = defaultdict(dict)  # ids, first-seen order
-    for hg, vendors, uses, provenance_ids in rows:
+    provenance: dict[str, dict[Provenance, None]] = defaultdict(dict)
+    for hg, vendors, uses in rows:
         group = usage.groups[hg]
         part = group.hosts * (scale // len(vendors))
         for vendor in vendors:
@@ -205,16 +196,13 @@ def _layer(
                 critical[vendor] += part
             exposed[vendor] += group.hosts
             groups[vendor].add(hg)
-        for use, ids in zip(uses, provenance_ids, strict=True):
+        for use in uses:
             via[use.vendor].add(use.via)
-            provenance[use.vendor].update(dict.fromkeys(ids))
+            provenance[use.vendor].update(dict.fromkeys(use.provenance))
     total = sum(hosts.values())
     total_critical = sum(critical.values())
-    records = index.provenance
-    # every value already has its field's type (floats from true divisions, sorted tuples
-    # of strings, validated provenance records): no validation per share
     shares = [
-        VendorShare.model_construct(
+        VendorShare(
             vendor=vendor,
             name=usage.names.get(vendor, vendor),
             members=usage.members.get(vendor, (vendor,)),
@@ -225,7 +213,7 @@ def _layer(
             hosts_exposed=exposed[vendor],
             host_groups=tuple(sorted(groups[vendor])),
             via=tuple(sorted(via[vendor])),
-            provenance=tuple(records[i] for i in provenance[vendor]),
+            provenance=tuple(provenance[vendor]),
         )
         for vendor in hosts
     ]
@@ -260,7 +248,7 @@ def layer_concentrations(
     """Every layer in every scope of ``scope_kinds``, sorted by scope then layer."""
     policy = policy or ConcentrationPolicy()
     usage = usage or estate_usage(view, group_level=group_level)
-    layer_uses = _LayerUses(usage)
+    layer_uses = _layer_uses(usage)
     out = []
     for scope, host_groups in scope_members(view, usage, scope_kinds).items():
         for layer in _layers_of(usage, host_groups):

@@ -4,7 +4,9 @@ sign-in cookie (:mod:`dashboard.access.sessions`). ``riskgraph dashboard`` serve
 
 ``POST /_riskgraph/session`` takes a one-time ticket as its body and answers with the
 session cookie (``HttpOnly; SameSite=Strict``, ``Secure`` over HTTPS);
-``POST /_riskgraph/signout`` revokes the session and clears the cookie.
+``POST /_riskgraph/signout`` revokes the session and clears the cookie. ``GET /<page>``
+answers a page's address with the app's document and where the app is rooted
+(:mod:`dashboard.page_document`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.routing import Route
 from streamlit.starlette import App
 
 from dashboard.access.sessions import COOKIE, SESSION_TTL, SESSIONS
+from dashboard.page_document import page_routes
 
 __all__ = ["app"]
 
@@ -55,5 +58,6 @@ app = App(
     routes=[
         Route("/_riskgraph/session", _session, methods=["POST"]),
         Route("/_riskgraph/signout", _signout, methods=["POST"]),
+        *page_routes(),
     ],
 )

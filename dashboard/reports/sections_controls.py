@@ -23,6 +23,7 @@ from dashboard.reports.model import (
     RiskRemovedRow,
     SourceRef,
 )
+from dashboard.reports.trusted import trusted_row
 from graph.model import Provenance
 from graph.risk.controls.base import Evidence, Finding, RiskRemoved
 from graph.risk.controls.catalogue import CONTROLS
@@ -107,7 +108,7 @@ class _Rows:
         cached = self._sources.get(id(provenance))
         if cached is None:
             refs = tuple(
-                SourceRef.model_construct(document_id=p.document_id, location=p.location)
+                trusted_row(SourceRef, {"document_id": p.document_id, "location": p.location})
                 for p in provenance[:MAX_SOURCES]
             )
             cached = self._sources[id(provenance)] = (provenance, refs)
@@ -119,41 +120,45 @@ def _finding(order: int, f: Finding, rows: _Rows) -> ReportFinding:
     :class:`Finding` and already has the row's type (ints, strings, finite floats); a
     float that is not finite goes through validation and fails as it always did."""
     removed = f.risk_removed
-    return ReportFinding.model_construct(
-        order=order,
-        id=f.id,
-        control=f.control,
-        title=f.title,
-        severity=f.severity.value,
-        status=f.status.value,
-        subject=f.subject,
-        subject_kind=f.subject_kind.value,
-        vendor=f.vendor,
-        channel=f.channel,
-        operator=f.operator,
-        evidence=tuple(_evidence_row(e, rows) for e in f.evidence),
-        references=rows.references(f.references),
-        remediation=f.remediation,
-        related_controls=f.related_controls,
-        reach_hosts=f.reach.hosts,
-        reach_critical_hosts=f.reach.critical_hosts,
-        reach_operators=len(f.reach.operators),
-        reach_cii_operators=len(f.reach.cii_operators),
-        risk_removed=None if removed is None else _removed_row(removed),
+    reach = f.reach
+    return trusted_row(
+        ReportFinding,
+        {
+            "order": order,
+            "id": f.id,
+            "control": f.control,
+            "title": f.title,
+            "severity": f.severity.value,
+            "status": f.status.value,
+            "subject": f.subject,
+            "subject_kind": f.subject_kind.value,
+            "vendor": f.vendor,
+            "channel": f.channel,
+            "operator": f.operator,
+            "evidence": tuple([_evidence_row(e, rows) for e in f.evidence]),
+            "references": rows.references(f.references),
+            "remediation": f.remediation,
+            "related_controls": f.related_controls,
+            "reach_hosts": reach.hosts,
+            "reach_critical_hosts": reach.critical_hosts,
+            "reach_operators": len(reach.operators),
+            "reach_cii_operators": len(reach.cii_operators),
+            "risk_removed": None if removed is None else _removed_row(removed),
+        },
     )
 
 
 def _evidence_row(e: Evidence, rows: _Rows) -> EvidenceRow:
-    build: Callable[..., EvidenceRow] = EvidenceRow.model_construct
+    values: dict[str, Any] = {
+        "subject": e.subject,
+        "attribute": e.attribute,
+        "value": e.value,
+        "sources": rows.sources(e.provenance),
+        "sources_total": len(e.provenance),
+    }
     if isinstance(e.value, float) and not math.isfinite(e.value):
-        build = EvidenceRow  # validated, so rejected: the report holds no NaN or infinity
-    return build(
-        subject=e.subject,
-        attribute=e.attribute,
-        value=e.value,
-        sources=rows.sources(e.provenance),
-        sources_total=len(e.provenance),
-    )
+        return EvidenceRow(**values)  # validated, so rejected: no NaN or infinity
+    return trusted_row(EvidenceRow, values)
 
 
 def _removed_row(removed: RiskRemoved) -> RiskRemovedRow:

@@ -264,7 +264,7 @@ def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[st
     seen = set(keys_given)
     stack = list(seen)
     groups: set[str] = set()
-    nodes = view.nodes
+    nodes = view._node  # the attribute dicts, without a NodeView lookup per edge
     while stack:
         node = stack.pop()
         for pred, keyed in predecessors_of(view, node).items():

@@ -27,6 +27,9 @@ __all__ = [
 
 _EMPTY: tuple[Any, ...] = (None, (), [], "")
 _PROVENANCE_FIELDS = ("document_id", "sha256", "location")
+_FIELDS_SET = set(_PROVENANCE_FIELDS)
+"""Every record's ``model_fields_set``, shared: a frozen model never changes its own, and
+``model_copy`` copies it before adding to it (1.5 million sets of 216 bytes at 100k)."""
 _new = object.__new__
 _set = object.__setattr__
 
@@ -38,7 +41,7 @@ def provenance_record(document_id: str, sha256: str, location: str | None) -> Pr
     """
     record = _new(Provenance)
     _set(record, "__dict__", {"document_id": document_id, "sha256": sha256, "location": location})
-    _set(record, "__pydantic_fields_set__", set(_PROVENANCE_FIELDS))
+    _set(record, "__pydantic_fields_set__", _FIELDS_SET)
     _set(record, "__pydantic_extra__", None)
     _set(record, "__pydantic_private__", None)
     return record

@@ -54,3 +54,25 @@ def test_paused_gc_restores_the_previous_state() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_what_survives_the_block_is_old_and_its_cycles_are_still_collected() -> None:
+    with paused_gc():
+        kept = [[i] for i in range(1_000)]
+        first, second = _Node(), _Node()
+        first.other, second.other = second, first  # a cycle, dropped below
+        cycle = weakref.ref(first)
+        del first, second
+    young = {id(o) for o in gc.get_objects(generation=0)} | {
+        id(o) for o in gc.get_objects(generation=1)
+    }
+    assert not any(id(item) in young for item in kept)
+    assert any(o is kept for o in gc.get_objects(generation=2))
+    assert cycle() is not None  # no collection ran on leaving the block
+    gc.collect()
+    assert cycle() is None

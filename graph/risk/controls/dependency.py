@@ -152,11 +152,12 @@ class SystemicVendorRule:
             and found.max_layer_hhi > high
             and bool(found.common_mode_channels)
         )
-        usage = context.usage()
+        facts = context.usage().groups
+        using = frozenset(found.operators_using)  # a tuple: one set, not a scan per group
         groups = [
             hg
             for hg in context.groups_using(found.vendor)
-            if usage.groups[hg].operator in found.operators_using and usage.groups[hg].critical
+            if facts[hg].critical and facts[hg].operator in using
         ]
         evidence = [
             Evidence(subject=found.sector, attribute=name, value=value)

@@ -14,10 +14,7 @@ from graph.risk.controls.base import Control, Evidence, Finding, RuleSubject, Tr
 from graph.risk.controls.catalogue import TR_01, TR_02, TR_03
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.rules import Assessment, ChannelRule
-from graph.risk.reach import (
-    in_neighbours,
-    node_provenance,
-)
+from graph.risk.reach import in_neighbours, node_provenance, successors_of
 from graph.vocabulary import EdgeKind, NodeKind, Severity
 
 __all__ = ["TRANSPARENCY_RULES", "ContractTransparencyRule", "SbomRule", "sbom_quality"]
@@ -27,26 +24,30 @@ _CONTAINS = EdgeKind.CONTAINS.value
 _STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
 
 
-def _components(context: RuleContext, product: str) -> list[str]:
+def _components(context: RuleContext, product: str) -> set[str]:
+    """The product's CONTAINS closure (the product itself only through a cycle)."""
+    view = context.view
     seen: set[str] = set()
     stack = [product]
-    out_edges = context.view.out_edges
     while stack:
-        for _, child, kind in out_edges(stack.pop(), data="kind"):
-            if kind == _CONTAINS and child not in seen:
+        for child, keyed in successors_of(view, stack.pop()).items():
+            if child not in seen and any(d.get("kind") == _CONTAINS for d in keyed.values()):
                 seen.add(child)
                 stack.append(child)
-    return sorted(seen)
+    return seen
 
 
 def _structured(context: RuleContext, component: str) -> bool:
     """The component DEPENDS_ON or CONTAINS something (once per component)."""
     known: dict[str, bool] = context.memo(("sbom-structured",), dict)
-    if component not in known:
-        known[component] = any(
-            kind in _STRUCTURE for _, _, kind in context.view.out_edges(component, data="kind")
+    found = known.get(component)
+    if found is None:
+        found = known[component] = any(
+            d.get("kind") in _STRUCTURE
+            for keyed in successors_of(context.view, component).values()
+            for d in keyed.values()
         )
-    return known[component]
+    return found
 
 
 def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evidence]]:
@@ -55,8 +56,8 @@ def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evi
     provenance = node_provenance(context.view, product)
     if not components:
         return None, [Evidence(subject=product, attribute="sbom components", value=None)]
-    view = context.view
-    with_purl = sum(1 for c in components if view.nodes[c].get("purl"))
+    attrs = context.view._node  # networkx's node attribute dicts, read only
+    with_purl = sum(1 for c in components if attrs[c].get("purl"))
     structured = any(_structured(context, c) for c in components)
     share = with_purl / len(components)
     evidence = [

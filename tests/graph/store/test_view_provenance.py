@@ -20,3 +20,14 @@ def test_provenance_record_equals_validated(location: str | None) -> None:
     assert {fast, slow} == {slow}
     with pytest.raises(ValueError, match="frozen"):
         fast.location = "x"  # type: ignore[misc]
+
+
+def test_a_copy_of_one_record_leaves_the_others_fields_set_alone() -> None:
+    first = provenance_record("doc-1", "ab" * 32, "/a")
+    second = provenance_record("doc-2", "cd" * 32, None)
+    copy = first.model_copy(update={"location": "/b"})
+    assert copy.location == "/b" and copy.model_fields_set == {"document_id", "sha256", "location"}
+    assert (
+        first.model_fields_set == second.model_fields_set == {"document_id", "sha256", "location"}
+    )
+    assert first.model_dump() == {"document_id": "doc-1", "sha256": "ab" * 32, "location": "/a"}

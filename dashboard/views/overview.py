@@ -11,8 +11,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.ui import charts, data
 from dashboard.ui.frame import start_page
-from dashboard.ui.html_charts import heat_table, stacked_bars
 from dashboard.ui.tables import frame, table
+from dashboard.ui.text_charts import heat_table, stacked_bars
 from graph.risk.ranking import RankedSubject
 from graph.risk.subject import SubjectKind
 from graph.vocabulary import Severity
@@ -66,12 +66,13 @@ if ws.access.anonymised_others:
         f"shown only for cohorts of at least {ws.settings.min_cohort} of them that no "
         "subtraction of shown totals can narrow to fewer (anonymised; no operator named)."
     )
-# the first view draws HTML charts only and no widget, so the figures above paint at once
-# (each widget and chart type is a JavaScript module the browser loads lazily, and the
-# headline waits for every one in the run); the Vega charts and the tables are in the
+# the first view draws Markdown charts only (no raw HTML) and no widget, so the figures
+# above paint at once (each widget and chart type, and markdown's raw-HTML parser, is a
+# JavaScript module the browser loads lazily, rendered with the headline); the Vega charts
+# and the tables (with each cell's suppliers, hosts and top vendor) are in the
 # "Interactive charts and tables" expander, which runs only once opened
 if cells:
-    st.markdown(heat_table(cells), unsafe_allow_html=True)
+    st.markdown(heat_table(cells))
     st.caption(
         "HHI = sum of squared vendor shares of hosts (0-10,000). Bands of the 2023 US "
         "Merger Guidelines: below 1,000 unconcentrated, 1,000-1,800 moderately, above "
@@ -107,10 +108,7 @@ for col, kind, title in kinds:
     if not top:
         col.info(f"No {kind} reaches a host in your scope.")
         continue
-    col.markdown(
-        stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]),
-        unsafe_allow_html=True,
-    )
+    col.markdown(stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]))
 
 detail = st.expander(
     "Interactive charts and tables (CSV, JSON)",

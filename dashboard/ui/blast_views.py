@@ -64,7 +64,7 @@ def where_bars(radius: BlastRadius) -> None:
         (o.name, (o.hosts_down, o.hosts_degraded, o.hosts_compromised)) for o in radius.operators
     ]
     for column, title, rows in zip(
-        st.columns(2),
+        (st.container(), st.container()),  # one above the other: the tables are wide
         ("Hosts by sector", "Hosts by operator"),
         (by_sector, by_operator),
         strict=True,

@@ -23,7 +23,7 @@ __all__ = ["BAND_NAMES", "BAR_CELLS", "STATE_COLOURS", "heat_table", "md_text", 
 STATE_COLOURS = {"down": "red", "degraded": "orange", "compromised": "violet"}
 # the 2023 merger-guideline bands of charts.hhi_heatmap: < 1,000, 1,000-1,800, > 1,800
 BAND_NAMES = (("green", "below 1,000"), ("orange", "1,000-1,800"), ("red", "above 1,800"))
-BAR_CELLS = 24  # the longest bar, in character cells
+BAR_CELLS = 18  # the longest bar, in character cells (the table fits the main column)
 _EIGHTHS = " ▏▎▍▌▋▊▉"  # a partial block of 0-7 eighths of a cell
 _FULL = "█"
 # markdown's punctuation, and ':' so that no name reads as an emoji shortcode
@@ -65,7 +65,8 @@ def stacked_bars(title: str, rows: Sequence[Row], *, limit: int = 15) -> str:
     shown, rest = ranked[:limit], ranked[limit:]
     widest = max((sum(c) for _, c in shown), default=0) or 1
     used = [i for i, _ in enumerate(states) if any(c[i] for _, c in ranked)] or [0]
-    head = " | ".join(states[i] for i in used)
+    # each state's column named in its bars' colour: the legend
+    head = " | ".join(f":{STATE_COLOURS[states[i]]}[{states[i]}]" for i in used)
     lines = [
         f"**{md_text(title)}**",
         "",
@@ -93,7 +94,7 @@ def heat_table(cells: Sequence[HeatCell]) -> str:
     at = {(c.scope, c.layer): c for c in cells}
     lines = [
         "| | " + " | ".join(md_text(layer) for layer in layers) + " |",
-        "|:--|" + ":-:|" * len(layers),
+        "|:--|" + "--:|" * len(layers),
     ]
     for scope in scopes:
         tds = []

@@ -83,7 +83,7 @@ else:
 
 st.subheader("Top update channels and vendors by blast radius (bad update)")
 ranked: dict[SubjectKind, list[RankedSubject]] = {}
-left, right = st.columns(2)
+left, right = st.container(), st.container()  # one above the other: wide tables
 # channels first: fewer of them, so they show while the vendors are still being ranked
 kinds: tuple[tuple[DeltaGenerator, SubjectKind, str], ...] = (
     (left, "channel", "Update channels"),

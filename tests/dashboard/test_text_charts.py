@@ -22,7 +22,7 @@ def test_bars_are_longest_first_and_scaled_to_the_longest() -> None:
     # a: 10 of 15 down, 5 degraded, over the full width; no compromised column
     assert rows[0][1] == f":red[{'█' * (BAR_CELLS * 2 // 3)}]:orange[{'█' * (BAR_CELLS // 3)}]"
     assert rows[0][2:] == ["10", "5", "15"] and rows[1][2:] == ["1", "0", "1"]
-    assert "| down | degraded | hosts |" in md and "compromised" not in md
+    assert "| :red[down] | :orange[degraded] | hosts |" in md and "compromised" not in md
     assert "<" not in md
 
 

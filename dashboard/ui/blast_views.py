@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard.ui import charts, data
 from dashboard.ui.data import Workspace
+from dashboard.ui.html_charts import stacked_bars
 from dashboard.ui.tables import frame, table
-from dashboard.ui.text_charts import stacked_bars
 from graph.risk.blast_results import BlastRadius
 from graph.risk.subject import FailureMode, Subject
 
@@ -52,10 +52,10 @@ def _long(rows: list[tuple[str, int, int, int]], by: str) -> pd.DataFrame:
 
 
 def where_bars(radius: BlastRadius) -> None:
-    """Hosts down and degraded by sector and by operator, drawn as Markdown.
+    """Hosts down and degraded by sector and by operator, drawn as HTML.
 
     The first view: no lazily loaded chart module, so the headline above paints at once
-    (see :mod:`dashboard.ui.text_charts`); the interactive charts and the tables, which
+    (see :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which
     the browser loads and draws for seconds, are in :func:`where_detail`."""
     by_sector = [
         (s.name, (s.hosts_down, s.hosts_degraded, s.hosts_compromised)) for s in radius.sectors
@@ -64,12 +64,12 @@ def where_bars(radius: BlastRadius) -> None:
         (o.name, (o.hosts_down, o.hosts_degraded, o.hosts_compromised)) for o in radius.operators
     ]
     for column, title, rows in zip(
-        (st.container(), st.container()),  # one above the other: the tables are wide
+        st.columns(2),
         ("Hosts by sector", "Hosts by operator"),
         (by_sector, by_operator),
         strict=True,
     ):
-        column.markdown(stacked_bars(title, rows))
+        column.markdown(stacked_bars(title, rows), unsafe_allow_html=True)
     if not radius.sectors and not radius.operators:
         st.info("Nothing in your scope is hit.")
 

@@ -25,7 +25,6 @@ from dashboard.ui.errors import one_line
 from dashboard.ui.evidence import evidence_section
 from dashboard.ui.frame import start_page
 from dashboard.ui.picker import label_of
-from dashboard.ui.text_charts import md_text
 from dashboard.ui.whatif import what_if_panel
 from graph.risk.blast_results import BlastRadius
 from graph.risk.subject import Subject
@@ -47,7 +46,7 @@ with one_line():
     radius: BlastRadius = data.blast(ws, subject, mode)
 
 st.markdown(
-    f"**{md_text(label_of(ws.view, subject.ref))}** ({kind}), {MODES[mode]}: "
+    f"**{label_of(ws.view, subject.ref)}** ({kind}), {MODES[mode]}: "
     f"{radius.hosts_down:,} hosts down, {radius.hosts_degraded:,} degraded, "
     f"{radius.hosts_compromised:,} compromised across "
     f"{radius.operators_hit} operators in {len(radius.sectors_hit)} sectors "
@@ -64,17 +63,15 @@ for col, label, value in (
     (cols[6], "Last host back (h)", f"{radius.recovery_hours:,.1f}"),
 ):
     col.metric(label, value)
-# keys as escaped text, not code: a key such as "component:pkg:..." would read as an emoji
-# shortcode and have the browser load markdown's emoji module with the headline
 with st.expander("How the failure is interpreted", expanded=False):
     for f in radius.failing:
         st.markdown(
-            f"- {md_text(f.key)} at **{f.privilege or 'unknown privilege'}**"
+            f"- `{f.key}` at **{f.privilege or 'unknown privilege'}**"
             f"{' (host-fatal)' if f.host_fatal else ''}"
             f"{', crash-loops at boot' if f.crash_loop else ''}: {f.rollout_explanation}"
         )
     if radius.unknowns:
-        st.markdown(f"Undeclared, taken at their worst: {md_text(', '.join(radius.unknowns))}")
+        st.markdown(f"Undeclared, taken at their worst: {', '.join(radius.unknowns)}")
 
 where_bars(radius)
 

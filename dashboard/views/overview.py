@@ -11,8 +11,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.ui import charts, data
 from dashboard.ui.frame import start_page
+from dashboard.ui.html_charts import heat_table, stacked_bars
 from dashboard.ui.tables import frame, table
-from dashboard.ui.text_charts import heat_table, stacked_bars
 from graph.risk.ranking import RankedSubject
 from graph.risk.subject import SubjectKind
 from graph.vocabulary import Severity
@@ -66,13 +66,12 @@ if ws.access.anonymised_others:
         f"shown only for cohorts of at least {ws.settings.min_cohort} of them that no "
         "subtraction of shown totals can narrow to fewer (anonymised; no operator named)."
     )
-# the first view draws Markdown charts only (no raw HTML) and no widget, so the figures
-# above paint at once (each widget and chart type, and markdown's raw-HTML parser, is a
-# JavaScript module the browser loads lazily, rendered with the headline); the Vega charts
-# and the tables (with each cell's suppliers, hosts and top vendor) are in the
+# the first view draws HTML charts only and no widget, so the figures above paint at once
+# (each widget and chart type is a JavaScript module the browser loads lazily, and the
+# headline waits for every one in the run); the Vega charts and the tables are in the
 # "Interactive charts and tables" expander, which runs only once opened
 if cells:
-    st.markdown(heat_table(cells))
+    st.markdown(heat_table(cells), unsafe_allow_html=True)
     st.caption(
         "HHI = sum of squared vendor shares of hosts (0-10,000). Bands of the 2023 US "
         "Merger Guidelines: below 1,000 unconcentrated, 1,000-1,800 moderately, above "
@@ -83,7 +82,7 @@ else:
 
 st.subheader("Top update channels and vendors by blast radius (bad update)")
 ranked: dict[SubjectKind, list[RankedSubject]] = {}
-left, right = st.container(), st.container()  # one above the other: wide tables
+left, right = st.columns(2)
 # channels first: fewer of them, so they show while the vendors are still being ranked
 kinds: tuple[tuple[DeltaGenerator, SubjectKind, str], ...] = (
     (left, "channel", "Update channels"),
@@ -108,7 +107,10 @@ for col, kind, title in kinds:
     if not top:
         col.info(f"No {kind} reaches a host in your scope.")
         continue
-    col.markdown(stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]))
+    col.markdown(
+        stacked_bars(title, [(r.name, (r.hosts_down, r.hosts_degraded, 0)) for r in top]),
+        unsafe_allow_html=True,
+    )
 
 detail = st.expander(
     "Interactive charts and tables (CSV, JSON)",

@@ -22,13 +22,11 @@ from graph.risk.concentration_models import (
     SingleVendorDependency,
     SystemicVendor,
 )
+from graph.risk.concentration_reached import Reached
 from graph.risk.concentration_usage import EstateUsage, estate_usage, operator_sectors
 from graph.risk.controls.base import ControlsPolicy
 from graph.risk.controls.predicates import customer_control, staged_rollout
 from graph.risk.reach import (
-    channel_host_groups,
-    channels_of,
-    effective_privilege,
     is_critical_function,
     nodes_of_kind,
     typed_node,
@@ -36,35 +34,6 @@ from graph.risk.reach import (
 from graph.vocabulary import NodeKind, ProductCategory
 
 __all__ = ["Reached", "single_vendor_dependencies", "systemic_vendors"]
-
-
-class Reached:
-    """Host groups each channel reaches, and the channels updating each product, computed
-    once per analysis (the same product is looked up once per host group using it)."""
-
-    def __init__(self, view: nx.MultiDiGraph) -> None:
-        self._view = view
-        self._cache: dict[str, frozenset[str]] = {}
-        self._channels: dict[str, tuple[str, ...]] = {}
-        self._host_fatal: dict[str, bool] = {}
-        self._families: dict[str, frozenset[str]] = {}  # host group -> OS families
-
-    def __call__(self, channel: str) -> frozenset[str]:
-        if channel not in self._cache:
-            groups = channel_host_groups(self._view, channel, self._families)
-            self._cache[channel] = frozenset(groups)
-        return self._cache[channel]
-
-    def channels_of(self, key: str) -> tuple[str, ...]:
-        if key not in self._channels:
-            self._channels[key] = channels_of(self._view, key)
-        return self._channels[key]
-
-    def host_fatal(self, channel: str) -> bool:
-        if channel not in self._host_fatal:
-            privilege, _ = effective_privilege(self._view, channel)
-            self._host_fatal[channel] = privilege is not None and privilege.takes_host_down
-        return self._host_fatal[channel]
 
 
 def _function_groups(usage: EstateUsage) -> dict[str, list[str]]:

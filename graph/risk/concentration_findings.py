@@ -17,6 +17,7 @@ import networkx as nx
 from graph.model import OperatorNode, Provenance, UpdateChannelNode
 from graph.risk.concentration_models import (
     ConcentrationPolicy,
+    HostGroupUsage,
     LayerConcentration,
     ScopeKind,
     SingleVendorDependency,
@@ -198,19 +199,21 @@ def systemic_vendors(
             for sector in operator_sectors(view, op):
                 by_sector[sector].append(op)
     reached = reached or Reached(view)
+    critical_groups: dict[str, list[HostGroupUsage]] = defaultdict(list)
+    for group in usage.groups.values():  # each operator's critical host groups, once
+        if group.operator is not None and group.critical:
+            critical_groups[group.operator].append(group)
     out: list[SystemicVendor] = []
     for sector, population in sorted(by_sector.items()):
         users: dict[str, set[str]] = defaultdict(set)
         layer_of: dict[str, set[ProductCategory]] = defaultdict(set)
         vias: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        members = set(population)
-        for hg, group in usage.groups.items():
-            if group.operator is None or group.operator not in members or not group.critical:
-                continue
-            for use in group.uses:
-                users[use.vendor].add(group.operator)
-                layer_of[use.vendor].add(use.layer)
-                vias[use.vendor].add((hg, use.via))
+        for op in dict.fromkeys(population):
+            for group in critical_groups.get(op, ()):
+                for use in group.uses:
+                    users[use.vendor].add(op)
+                    layer_of[use.vendor].add(use.layer)
+                    vias[use.vendor].add((group.host_group, use.via))
         sizes = {op: operators[op].size for op in population if operators[op].size is not None}
         for vendor in sorted(users):
             out.append(

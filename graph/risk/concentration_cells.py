@@ -39,8 +39,7 @@ class LayerCells:
 
     def provenance(self, ids: Iterable[int]) -> tuple[Provenance, ...]:
         """The records of ``ids``, in order."""
-        records = self.records
-        return tuple(records[i] for i in ids)
+        return tuple(map(self.records.__getitem__, ids))
 
 
 def layer_cells(usage: EstateUsage) -> LayerCells:

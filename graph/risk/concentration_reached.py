@@ -65,21 +65,18 @@ class Reached:
         return self._host_fatal[channel]
 
     def _walk(self, key: str) -> tuple[str, ...]:
+        """Breadth first over the closure (the set reached is the same as depth first)."""
+        queue = [key]
         seen = {key}
-        stack = [key]
         channels: set[str] = set()
-        steps = self._steps
-        while stack:
-            node = stack.pop()
-            step = steps.get(node)
+        for node in queue:  # the queue grows while it is read
+            step = self._steps.get(node)
             if step is None:
-                step = steps[node] = self._step(node)
-            updated_via, structure = step
-            channels.update(updated_via)
-            for succ in structure:
-                if succ not in seen:
-                    seen.add(succ)
-                    stack.append(succ)
+                step = self._steps[node] = self._step(node)
+            channels.update(step[0])
+            fresh = [succ for succ in step[1] if succ not in seen]
+            seen.update(fresh)
+            queue.extend(fresh)
         return tuple(sorted(channels))
 
     def _step(self, node: str) -> _Step:
@@ -95,4 +92,4 @@ class Reached:
                     updated_via.append(succ)
                 elif kind in _STRUCTURE and nodes[succ].get("kind") in _SOFTWARE:
                     structure.append(succ)
-        return tuple(updated_via), tuple(structure)
+        return tuple(updated_via), tuple(dict.fromkeys(structure))

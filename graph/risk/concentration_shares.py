@@ -148,6 +148,7 @@ def _layer(
     layer: ProductCategory,
     policy: ConcentrationPolicy,
     index: LayerCells | None = None,
+    hosts_in_scope: int | None = None,
 ) -> LayerConcentration:
     """Shares are exact: a host group's hosts split evenly over its vendors, kept as
     integers over ``scale`` (a multiple of every split) instead of fractions."""
@@ -202,7 +203,11 @@ def _layer(
         scope=scope,
         layer=layer,
         group_level=usage.group_level,
-        hosts_in_scope=sum(usage.groups[hg].hosts for hg in host_groups),
+        hosts_in_scope=(
+            sum(usage.groups[hg].hosts for hg in host_groups)
+            if hosts_in_scope is None
+            else hosts_in_scope
+        ),
         by_hosts=_metrics(hosts.values(), scale, Weighting.HOSTS, policy),
         by_critical_hosts=_metrics(critical.values(), scale, Weighting.CRITICAL_HOSTS, policy),
         shares=tuple(sorted(shares, key=lambda s: (-s.share, s.vendor))),
@@ -231,8 +236,9 @@ def layer_concentrations(
     index = layer_cells(usage)
     out = []
     for scope, host_groups in scope_members(view, usage, scope_kinds).items():
+        scope_hosts = sum(usage.groups[hg].hosts for hg in host_groups)  # once per scope
         for layer in _layers_of(index, host_groups):
-            out.append(_layer(usage, scope, host_groups, layer, policy, index))
+            out.append(_layer(usage, scope, host_groups, layer, policy, index, scope_hosts))
     return tuple(out)
 
 

@@ -17,18 +17,17 @@ import networkx as nx
 from graph.model import OperatorNode, Provenance, UpdateChannelNode
 from graph.risk.concentration_models import (
     ConcentrationPolicy,
+    HostGroupUsage,
     LayerConcentration,
     ScopeKind,
     SingleVendorDependency,
     SystemicVendor,
 )
+from graph.risk.concentration_reached import Reached
 from graph.risk.concentration_usage import EstateUsage, estate_usage, operator_sectors
 from graph.risk.controls.base import ControlsPolicy
 from graph.risk.controls.predicates import customer_control, staged_rollout
 from graph.risk.reach import (
-    channel_host_groups,
-    channels_of,
-    effective_privilege,
     is_critical_function,
     nodes_of_kind,
     typed_node,
@@ -36,35 +35,6 @@ from graph.risk.reach import (
 from graph.vocabulary import NodeKind, ProductCategory
 
 __all__ = ["Reached", "single_vendor_dependencies", "systemic_vendors"]
-
-
-class Reached:
-    """Host groups each channel reaches, and the channels updating each product, computed
-    once per analysis (the same product is looked up once per host group using it)."""
-
-    def __init__(self, view: nx.MultiDiGraph) -> None:
-        self._view = view
-        self._cache: dict[str, frozenset[str]] = {}
-        self._channels: dict[str, tuple[str, ...]] = {}
-        self._host_fatal: dict[str, bool] = {}
-        self._families: dict[str, frozenset[str]] = {}  # host group -> OS families
-
-    def __call__(self, channel: str) -> frozenset[str]:
-        if channel not in self._cache:
-            groups = channel_host_groups(self._view, channel, self._families)
-            self._cache[channel] = frozenset(groups)
-        return self._cache[channel]
-
-    def channels_of(self, key: str) -> tuple[str, ...]:
-        if key not in self._channels:
-            self._channels[key] = channels_of(self._view, key)
-        return self._channels[key]
-
-    def host_fatal(self, channel: str) -> bool:
-        if channel not in self._host_fatal:
-            privilege, _ = effective_privilege(self._view, channel)
-            self._host_fatal[channel] = privilege is not None and privilege.takes_host_down
-        return self._host_fatal[channel]
 
 
 def _function_groups(usage: EstateUsage) -> dict[str, list[str]]:
@@ -229,19 +199,21 @@ def systemic_vendors(
             for sector in operator_sectors(view, op):
                 by_sector[sector].append(op)
     reached = reached or Reached(view)
+    critical_groups: dict[str, list[HostGroupUsage]] = defaultdict(list)
+    for group in usage.groups.values():  # each operator's critical host groups, once
+        if group.operator is not None and group.critical:
+            critical_groups[group.operator].append(group)
     out: list[SystemicVendor] = []
     for sector, population in sorted(by_sector.items()):
         users: dict[str, set[str]] = defaultdict(set)
         layer_of: dict[str, set[ProductCategory]] = defaultdict(set)
         vias: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        members = set(population)
-        for hg, group in usage.groups.items():
-            if group.operator is None or group.operator not in members or not group.critical:
-                continue
-            for use in group.uses:
-                users[use.vendor].add(group.operator)
-                layer_of[use.vendor].add(use.layer)
-                vias[use.vendor].add((hg, use.via))
+        for op in dict.fromkeys(population):
+            for group in critical_groups.get(op, ()):
+                for use in group.uses:
+                    users[use.vendor].add(op)
+                    layer_of[use.vendor].add(use.layer)
+                    vias[use.vendor].add((group.host_group, use.via))
         sizes = {op: operators[op].size for op in population if operators[op].size is not None}
         for vendor in sorted(users):
             out.append(

@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import networkx as nx
 
-from graph.model import Provenance
+from graph.risk.concentration_cells import Cell, LayerCells, layer_cells
 from graph.risk.concentration_models import (
     Band,
     ConcentrationMetrics,
@@ -36,7 +36,6 @@ from graph.risk.concentration_models import (
     Scope,
     ScopeKind,
     VendorShare,
-    VendorUse,
     Weighting,
 )
 from graph.risk.concentration_usage import ESTATE, EstateUsage, estate_usage, scope_members
@@ -142,63 +141,46 @@ def _metrics(
     )
 
 
-_LayerUses = dict[str, dict[ProductCategory, tuple[tuple[str, ...], tuple[VendorUse, ...]]]]
-
-
-def _layer_uses(usage: EstateUsage) -> _LayerUses:
-    """Each host group's uses by layer, with their sorted vendors: one pass, not one per
-    scope and layer."""
-    out: _LayerUses = {}
-    for hg, group in usage.groups.items():
-        by_layer: dict[ProductCategory, list[VendorUse]] = defaultdict(list)
-        for use in group.uses:
-            by_layer[use.layer].append(use)
-        out[hg] = {
-            layer: (tuple(sorted({u.vendor for u in uses})), tuple(uses))
-            for layer, uses in by_layer.items()
-        }
-    return out
-
-
 def _layer(
     usage: EstateUsage,
     scope: Scope,
     host_groups: tuple[str, ...],
     layer: ProductCategory,
     policy: ConcentrationPolicy,
-    layer_uses: _LayerUses | None = None,
+    index: LayerCells | None = None,
+    hosts_in_scope: int | None = None,
 ) -> LayerConcentration:
     """Shares are exact: a host group's hosts split evenly over its vendors, kept as
     integers over ``scale`` (a multiple of every split) instead of fractions."""
-    index = layer_uses if layer_uses is not None else _layer_uses(usage)
-    rows: list[tuple[str, tuple[str, ...], tuple[VendorUse, ...]]] = []
+    index = index if index is not None else layer_cells(usage)
+    cells = index.cells
+    rows: list[tuple[str, Cell]] = []
     unattributed: list[str] = []
     for hg in host_groups:
-        found = index[hg].get(layer)
+        found = cells[hg].get(layer)
         if found is None:
             if layer in usage.unattributed.get(hg, frozenset()):
                 unattributed.append(hg)
             continue
-        rows.append((hg, *found))
-    scale = math.lcm(*{len(vendors) for _, vendors, _ in rows}) if rows else 1
+        rows.append((hg, found))
+    scale = math.lcm(*{len(cell.vendors) for _, cell in rows}) if rows else 1
     hosts: dict[str, int] = defaultdict(int)
     critical: dict[str, int] = defaultdict(int)
     exposed: dict[str, int] = defaultdict(int)
-    groups: dict[str, set[str]] = defaultdict(set)
+    groups: dict[str, list[str]] = defaultdict(list)
     via: dict[str, set[str]] = defaultdict(set)
-    provenance: dict[str, dict[Provenance, None]] = defaultdict(dict)
-    for hg, vendors, uses in rows:
+    provenance: dict[str, dict[int, None]] = defaultdict(dict)
+    for hg, cell in rows:
         group = usage.groups[hg]
-        part = group.hosts * (scale // len(vendors))
-        for vendor in vendors:
+        part = group.hosts * (scale // len(cell.vendors))
+        for vendor in cell.vendors:
             hosts[vendor] += part
             if group.critical:
                 critical[vendor] += part
             exposed[vendor] += group.hosts
-            groups[vendor].add(hg)
-        for use in uses:
-            via[use.vendor].add(use.via)
-            provenance[use.vendor].update(dict.fromkeys(use.provenance))
+            groups[vendor].append(hg)
+            via[vendor].update(cell.via[vendor])
+            provenance[vendor].update(cell.provenance[vendor])
     total = sum(hosts.values())
     total_critical = sum(critical.values())
     shares = [
@@ -213,7 +195,7 @@ def _layer(
             hosts_exposed=exposed[vendor],
             host_groups=tuple(sorted(groups[vendor])),
             via=tuple(sorted(via[vendor])),
-            provenance=tuple(provenance[vendor]),
+            provenance=index.provenance(provenance[vendor]),
         )
         for vendor in hosts
     ]
@@ -221,7 +203,11 @@ def _layer(
         scope=scope,
         layer=layer,
         group_level=usage.group_level,
-        hosts_in_scope=sum(usage.groups[hg].hosts for hg in host_groups),
+        hosts_in_scope=(
+            sum(usage.groups[hg].hosts for hg in host_groups)
+            if hosts_in_scope is None
+            else hosts_in_scope
+        ),
         by_hosts=_metrics(hosts.values(), scale, Weighting.HOSTS, policy),
         by_critical_hosts=_metrics(critical.values(), scale, Weighting.CRITICAL_HOSTS, policy),
         shares=tuple(sorted(shares, key=lambda s: (-s.share, s.vendor))),
@@ -229,11 +215,10 @@ def _layer(
     )
 
 
-def _layers_of(usage: EstateUsage, host_groups: Iterable[str]) -> list[ProductCategory]:
+def _layers_of(index: LayerCells, host_groups: Iterable[str]) -> list[ProductCategory]:
     layers: set[ProductCategory] = set()
     for hg in host_groups:
-        layers.update(u.layer for u in usage.groups[hg].uses)
-        layers.update(usage.unattributed.get(hg, ()))
+        layers.update(index.layers[hg])
     return sorted(layers, key=lambda layer: layer.value)
 
 
@@ -248,11 +233,12 @@ def layer_concentrations(
     """Every layer in every scope of ``scope_kinds``, sorted by scope then layer."""
     policy = policy or ConcentrationPolicy()
     usage = usage or estate_usage(view, group_level=group_level)
-    layer_uses = _layer_uses(usage)
+    index = layer_cells(usage)
     out = []
     for scope, host_groups in scope_members(view, usage, scope_kinds).items():
-        for layer in _layers_of(usage, host_groups):
-            out.append(_layer(usage, scope, host_groups, layer, policy, layer_uses))
+        scope_hosts = sum(usage.groups[hg].hosts for hg in host_groups)  # once per scope
+        for layer in _layers_of(index, host_groups):
+            out.append(_layer(usage, scope, host_groups, layer, policy, index, scope_hosts))
     return tuple(out)
 
 

@@ -24,12 +24,12 @@ from graph.risk.concentration_models import (
     VendorUse,
 )
 from graph.risk.reach import (
-    host_group_functions,
     host_group_operator,
     is_critical_function,
     node_provenance,
     nodes_of_kind,
     out_neighbours,
+    successors_of,
     supplier_of,
 )
 from graph.vocabulary import EdgeKind, NodeKind, ProductCategory
@@ -44,6 +44,10 @@ __all__ = [
 ]
 
 ESTATE = Scope(kind=ScopeKind.ESTATE, key="estate", name="estate")
+
+_RUNS_ON = EdgeKind.RUNS_ON.value
+_RUNS = EdgeKind.RUNS.value
+_SUPPORTS = EdgeKind.SUPPORTS.value
 
 _PLATFORM_LAYER = {
     "os": ProductCategory.OS,
@@ -105,7 +109,8 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
             gaps.append(CoverageGap(subject=hg, reason="host group asserted by no document"))
             continue
         uses: list[VendorUse] = []
-        for via, layer, edge_prov in _layered(view, hg, gaps):
+        runs_on, runs, supports = _links(view, hg)
+        for via, layer, edge_prov in _layered(view, hg, gaps, runs_on, runs):
             if via not in supplied:
                 supplied[via] = _supplied(view, via)
             vendor, supply_prov = supplied[via]
@@ -117,7 +122,7 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
             members[key].add(vendor)
             provenance = tuple(dict.fromkeys([*edge_prov, *supply_prov]))
             uses.append(VendorUse(layer=layer, vendor=key, via=via, provenance=provenance))
-        functions = host_group_functions(view, hg)
+        functions = tuple(supports)  # what host_group_functions gives
         groups[hg] = HostGroupUsage(
             host_group=hg,
             operator=host_group_operator(view, hg),
@@ -140,14 +145,35 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
     )
 
 
+def _links(
+    view: nx.MultiDiGraph, hg: str
+) -> tuple[dict[str, list[Provenance]], dict[str, list[Provenance]], list[str]]:
+    """The host group's RUNS_ON and RUNS targets with each link's provenance, and the
+    functions it SUPPORTS (sorted): one pass over its outgoing edges."""
+    runs_on: dict[str, list[Provenance]] = {}
+    runs: dict[str, list[Provenance]] = {}
+    supports: set[str] = set()
+    for target, keyed in successors_of(view, hg).items():
+        for data in keyed.values():
+            kind = data.get("kind")
+            if kind == _RUNS_ON:
+                runs_on.setdefault(target, []).extend(data.get("provenance", ()))
+            elif kind == _RUNS:
+                runs.setdefault(target, []).extend(data.get("provenance", ()))
+            elif kind == _SUPPORTS:
+                supports.add(target)
+    return runs_on, runs, sorted(supports)
+
+
 def _layered(
-    view: nx.MultiDiGraph, hg: str, gaps: list[CoverageGap]
+    view: nx.MultiDiGraph,
+    hg: str,
+    gaps: list[CoverageGap],
+    runs_on: dict[str, list[Provenance]],
+    runs: dict[str, list[Provenance]],
 ) -> Iterable[tuple[str, ProductCategory, list[Provenance]]]:
     """(product or platform, its layer, provenance of the RUNS/RUNS_ON link)."""
-    platforms = {
-        p: _edge_provenance(view, hg, p, EdgeKind.RUNS_ON)
-        for p in out_neighbours(view, hg, EdgeKind.RUNS_ON)
-    }
+    platforms = dict(runs_on)
     declared = view.nodes[hg].get("platform")
     if declared and declared in view and declared not in platforms:
         platforms[str(declared)] = list(node_provenance(view, hg))
@@ -157,12 +183,12 @@ def _layered(
             gaps.append(CoverageGap(subject=platform, reason="platform without platform_kind"))
             continue
         yield platform, layer, provenance
-    for product in out_neighbours(view, hg, EdgeKind.RUNS):
+    for product in sorted(runs):
         category = view.nodes[product].get("category")
         if not category:
             gaps.append(CoverageGap(subject=product, reason="product without category"))
             continue
-        yield product, ProductCategory(category), _edge_provenance(view, hg, product, EdgeKind.RUNS)
+        yield product, ProductCategory(category), runs[product]
 
 
 def operator_sectors(view: nx.MultiDiGraph, operator: str) -> tuple[str, ...]:

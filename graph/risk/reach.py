@@ -40,6 +40,7 @@ __all__ = [
     "channel_host_groups",
     "channel_reach",
     "channels_of",
+    "declared_platforms",
     "effective_privilege",
     "group_facts",
     "host_group_families",
@@ -257,9 +258,24 @@ def _platforms_of(view: nx.MultiDiGraph, host_group: str) -> set[str]:
     return platforms
 
 
-def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[str, ...]:
+def declared_platforms(view: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Host groups by the node their ``platform`` field names (one scan of the view)."""
+    out: dict[str, list[str]] = {}
+    for key, data in view.nodes(data=True):
+        platform = data.get("platform")
+        if platform is not None and data.get("kind") == _HOST_GROUP:
+            out.setdefault(platform, []).append(key)
+    return out
+
+
+def software_host_groups(
+    view: nx.MultiDiGraph,
+    keys: Iterable[str],
+    declared: Mapping[str, Iterable[str]] | None = None,
+) -> tuple[str, ...]:
     """Host groups that run (RUNS, or RUNS_ON for platforms) any of ``keys``, or a product
-    whose CONTAINS/DEPENDS_ON closure holds one of them."""
+    whose CONTAINS/DEPENDS_ON closure holds one of them. ``declared`` may pass
+    :func:`declared_platforms` of the view, kept across calls."""
     keys_given = set(keys)
     seen = set(keys_given)
     stack = list(seen)
@@ -281,6 +297,10 @@ def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[st
     # a key given is something else (a platform) - not on the per-product calls of the
     # control rules, where it made the rules quadratic in the estate
     if not all(k in view and view.nodes[k].get("kind") in _SOFTWARE for k in keys_given):
+        if declared is not None:
+            for key in seen:
+                groups.update(declared.get(key, ()))
+            return tuple(sorted(groups))
         for key, data in view.nodes(data=True):
             if data.get("kind") == NodeKind.HOST_GROUP.value and data.get("platform") in seen:
                 groups.add(key)
@@ -288,13 +308,17 @@ def software_host_groups(view: nx.MultiDiGraph, keys: Iterable[str]) -> tuple[st
 
 
 def channel_host_groups(
-    view: nx.MultiDiGraph, channel: str, families: dict[str, frozenset[str]] | None = None
+    view: nx.MultiDiGraph,
+    channel: str,
+    families: dict[str, frozenset[str]] | None = None,
+    declared: Mapping[str, Iterable[str]] | None = None,
 ) -> tuple[str, ...]:
     """Host groups a channel reaches (see the module docstring), sorted. ``families``, when
-    given, memoises :func:`host_group_families` across calls (on an unchanged view)."""
+    given, memoises :func:`host_group_families` across calls (on an unchanged view);
+    ``declared`` is :func:`declared_platforms` of the view."""
     updated = in_neighbours(view, channel, EdgeKind.UPDATED_VIA)
     platforms = {str(p).lower() for p in view.nodes[channel].get("platforms") or ()}
-    groups = software_host_groups(view, updated)
+    groups = software_host_groups(view, updated, declared)
     if not platforms:
         return groups
     memo = {} if families is None else families

@@ -1,0 +1,95 @@
+"""Channel reach and product channels for the concentration findings, memoised.
+
+One :class:`Reached` serves a whole analysis on an unchanged view: each channel's host
+groups are computed once (with the host groups' OS families and their declared platforms
+indexed once, not scanned per channel), and a product's channels come from a walk of its
+CONTAINS/DEPENDS_ON closure whose per-node steps (the channels a node is updated via, the
+software it contains or depends on) are read from the view once per node, however many
+products share the node.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph.risk.reach import (
+    channel_host_groups,
+    declared_platforms,
+    effective_privilege,
+    successors_of,
+)
+from graph.vocabulary import EdgeKind, NodeKind
+
+__all__ = ["Reached"]
+
+_STRUCTURE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.DEPENDS_ON.value})
+_SOFTWARE = frozenset({NodeKind.PRODUCT.value, NodeKind.COMPONENT.value})
+_UPDATED_VIA = EdgeKind.UPDATED_VIA.value
+
+_Step = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+class Reached:
+    """Host groups each channel reaches, and the channels updating each product, computed
+    once per analysis (the same product is looked up once per host group using it)."""
+
+    def __init__(self, view: nx.MultiDiGraph) -> None:
+        self._view = view
+        self._cache: dict[str, frozenset[str]] = {}
+        self._channels: dict[str, tuple[str, ...]] = {}
+        self._host_fatal: dict[str, bool] = {}
+        self._families: dict[str, frozenset[str]] = {}  # host group -> OS families
+        self._declared: dict[str, list[str]] | None = None
+        self._steps: dict[str, _Step] = {}
+
+    def __call__(self, channel: str) -> frozenset[str]:
+        if channel not in self._cache:
+            if self._declared is None:
+                self._declared = declared_platforms(self._view)
+            groups = channel_host_groups(self._view, channel, self._families, self._declared)
+            self._cache[channel] = frozenset(groups)
+        return self._cache[channel]
+
+    def channels_of(self, key: str) -> tuple[str, ...]:
+        """``graph.risk.reach.channels_of``: channels updating ``key`` or anything in its
+        CONTAINS/DEPENDS_ON closure, sorted."""
+        found = self._channels.get(key)
+        if found is None:
+            found = self._channels[key] = self._walk(key)
+        return found
+
+    def host_fatal(self, channel: str) -> bool:
+        if channel not in self._host_fatal:
+            privilege, _ = effective_privilege(self._view, channel)
+            self._host_fatal[channel] = privilege is not None and privilege.takes_host_down
+        return self._host_fatal[channel]
+
+    def _walk(self, key: str) -> tuple[str, ...]:
+        """Breadth first over the closure (the set reached is the same as depth first)."""
+        queue = [key]
+        seen = {key}
+        channels: set[str] = set()
+        for node in queue:  # the queue grows while it is read
+            step = self._steps.get(node)
+            if step is None:
+                step = self._steps[node] = self._step(node)
+            channels.update(step[0])
+            fresh = [succ for succ in step[1] if succ not in seen]
+            seen.update(fresh)
+            queue.extend(fresh)
+        return tuple(sorted(channels))
+
+    def _step(self, node: str) -> _Step:
+        """The channels ``node`` is updated via and the software it contains or depends on,
+        each in the order the view lists them."""
+        nodes = self._view.nodes
+        updated_via: list[str] = []
+        structure: list[str] = []
+        for succ, keyed in successors_of(self._view, node).items():
+            for data in keyed.values():
+                kind = data.get("kind")
+                if kind == _UPDATED_VIA:
+                    updated_via.append(succ)
+                elif kind in _STRUCTURE and nodes[succ].get("kind") in _SOFTWARE:
+                    structure.append(succ)
+        return tuple(updated_via), tuple(dict.fromkeys(structure))

@@ -11,8 +11,8 @@ over the library's ``Bom.from_json`` rate on juice-shop's CycloneDX JSON in the 
 Each measurement runs in a fresh subprocess so peak RSS is that of the measurement alone;
 medians of ``--runs``.
 
-    .venv/bin/python benchmarks/ingest_bench.py [--runs 5] [--scaled 50000] [--only TEXT]
-        [--code DIR]
+    .venv/bin/python benchmarks/ingest_bench.py [--runs 5] [--warm 3] [--scaled 50000]
+        [--only TEXT] [--code DIR]
 
 ``--code DIR`` measures the ingest of another checkout (``git archive REV | tar -x -C
 DIR``) with the same script, to compare revisions in one sitting.
@@ -203,13 +203,13 @@ def make_scaled(n: int, out: Path, seed: int = 7) -> Path:
     return out
 
 
-# Warm: the median of runs 2-4 in one process (the first pays one-off costs such as
-# compiling the schema, which a CLI pays once per batch).
+# Warm: the median of runs 2..N+1 in one process, N = --warm (the first pays one-off costs
+# such as compiling the schema, which a CLI pays once per batch).
 _WARM = (
     _HWM
     + _INGEST
     + """
-times, cpus = measure(4)
+times, cpus = measure(WARM_RUNS + 1)
 peak = _hwm()
 print(statistics.median(times[1:]), components(), peak, statistics.median(cpus[1:]))
 """
@@ -219,6 +219,9 @@ print(statistics.median(times[1:]), components(), peak, statistics.median(cpus[1
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--warm", type=int, default=3, help="warm runs per warm process (after one cold run)"
+    )
     parser.add_argument("--scaled", type=int, default=50_000)
     parser.add_argument("--only", default="", help="rows whose label contains this text")
     parser.add_argument(
@@ -249,7 +252,8 @@ def main() -> None:
                 continue
             size = path.stat().st_size
             ours = [_run(_OURS, path, code=code) for _ in range(args.runs)]
-            warm = [_run(_WARM, path, code=code) for _ in range(max(1, args.runs // 2))]
+            warm_script = f"WARM_RUNS = {args.warm}\n" + _WARM
+            warm = [_run(warm_script, path, code=code) for _ in range(max(1, args.runs // 2))]
             t_ours = statistics.median(r[0] for r in warm)
             cpu_ours = statistics.median(r[3] for r in warm)
             n = ours[0][1]

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from graph.keys import component_key, document_scoped_key, key_for, product_key
+from graph.keys import document_scoped_key, key_for, normalise_purl, product_key
 from graph.model import (
     Node,
     ProductNode,
@@ -36,6 +36,7 @@ _COMPONENT_TYPES: dict[Any, str] = {t.value: t.value for t in ComponentType}
 _IMAGE_DIGEST = re.compile(r"^sha(256|384|512):[0-9a-f]{64,128}$")
 _VENDOR_FIELDS = (("supplier", "supplier"), ("manufacturer", "manufacturer"))
 _COMPONENT = NodeKind.COMPONENT.value
+_COMPONENT_PREFIX = key_for(NodeKind.COMPONENT, "")  # component_key(purl) = this + purl
 _dumps = orjson.dumps
 _DEPENDS_ON = EdgeKind.DEPENDS_ON.value
 _CONTAINS = EdgeKind.CONTAINS.value
@@ -207,47 +208,59 @@ class _Mapper(RecordCollector):
             )
 
     def components(self, entries: Any, pointer: str, parent: str | None) -> None:
+        """The components of ``entries`` (the hot loop: once per component, so the
+        per-component steps are inlined and bound to locals)."""
         if not isinstance(entries, list):
             return
+        nodes, edges, refs, ref_pointers = self.nodes, self.edges, self.refs, self.ref_pointers
+        locate, fields_of, suppliers = self.locate, self.software_fields, self.suppliers
         for i, entry in enumerate(entries):
-            self.component(entry, f"{pointer}/{i}", parent)
-
-    def component(self, entry: JsonDict, pointer: str, parent: str | None) -> None:
-        properties = entry.get("properties")
-        facts = (
-            software_facts(
-                properties, f"{pointer}/properties", is_product=False, report=self.report_property
+            here = f"{pointer}/{i}"
+            properties = entry.get("properties")
+            facts = (
+                software_facts(
+                    properties, f"{here}/properties", is_product=False, report=self.report_property
+                )
+                if properties
+                else None
             )
-            if properties
-            else None
-        )
-        fields = self.software_fields(entry, pointer, facts)
-        ref = entry.get("bom-ref")
-        ref = (ref.strip() or None) if ref.__class__ is str else text(ref)
-        purl = fields["purl"]
-        if purl is not None:
-            key = component_key(purl)
-        else:
-            local = ref
-            if local is None:
-                group, version = fields["group"], fields["version"]
-                local = f"{group}/{fields['name']}" if group else fields["name"]
-                local = f"{local}@{version}" if version else local
-            key = document_scoped_key(NodeKind.COMPONENT, self.doc_id, local)
-        location = pointer if self.locate is None else self.locate(pointer)
-        if key not in self.nodes:  # else the same package listed again: first one wins
-            self.nodes[key] = (key, _COMPONENT, location, _dumps(fields).decode())
-        self.register_ref(ref, key, pointer)
-        if parent is not None:  # the CONTAINS edge has the component's origin
-            identity = (parent, _CONTAINS, key, "")
-            if identity not in self.edges:
-                self.edges[identity] = (parent, _CONTAINS, key, "", location)
-        self.suppliers(entry, key, pointer)
-        if facts is not None:
-            self.update_channels(key, facts)
-        children = entry.get("components")
-        if children:
-            self.components(children, f"{pointer}/components", key)
+            fields = fields_of(entry, here, facts)
+            ref = entry.get("bom-ref")
+            ref = (ref.strip() or None) if ref.__class__ is str else text(ref)
+            purl = fields["purl"]
+            if purl is not None:
+                key = _COMPONENT_PREFIX + normalise_purl(purl)
+            else:
+                key = self.local_key(fields, ref)
+            location = here if locate is None else locate(here)
+            if key not in nodes:  # else the same package listed again: first one wins
+                nodes[key] = (key, _COMPONENT, location, _dumps(fields).decode())
+            if ref is not None:
+                if ref in ref_pointers:
+                    self.register_ref(ref, key, here)  # reports the duplicate
+                else:
+                    refs[ref] = key
+                    ref_pointers[ref] = here
+            if parent is not None:  # the CONTAINS edge has the component's origin
+                identity = (parent, _CONTAINS, key, "")
+                if identity not in edges:
+                    edges[identity] = (parent, _CONTAINS, key, "", location)
+            suppliers(entry, key, here)
+            if facts is not None:
+                self.update_channels(key, facts)
+            children = entry.get("components")
+            if children:
+                self.components(children, f"{here}/components", key)
+
+    def local_key(self, fields: Mapping[str, Any], ref: str | None) -> str:
+        """Key of a component without a purl: its bom-ref, else group/name@version, in
+        this document."""
+        local = ref
+        if local is None:
+            group, version = fields["group"], fields["version"]
+            local = f"{group}/{fields['name']}" if group else fields["name"]
+            local = f"{local}@{version}" if version else local
+        return document_scoped_key(NodeKind.COMPONENT, self.doc_id, local)
 
     def update_channels(self, key: str, facts: SoftwareFacts | None) -> None:
         if facts is not None:
@@ -331,35 +344,35 @@ class _Mapper(RecordCollector):
         )
 
     def dependencies(self, entries: Any) -> None:
+        """DEPENDS_ON (UPDATED_VIA to a channel) edges (the hot loop: ~1 entry and
+        ~4 targets per component, so bound to locals)."""
         if not isinstance(entries, list):
             return
+        refs, edges, channels, locate = self.refs, self.edges, self.channels, self.locate
         for i, entry in enumerate(entries):
-            pointer = f"/dependencies/{i}"
-            ref = text(entry.get("ref"))
+            ref = entry.get("ref")
+            ref = (ref.strip() or None) if ref.__class__ is str else text(ref)
             if ref is None:
-                raise self.raw.refuse(f"{self.describe(pointer)} has no ref")
-            source = self.refs.get(ref)
+                raise self.raw.refuse(f"{self.describe(f'/dependencies/{i}')} has no ref")
+            source = refs.get(ref)
             if source is None:
-                self.dangling(ref, "dependency ref", pointer)
+                self.dangling(ref, "dependency ref", f"/dependencies/{i}")
                 continue
             targets = entry.get("dependsOn")
-            if isinstance(targets, list):
-                self._depends_on(source, targets, pointer)
-
-    def _depends_on(self, source: str, targets: list[Any], pointer: str) -> None:
-        """The edges of one dependency entry (the hot loop: ~4 per component)."""
-        refs, edges, channels, locate = self.refs, self.edges, self.channels, self.locate
-        for j, target_ref in enumerate(targets):
-            target = refs.get(target_ref) if target_ref.__class__ is str else None
-            if target is None:
-                self.dangling(target_ref, "dependsOn ref", f"{pointer}/dependsOn/{j}")
-            elif target != source:  # two bom-refs of one package: no self-loop
-                kind = _UPDATED_VIA if target in channels else _DEPENDS_ON
-                identity = (source, kind, target, "")
-                if identity not in edges:
-                    where = f"{pointer}/dependsOn/{j}"
-                    where = where if locate is None else locate(where)
-                    edges[identity] = (source, kind, target, "", where)
+            if not isinstance(targets, list):
+                continue
+            for j, target_ref in enumerate(targets):
+                target = refs.get(target_ref) if target_ref.__class__ is str else None
+                if target is None:
+                    where = f"/dependencies/{i}/dependsOn/{j}"
+                    self.dangling(target_ref, "dependsOn ref", where)
+                elif target != source:  # two bom-refs of one package: no self-loop
+                    kind = _UPDATED_VIA if target in channels else _DEPENDS_ON
+                    identity = (source, kind, target, "")
+                    if identity not in edges:
+                        where = f"/dependencies/{i}/dependsOn/{j}"
+                        where = where if locate is None else locate(where)
+                        edges[identity] = (source, kind, target, "", where)
 
     def vulnerabilities(self, entries: Any) -> None:
         if not isinstance(entries, list):
@@ -411,16 +424,19 @@ def _flag(value: Any) -> bool | None:
 
 
 def _licenses(entries: Sequence[Any]) -> tuple[str, ...]:
+    """Licence ids (else names) and expressions, first spelling of each, in order."""
     out: list[str] = []
     for entry in entries:
         if not isinstance(entry, dict):
             continue
         lic = entry.get("license")
-        named = (
-            text(lic.get("id")) or text(lic.get("name"))
-            if isinstance(lic, dict)
-            else text(entry.get("expression"))
-        )
+        if isinstance(lic, dict):
+            named = lic.get("id")  # the common case, a plain SPDX id: text() inlined
+            named = (named.strip() or None) if named.__class__ is str else text(named)
+            if named is None:
+                named = text(lic.get("name"))
+        else:
+            named = text(entry.get("expression"))
         if named is not None and named not in out:
             out.append(named)
     return tuple(out)

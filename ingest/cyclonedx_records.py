@@ -27,6 +27,7 @@ WARNING = Severity.MEDIUM
 ADVISORY = Severity.LOW
 _KIND_VALUES = {kind: kind.value for kind in EdgeKind}
 _VENDOR = NodeKind.VENDOR.value
+_SUPPLIED_BY = EdgeKind.SUPPLIED_BY.value
 _VENDOR_BODY = BodyTemplate(VendorNode)
 
 
@@ -77,6 +78,7 @@ class RecordCollector:
         self.refs: dict[str, str] = {}
         self.ref_pointers: dict[str, str] = {}
         self.vendors: dict[str, _VendorDraft] = {}
+        self._named: dict[str, str] = {}  # raw vendor name (no URLs) -> its vendor key
         self._provenance: dict[str, Provenance] = {}
 
     def location(self, pointer: str) -> str:
@@ -135,6 +137,11 @@ class RecordCollector:
 
     def vendor(self, raw_name: Any, urls: Any, pointer: str) -> str | None:
         """Key of the vendor named ``raw_name`` (None for no usable name), recording it."""
+        plain = urls is None and raw_name.__class__ is str
+        if plain:  # the same publisher string recurs on most components of a BOM
+            known = self._named.get(raw_name)
+            if known is not None:
+                return known
         name = text(raw_name)
         if name is None:
             return None
@@ -147,12 +154,17 @@ class RecordCollector:
         draft.spellings.add(name)
         if isinstance(urls, list):
             draft.urls.extend(u for u in urls if isinstance(u, str) and u not in draft.urls)
+        if plain:  # seen again, it would add this spelling again and no URL: nothing
+            self._named[raw_name] = key
         return key
 
     def supplied_by(self, key: str, name: Any, urls: Any, pointer: str, role: str) -> None:
         vendor = self.vendor(name, urls, pointer)
         if vendor is not None:
-            self.add_edge(key, EdgeKind.SUPPLIED_BY, vendor, pointer, role)
+            identity = (key, _SUPPLIED_BY, vendor, role)
+            if identity not in self.edges:
+                location = pointer if self.locate is None else self.locate(pointer)
+                self.edges[identity] = (key, _SUPPLIED_BY, vendor, role, location)
 
     def add_vendor_nodes(self) -> None:
         """One VendorNode per vendor seen, named by its first spelling (as a row, like

@@ -261,30 +261,26 @@ def layer_type(kind: EdgeKind) -> str:
     return "REACH_" + _identifier(kind.value)
 
 
-def _sync_layer(kind: EdgeKind) -> str:
+def _layer_queries(kind: EdgeKind) -> tuple[str, str]:
+    """The recount of given pairs, and the build of the whole layer (auto-commit only)."""
     own, layer = _identifier(kind.value), layer_type(kind)
-    return (
+    count = f"-[r:{own} {{active: true}}]->(b) "
+    sync = (
         "UNWIND $pairs AS p MATCH (a:Entity {key: p[0]}) MATCH (b:Entity {key: p[1]}) "
-        f"CALL (a, b) {{ OPTIONAL MATCH (a)-[r:{own} {{active: true}}]->(b) "
-        "RETURN count(DISTINCT r.document_id) AS n } "
+        f"CALL (a, b) {{ OPTIONAL MATCH (a){count}RETURN count(DISTINCT r.document_id) AS n }} "
         f"CALL (a, b, n) {{ WITH * WHERE n > 0 MERGE (a)-[l:{layer}]->(b) SET l.documents = n }} "
         f"CALL (a, b, n) {{ WITH * WHERE n = 0 MATCH (a)-[l:{layer}]->(b) DELETE l }}"
     )
-
-
-def _build_layer(kind: EdgeKind) -> str:
-    own, layer = _identifier(kind.value), layer_type(kind)
-    return (
-        "MATCH (a:Entity) CALL (a) { "
-        f"MATCH (a)-[r:{own} {{active: true}}]->(b) "
+    build = (
+        f"MATCH (a:Entity) CALL (a) {{ MATCH (a){count}"
         "WITH b, count(DISTINCT r.document_id) AS n "
-        f"MERGE (a)-[l:{layer}]->(b) SET l.documents = n "
-        "} IN TRANSACTIONS OF 10000 ROWS"
+        f"MERGE (a)-[l:{layer}]->(b) SET l.documents = n }} IN TRANSACTIONS OF 10000 ROWS"
     )
+    return sync, build
 
 
-SYNC_LAYER = {kind: _sync_layer(kind) for kind in LAYER_EDGE_KINDS}
-BUILD_LAYER = {kind: _build_layer(kind) for kind in LAYER_EDGE_KINDS}  # auto-commit only
+SYNC_LAYER = {kind: _layer_queries(kind)[0] for kind in LAYER_EDGE_KINDS}
+BUILD_LAYER = {kind: _layer_queries(kind)[1] for kind in LAYER_EDGE_KINDS}
 SET_SCHEMA = "MATCH (m:RiskgraphMeta {id: 'store'}) SET m.schema = $schema"
 LAYER_PAIRS_OF = (  # the walk-kind pairs some of the documents $ids assert
     "UNWIND $ids AS id CALL (id) { "

@@ -13,11 +13,16 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from neo4j import GraphDatabase
 
 from graph.store.neo4j import Neo4jStore
+from graph.store.neo4j_queries import LAYER_EDGE_KINDS, layer_type
+from graph.vocabulary import EdgeKind
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "neo4j.sh"
@@ -130,3 +135,30 @@ def start_server(home: Path, *, preferred_port: int | None = None) -> Neo4jServe
         "Neo4j did not start with scripts/neo4j.sh up (home "
         f"{home}):\n" + "\n".join(failures) + f"\n--- last lines of neo4j.log:\n{log_tail(home)}"
     )
+
+
+Layer = list[tuple[str, str, str, int]]
+
+
+def reach_layer(store: Neo4jStore) -> Layer:
+    """The store's reach layer as sorted (type, source, target, documents) rows."""
+    driver = store._driver
+    assert driver is not None
+    records, _, _ = driver.execute_query(
+        "MATCH (a)-[l]->(b) WHERE type(l) STARTS WITH 'REACH_' "
+        "RETURN type(l), a.key, b.key, l.documents",
+        database_=store.database,
+    )
+    return sorted((r[0], r[1], r[2], r[3]) for r in records)
+
+
+def layer_of_view(view: nx.MultiDiGraph) -> Layer:
+    """What the reach layer must hold: per walk-kind pair of the merged graph (active
+    documents only), how many documents assert it."""
+    documents: dict[tuple[str, str, str], set[str]] = {}
+    kinds = {k.value for k in LAYER_EDGE_KINDS}
+    for source, target, data in view.edges(data=True):
+        if data["kind"] in kinds:
+            pair = (layer_type(EdgeKind(data["kind"])), source, target)
+            documents.setdefault(pair, set()).update(p.document_id for p in data["provenance"])
+    return sorted((*pair, len(ids)) for pair, ids in documents.items())

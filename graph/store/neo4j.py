@@ -224,6 +224,11 @@ class Neo4jStore:
             found = session.execute_write(
                 lambda tx: tx.run(q.META, schema=SCHEMA_VERSION).single(strict=True)[0]
             )
+            if found == "1":  # before the reach layer: build it (MERGE: safe to rerun)
+                for statement in q.BUILD_LAYER.values():
+                    session.run(statement).consume()
+                session.execute_write(_migrated)
+                found = SCHEMA_VERSION
         if found != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.uri}: store schema version {found}, this riskgraph needs "
@@ -239,13 +244,14 @@ class Neo4jStore:
             f"storing {info.id}", lambda tx: self._writer.upsert(tx, document, stored)
         )
 
-    def run_write(self, doing: str, query: str, **params: object) -> None:
-        """One statement of :mod:`neo4j_queries` in a write transaction that takes the
-        store lock and bumps the revision (maintenance such as finishing a bulk import)."""
+    def set_documents_active(self, doing: str, rows: list[list[Any]]) -> None:
+        """Mark documents' relationships active or not (rows of [id, bool]) and recount
+        their reach-layer pairs, in one write transaction that takes the store lock
+        (maintenance such as finishing a bulk import)."""
 
         def work(tx: ManagedTransaction) -> None:
             tx.run(q.BUMP_REVISION, schema=SCHEMA_VERSION).consume()
-            tx.run(query, params).consume()
+            self._writer.set_active(tx, rows)
 
         self._write(doing, work)
 
@@ -351,20 +357,17 @@ class Neo4jStore:
 
     def reachable_host_groups(self, keys: Sequence[str]) -> list[str]:
         """Host groups behind ``keys`` (see :mod:`graph.store.reachability`), in one query."""
-        return self._walk(q.REACHABLE_HOST_GROUPS, q.REACHABLE_HOST_GROUPS_ALL_ACTIVE, keys=keys)
+        return self._walk(q.REACHABLE_HOST_GROUPS, keys=keys)
 
     def vendor_host_groups(self, vendor: str) -> list[str]:
         """Host groups behind what ``vendor`` (a key) supplies or operates
         (:func:`~graph.store.reachability.vendor_host_groups_in_view`), in one query."""
-        return self._walk(q.VENDOR_HOST_GROUPS, q.VENDOR_HOST_GROUPS_ALL_ACTIVE, key=vendor)
+        return self._walk(q.VENDOR_HOST_GROUPS, key=vendor)
 
-    def _walk(self, filtered: str, unfiltered: str, **params: object) -> list[str]:
-        """The walk without the ``active`` filter when no document is superseded (decided
-        in the same transaction, so a concurrent supersede cannot slip in between)."""
+    def _walk(self, query: str, **params: object) -> list[str]:
+        """One reach-layer walk (see :data:`neo4j_queries.LAYER_EDGE_KINDS`)."""
 
         def work(tx: ManagedTransaction) -> list[str]:
-            superseded = tx.run(q.ANY_SUPERSEDED).single(strict=True)[0]
-            query = filtered if superseded else unfiltered
             return list(tx.run(query, params).single(strict=True)[0])
 
         # a set: from several start keys, this planner's DISTINCT after the pruning walk can
@@ -387,6 +390,11 @@ class Neo4jStore:
         if self._driver is not None:
             self._driver.close()
             self._driver = None
+
+
+def _migrated(tx: ManagedTransaction) -> None:
+    tx.run(q.BUMP_REVISION, schema=SCHEMA_VERSION).consume()
+    tx.run(q.SET_SCHEMA, schema=SCHEMA_VERSION).consume()
 
 
 def _one_line(text: str) -> str:

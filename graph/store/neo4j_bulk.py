@@ -12,9 +12,10 @@ relationships and properties, so every read answers the same.
   (asserted kind, else the kind its key names, else no kind), as ``MERGE ... ON CREATE``
   does; a document asserts each key once and each edge identity once.
 - A document's status (active or superseded) is known only once every document is seen:
-  the document rows are written at the end, relationship rows say ``active: true``, and
-  :func:`complete_import` (first start after the import) marks the relationships of
-  superseded documents inactive with the transactional store's own query.
+  the document rows are written at the end, relationship rows say ``active: true``, the
+  reach layer counts every asserting document, and :func:`complete_import` (first start
+  after the import) marks the relationships of superseded documents inactive and recounts
+  their layer pairs with the transactional store's own queries.
 - Every string is quoted, so an empty string stays an empty string and ``None`` (an empty
   unquoted field) stays absent. Fields are separated by U+001F and quoted with U+001E, so
   JSON bodies need no escaping; a value holding U+001E has it doubled (RFC 4180 style).
@@ -108,6 +109,8 @@ class BulkImportFiles:
         self._infos: dict[str, tuple[DocumentInfo, tuple[DataQualityFinding, ...]]] = {}
         self._multiline = False
         self._counts = [0, 0]
+        # reach layer: (source id << 40 | target id) << 4 | kind index -> asserting documents
+        self._layer: dict[int, int] = {}
 
     def _open(self, name: str, header: list[str] | str) -> IO[str]:
         f = (self.directory / name).open("w", encoding="utf-8", newline="")
@@ -166,6 +169,14 @@ class BulkImportFiles:
         self._write(self._entities, entities)
         self._write_asserted(number, list(nodes.values()))
         self._write_edges(doc, list(unique.values()))
+        layer, ids = self._layer, self._ids
+        pairs = {
+            (ids[e.source] << 40 | ids[e.target]) << 4 | _LAYER_INDEX[e.kind]
+            for e in unique.values()
+            if e.kind in _LAYER_INDEX
+        }
+        for pair in pairs:
+            layer[pair] = layer.get(pair, 0) + 1
 
     def _write_asserted(self, doc: int, nodes: list[Node]) -> None:
         # one f-string per row (a row is its values quoted, joined; see _row), escaping
@@ -221,6 +232,14 @@ class BulkImportFiles:
                 values += [i.format.value, info_json(i), orjson.dumps(findings).decode()]
                 row = _row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"
                 self._write(f, [f"{number}{_D}{row}"])
+        with self._open(
+            "rels-reach.csv", ":START_ID(Entity) :END_ID(Entity) documents:long :TYPE"
+        ) as f:
+            ends, mask = (1 << 40) - 1, (1 << 4) - 1
+            f.writelines(
+                f"{pair >> 44}{_D}{pair >> 4 & ends}{_D}{n}{_D}{_LAYER_TYPES[pair & mask]}\n"
+                for pair, n in self._layer.items()
+            )
         header = [":ID(Meta)", "id", "schema", "revision:long", ":LABEL"]
         with self._open("nodes-meta.csv", header) as f:
             meta = _row(("store", SCHEMA_VERSION))[:-1]
@@ -240,7 +259,9 @@ class BulkImportFiles:
 
 
 _NODE_FILES = ("nodes-meta.csv", "nodes-documents.csv", "nodes-entities.csv")
-_REL_FILES = ("rels-asserted.csv", "rels-edges.csv")
+_REL_FILES = ("rels-asserted.csv", "rels-edges.csv", "rels-reach.csv")
+_LAYER_INDEX = {kind: i for i, kind in enumerate(q.LAYER_EDGE_KINDS)}
+_LAYER_TYPES = [q.layer_type(kind) for kind in q.LAYER_EDGE_KINDS]
 
 
 def complete_import(store: Neo4jStore) -> int:
@@ -250,5 +271,5 @@ def complete_import(store: Neo4jStore) -> int:
         [info.id, False] for info in store.documents() if info.status is not DocumentStatus.ACTIVE
     ]
     if rows:
-        store.run_write("completing the import", q.SET_EDGES_ACTIVE, rows=rows)
+        store.set_documents_active("completing the import", rows)
     return len(rows)

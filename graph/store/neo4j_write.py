@@ -28,7 +28,8 @@ from graph.vocabulary import DocumentStatus, EdgeKind, NodeKind
 
 __all__ = ["SCHEMA_VERSION", "DocumentWriter", "info_from", "info_json", "with_status"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the reach layer (neo4j_queries.LAYER_EDGE_KINDS); 1 migrates
+_LAYER = frozenset(q.LAYER_EDGE_KINDS)
 _NODE_EXCLUDE = {"key", "kind", "provenance"}
 _ACTIVE = DocumentStatus.ACTIVE.value
 
@@ -72,8 +73,10 @@ class DocumentWriter:
             finding_count=len(findings),
         ).consume()
         asserted = self._nodes(tx, stored.id, document.nodes)
-        self._edges(tx, stored.id, document.edges, asserted, active=by is None)
-        superseded = _apply_lineage(tx, lineage, winners)
+        pairs = self._edges(tx, stored.id, document.edges, asserted, active=by is None)
+        if by is None:
+            self.sync_layer(tx, pairs)
+        superseded = self._apply_lineage(tx, lineage, winners)
         final = stored.model_copy(update={"status": status, "superseded_by": by})
         return UpsertResult(final, UpsertOutcome.INSERTED, superseded)
 
@@ -102,7 +105,8 @@ class DocumentWriter:
         asserted: set[str],
         *,
         active: bool,
-    ) -> None:
+    ) -> dict[EdgeKind, set[tuple[str, str]]]:
+        """Write the edges; returns the reach-layer pairs among them."""
         unique: dict[tuple[str, str, str, str], Edge] = {}
         for edge in edges:
             unique.setdefault(edge.identity, edge)
@@ -125,6 +129,36 @@ class DocumentWriter:
         for edge_kind, kind_rows in rows.items():
             for params in self._batches(kind_rows):
                 tx.run(q.WRITE_EDGES[edge_kind], doc=doc, active=active, **params)
+        return {
+            k: {(r[0], r[1]) for r in kind_rows} for k, kind_rows in rows.items() if k in _LAYER
+        }
+
+    def sync_layer(
+        self, tx: ManagedTransaction, pairs: dict[EdgeKind, set[tuple[str, str]]]
+    ) -> None:
+        """Recount the reach-layer relationships of ``pairs`` (created, updated or deleted
+        to match the active documents' relationships; running it twice changes nothing)."""
+        for kind, kind_pairs in pairs.items():
+            ordered = sorted(kind_pairs)
+            for start in range(0, len(ordered), self.batch_size):
+                rows = [list(p) for p in ordered[start : start + self.batch_size]]
+                tx.run(q.SYNC_LAYER[kind], pairs=rows).consume()
+
+    def layer_pairs(
+        self, tx: ManagedTransaction, document_ids: Sequence[str]
+    ) -> dict[EdgeKind, set[tuple[str, str]]]:
+        """The reach-layer pairs the documents ``document_ids`` assert."""
+        pairs: dict[EdgeKind, set[tuple[str, str]]] = {}
+        for start in range(0, len(document_ids), self.batch_size):
+            ids = list(document_ids[start : start + self.batch_size])
+            for kind, s, t in tx.run(q.LAYER_PAIRS_OF, ids=ids):
+                pairs.setdefault(EdgeKind(kind), set()).add((s, t))
+        return pairs
+
+    def set_active(self, tx: ManagedTransaction, rows: list[list[Any]]) -> None:
+        """Mark documents' relationships active or not (rows of [id, bool]), layer kept."""
+        tx.run(q.SET_EDGES_ACTIVE, rows=rows).consume()
+        self.sync_layer(tx, self.layer_pairs(tx, [r[0] for r in rows]))
 
     def remove(self, tx: ManagedTransaction, document_id: str, where: str) -> DocumentInfo:
         """Delete a document, its assertions and the entities left with no relationship."""
@@ -134,35 +168,36 @@ class DocumentWriter:
             raise StoreError(f"no document {document_id!r} in {where}")
         info = with_status(*state)
         keys = {r[0] for r in tx.run(q.ASSERTED_KEYS, id=document_id)}
+        pairs = self.layer_pairs(tx, [document_id])
         keys |= {r[0] for r in tx.run(q.DELETE_DOCUMENT_EDGES, id=document_id)}
         tx.run(q.DELETE_DOCUMENT, id=document_id).consume()
+        self.sync_layer(tx, pairs)  # before the orphans: a layer relationship keeps its ends
         ordered = sorted(keys)
         for start in range(0, len(ordered), self.batch_size):
             tx.run(q.DELETE_ORPHANS, keys=ordered[start : start + self.batch_size]).consume()
         lineage = list(tx.run(q.LINEAGE, lineage=info.lineage))
-        _apply_lineage(tx, lineage, resolve_active([info_from(r[1]) for r in lineage]))
+        self._apply_lineage(tx, lineage, resolve_active([info_from(r[1]) for r in lineage]))
         return info
 
-
-def _apply_lineage(
-    tx: ManagedTransaction, lineage: Sequence[Any], winners: dict[str, str | None]
-) -> tuple[str, ...]:
-    """Status changes of the lineage's other documents; returns the newly superseded."""
-    status_rows, active_rows, superseded = [], [], []
-    for doc_id, _, status, old_by in lineage:
-        by = winners[doc_id]
-        new = _ACTIVE if by is None else DocumentStatus.SUPERSEDED.value
-        if (new, by) != (status, old_by):
-            status_rows.append([doc_id, new, by])
-        if (new == _ACTIVE) != (status == _ACTIVE):
-            active_rows.append([doc_id, new == _ACTIVE])
-            if new != _ACTIVE:
-                superseded.append(doc_id)
-    if status_rows:
-        tx.run(q.SET_STATUS, rows=status_rows).consume()
-    if active_rows:
-        tx.run(q.SET_EDGES_ACTIVE, rows=active_rows).consume()
-    return tuple(sorted(superseded))
+    def _apply_lineage(
+        self, tx: ManagedTransaction, lineage: Sequence[Any], winners: dict[str, str | None]
+    ) -> tuple[str, ...]:
+        """Status changes of the lineage's other documents; returns the newly superseded."""
+        status_rows, active_rows, superseded = [], [], []
+        for doc_id, _, status, old_by in lineage:
+            by = winners[doc_id]
+            new = _ACTIVE if by is None else DocumentStatus.SUPERSEDED.value
+            if (new, by) != (status, old_by):
+                status_rows.append([doc_id, new, by])
+            if (new == _ACTIVE) != (status == _ACTIVE):
+                active_rows.append([doc_id, new == _ACTIVE])
+                if new != _ACTIVE:
+                    superseded.append(doc_id)
+        if status_rows:
+            tx.run(q.SET_STATUS, rows=status_rows).consume()
+        if active_rows:
+            self.set_active(tx, active_rows)
+        return tuple(sorted(superseded))
 
 
 def info_json(info: DocumentInfo) -> str:

@@ -20,7 +20,15 @@ from ingest.resolve import ReferenceIndex, resolve_batch
 from tests.conftest import ASSETS
 from tests.factories import FIXED, make_document
 from tests.graph.store.test_conformance import hostile_document
-from tests.neo4j_server import SCRIPT, Neo4jServer, free_port, server_env, start_server
+from tests.neo4j_server import (
+    SCRIPT,
+    Neo4jServer,
+    free_port,
+    layer_of_view,
+    reach_layer,
+    server_env,
+    start_server,
+)
 from tests.store_parity import assert_same_answers
 
 
@@ -86,6 +94,7 @@ def test_imported_database_answers_like_upserted_documents(
         for doc in docs:
             sqlite.upsert_document(doc)
         assert_same_answers(sqlite, neo4j)
+        assert reach_layer(neo4j) == layer_of_view(sqlite.view())
         channel = next(k for k, d in sqlite.view().nodes(data=True) if d["kind"] == "UpdateChannel")
         groups = neo4j.reachable_host_groups([channel])
         assert groups and groups == reachable_host_groups_in_view(sqlite.view(), [channel])
@@ -97,6 +106,7 @@ def test_imported_database_answers_like_upserted_documents(
             assert store.upsert_document(docs[0]).outcome.value == "unchanged"
         assert neo4j.revision() != revision
         assert_same_answers(sqlite, neo4j)
+        assert reach_layer(neo4j) == layer_of_view(sqlite.view())
     finally:
         sqlite.close()
         neo4j.close()

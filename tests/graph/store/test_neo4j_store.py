@@ -19,7 +19,7 @@ from graph.store.reachability import reachable_host_groups_in_view, vendor_host_
 from graph.vocabulary import DocumentStatus, EdgeKind, Environment
 from tests.conftest import run_cli
 from tests.factories import FIXED, make_document
-from tests.neo4j_server import Neo4jServer, free_port
+from tests.neo4j_server import Neo4jServer, free_port, layer_of_view, reach_layer
 
 
 @pytest.fixture
@@ -56,7 +56,9 @@ def _estate(product_key: str, host_groups: int = 2, salt: str = "") -> ParsedDoc
 
 def _reach_both(store: Neo4jStore, keys: list[str]) -> list[str]:
     in_neo4j = store.reachable_host_groups(keys)
-    assert in_neo4j == reachable_host_groups_in_view(store.view(), keys)
+    view = store.view()
+    assert in_neo4j == reachable_host_groups_in_view(view, keys)
+    assert reach_layer(store) == layer_of_view(view)  # the walk's layer is kept in step
     return in_neo4j
 
 
@@ -64,9 +66,7 @@ def _reach_both(store: Neo4jStore, keys: list[str]) -> list[str]:
     ("query", "params"),
     [
         (q.REACHABLE_HOST_GROUPS, {"keys": ["x", "y"]}),
-        (q.REACHABLE_HOST_GROUPS_ALL_ACTIVE, {"keys": ["x", "y"]}),
         (q.VENDOR_HOST_GROUPS, {"key": "vendor:x"}),
-        (q.VENDOR_HOST_GROUPS_ALL_ACTIVE, {"key": "vendor:x"}),
     ],
 )
 def test_reachability_plan_is_the_pruning_breadth_first_expand(
@@ -235,5 +235,38 @@ def test_a_store_of_another_schema_version_is_refused(
     driver = store._driver
     assert driver is not None
     driver.execute_query("MATCH (m:RiskgraphMeta) SET m.schema = '0'", database_="neo4j")
-    with pytest.raises(StoreError, match="store schema version 0, this riskgraph needs 1"):
+    with pytest.raises(StoreError, match="store schema version 0, this riskgraph needs 2"):
         neo4j_server.store()
+
+
+def test_a_store_of_schema_1_gets_its_reach_layer_on_open(
+    neo4j_server: Neo4jServer, store: Neo4jStore
+) -> None:
+    old = make_document("sensor", "7.10", ["old", "shared", "deep"], deps=[(1, 2)], created=FIXED)
+    new = make_document("sensor", "7.11", ["shared"], created=FIXED + timedelta(days=1))
+    for doc in (old, _estate(old.nodes[-2].key), new, _estate(new.nodes[-2].key, salt="b")):
+        store.upsert_document(doc)
+    expected = reach_layer(store)
+    assert expected == layer_of_view(store.view()) and len(expected) > 3
+    driver = store._driver
+    assert driver is not None
+    # what a schema-1 store looks like: no layer relationships
+    driver.execute_query(
+        "MATCH ()-[l]->() WHERE type(l) STARTS WITH 'REACH_' DELETE l "
+        "WITH count(*) AS n MATCH (m:RiskgraphMeta) SET m.schema = '1'",
+        database_="neo4j",
+    )
+    assert reach_layer(store) == []
+    reopened = neo4j_server.store()
+    try:
+        assert reach_layer(reopened) == expected
+        records, _, _ = driver.execute_query("MATCH (m:RiskgraphMeta) RETURN m.schema")
+        assert records[0][0] == "2"
+        shared = "component:pkg:generic/shared@1.0"
+        # 7.10 is superseded: only the host groups running 7.11 are behind it
+        assert reopened.reachable_host_groups([shared]) == [
+            "hostgroup:op/hg0b",
+            "hostgroup:op/hg1b",
+        ]
+    finally:
+        reopened.close()

@@ -217,11 +217,15 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--view", action="store_true")
-    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument(
+        "--workdir", type=Path, default=None, help="where the scratch directory goes (created)"
+    )
     ap.add_argument(
         "--keep", action="store_true", help="leave the imported server up (prints its home)"
     )
     args = ap.parse_args()
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rg-neo4j-bench-", dir=args.workdir) as tmp:
         work = (
             Path(tempfile.mkdtemp(prefix="rg-neo4j-kept-", dir=args.workdir))

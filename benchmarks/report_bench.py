@@ -5,16 +5,12 @@
 Prints the time of each stage of :func:`dashboard.reports.build_report` (read the store and
 build the canonical view, scope, rank, blast, concentration, controls, assemble), then of
 each renderer, and the end-to-end time per format (build + render), as the CLI runs it.
-Wall and process CPU seconds: on a shared machine CPU time is the steadier figure. On a
-large view the top blast radii run in a forked child during concentration and controls
-(``blast`` then only starts it, ``blast-join`` waits for it): its CPU time is printed on
-its own line and added to the totals.
+Wall and process CPU seconds: on a shared machine CPU time is the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from datetime import UTC, datetime
@@ -36,11 +32,6 @@ def _mark(marks: list[tuple[str, float, float]], name: str, started: float) -> N
     print(f"  ... {name} starts at {now - started:.1f} s", file=sys.stderr, flush=True)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # children that have exited
-    return usage.ru_utime + usage.ru_stime
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--store", required=True)
@@ -49,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     store = open_store(args.store)
     marks: list[tuple[str, float, float]] = []
-    started, cpu0, child0 = time.perf_counter(), time.process_time(), _children_cpu()
+    started, cpu0 = time.perf_counter(), time.process_time()
     report = build_report(
         store,
         args.scope,
@@ -58,17 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         on_stage=lambda name: _mark(marks, name, started),
     )
     built, cpu1 = time.perf_counter(), time.process_time()
-    children = _children_cpu() - child0
     store.close()
     marks.append(("end", built, cpu1))
     print("stage                 wall s    cpu s")
     for (name, at, c0), (_, until, c1) in itertools.pairwise(marks):
         print(f"build/{name:<14} {until - at:8.2f} {c1 - c0:8.2f}")
-    print(f"forked children              {children:8.2f}")
-    cpu1 += children
-    print(
-        f"build total         {built - started:8.2f} {cpu1 - cpu0:8.2f}  (cpu: process + children)"
-    )
+    print(f"build total         {built - started:8.2f} {cpu1 - cpu0:8.2f}")
     print(
         f"report: {len(report.inputs):,} inputs, {len(report.controls.findings):,} findings, "
         f"{len(report.blast.ranking):,} ranked subjects, {len(report.concentration.layers):,} "

@@ -14,26 +14,22 @@ b'{"a":[1.5,"\\xc3\\xa9"],"b":1}'
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dashboard.reports.jsonbytes import stdlib_json_bytes
 from dashboard.reports.model import InputHash, Integrity, Report
+from dashboard.reports.modeljson import model_json_bytes
 
 __all__ = [
     "body_sha256",
     "canonical_bytes",
     "declared_hash_holds",
     "inputs_sha256",
+    "report_canonical_bytes",
     "seal",
-    "sealed_body",
     "verification_stub",
 ]
-
-_LAST_SEALED: list[tuple[Report, dict[str, Any]]] = []
-"""The last sealed report and its JSON-mode dump (the JSON renderer's input, dumped once)."""
-_LOCK = threading.Lock()
 
 
 def canonical_bytes(body: Mapping[str, Any]) -> bytes:
@@ -46,23 +42,16 @@ def body_sha256(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
 
 
+def report_canonical_bytes(report: Report) -> bytes:
+    """``canonical_bytes(report.model_dump(mode="json"))``, written from the models (no
+    dump: :mod:`dashboard.reports.modeljson`)."""
+    return model_json_bytes(report, sort_keys=True, omit="integrity")
+
+
 def seal(report: Report) -> Report:
     """``report`` with ``integrity.body_sha256`` computed from the rest of it."""
-    body = report.model_dump(mode="json")
-    sealed = report.model_copy(update={"integrity": Integrity(body_sha256=body_sha256(body))})
-    body["integrity"] = sealed.integrity.model_dump(mode="json")
-    with _LOCK:
-        _LAST_SEALED[:] = [(sealed, body)]
-    return sealed
-
-
-def sealed_body(report: Report) -> dict[str, Any]:
-    """``report.model_dump(mode="json")``, handed over (once) by :func:`seal` when it made
-    ``report`` and nothing was sealed since: a 100k-host report's dump costs seconds."""
-    with _LOCK:
-        if _LAST_SEALED and _LAST_SEALED[0][0] is report:
-            return _LAST_SEALED.pop()[1]
-    return report.model_dump(mode="json")
+    digest = hashlib.sha256(report_canonical_bytes(report)).hexdigest()
+    return report.model_copy(update={"integrity": Integrity(body_sha256=digest)})
 
 
 def declared_hash_holds(body: Mapping[str, Any]) -> bool:

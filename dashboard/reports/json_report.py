@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.reports.integrity import sealed_body
-from dashboard.reports.jsonbytes import stdlib_json_bytes
 from dashboard.reports.model import Report
+from dashboard.reports.modeljson import model_json_bytes
 
 __all__ = ["render_json", "write_json"]
 
 
 def render_json(report: Report) -> bytes:
     """UTF-8 JSON, two-space indent, one trailing newline."""
-    return stdlib_json_bytes(sealed_body(report), indent=True) + b"\n"
+    return model_json_bytes(report, indent=True) + b"\n"
 
 
 def write_json(report: Report, out: Path) -> None:

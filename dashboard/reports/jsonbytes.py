@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["stdlib_json_bytes"]
+__all__ = ["orjson_bytes_hold", "stdlib_json_bytes"]
 
 # what orjson writes only for floats of magnitude below 1e-4: "0.0000..." or "e-N" (one
 # digit); two searches, each with a literal prefix, scan ~6x faster than one alternation
@@ -41,8 +41,8 @@ def stdlib_json_bytes(data: Any, *, indent: bool = False, sort_keys: bool = Fals
         out = orjson.dumps(data, option=option)
     except orjson.JSONEncodeError:
         out = None
-    if out is not None and _SMALL_DECIMAL not in out and not _ONE_DIGIT_EXPONENT.search(out):
-        return out  # a match may be inside a string: then the slower path, same bytes
+    if out is not None and orjson_bytes_hold(out):
+        return out
     separators = (",", ": ") if indent else (",", ":")
     text = json.dumps(
         data,
@@ -52,3 +52,9 @@ def stdlib_json_bytes(data: Any, *, indent: bool = False, sort_keys: bool = Fals
         ensure_ascii=False,
     )
     return text.encode()
+
+
+def orjson_bytes_hold(out: bytes) -> bool:
+    """True when orjson's ``out`` holds no float the standard library writes otherwise (a
+    match may be inside a string: then the caller takes the slower path, same bytes)."""
+    return _SMALL_DECIMAL not in out and not _ONE_DIGIT_EXPONENT.search(out)

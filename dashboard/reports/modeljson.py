@@ -1,0 +1,82 @@
+"""JSON bytes of a report model written by orjson from the models, without a dump first.
+
+``stdlib_json_bytes(report.model_dump(mode="json"), ...)`` builds a second copy of the
+report as dicts and lists (at 100k hosts: ~93k findings with their evidence, millions of
+containers) only to serialise it. orjson can walk the models themselves: each model is
+handed to :func:`_fields`, which returns the model's field dict (``__dict__``: its
+fields, in field order, for the plain row models of :mod:`dashboard.reports.model`), and
+dates and times are written by pydantic's own JSON serialiser, so the bytes are those of
+the dump path. Anything else (a model with serialisers, computed or excluded fields or
+extra values; a set, bytes, a big integer), and any output that
+:func:`dashboard.reports.jsonbytes.stdlib_json_bytes` would not have taken from orjson
+(floats below 1e-4), goes through the dump path instead: the bytes never depend on which
+path ran (tested on the demo and generated estates).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, TypeAdapter
+
+from dashboard.reports.jsonbytes import orjson_bytes_hold, stdlib_json_bytes
+
+__all__ = ["model_json_bytes"]
+
+_PLAIN: dict[type, bool] = {}
+"""Model class -> whether its ``__dict__`` is what ``model_dump`` gives (checked once)."""
+_TEMPORAL: TypeAdapter[datetime | date | time] = TypeAdapter(datetime | date | time)
+
+
+class _NotPlain(TypeError):
+    """A value :func:`_fields` does not write as the dump would: take the dump path."""
+
+
+def model_json_bytes(
+    model: BaseModel, *, indent: bool = False, sort_keys: bool = False, omit: str = ""
+) -> bytes:
+    """``stdlib_json_bytes(model.model_dump(mode="json") without key omit, ...)``."""
+    option = orjson.OPT_PASSTHROUGH_DATETIME
+    option |= (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    top = {k: v for k, v in _fields(model).items() if k != omit}
+    try:
+        out = orjson.dumps(top, default=_fields, option=option)
+    except (orjson.JSONEncodeError, _NotPlain):
+        out = None
+    if out is not None and orjson_bytes_hold(out):
+        return out
+    body = model.model_dump(mode="json")
+    body.pop(omit, None)
+    return stdlib_json_bytes(body, indent=indent, sort_keys=sort_keys)
+
+
+def _fields(value: Any) -> Any:
+    """orjson's ``default``: a model's fields, a date or time as pydantic writes it."""
+    if isinstance(value, BaseModel):
+        cls = type(value)
+        plain = _PLAIN.get(cls)
+        if plain is None:
+            plain = _PLAIN[cls] = _is_plain(cls)
+        if not plain or value.__pydantic_extra__:
+            raise _NotPlain(cls.__name__)
+        return value.__dict__
+    if isinstance(value, datetime | date | time):
+        return _TEMPORAL.dump_python(value, mode="json")
+    raise _NotPlain(type(value).__name__)
+
+
+def _is_plain(cls: type[BaseModel]) -> bool:
+    """True when a ``cls`` model's ``model_dump`` is its ``__dict__``: no serialisers, no
+    computed, excluded or aliased-for-dump fields (the dump is by field name anyway)."""
+    decorators = cls.__pydantic_decorators__
+    return not (
+        decorators.field_serializers
+        or decorators.model_serializers
+        or cls.model_computed_fields
+        or any(f.exclude for f in cls.model_fields.values())
+        or cls.model_config.get("ser_json_timedelta", "iso8601") != "iso8601"
+        or cls.model_config.get("ser_json_inf_nan", "null") != "null"
+        or cls.model_config.get("ser_json_bytes", "utf8") != "utf8"
+    )

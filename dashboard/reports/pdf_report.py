@@ -38,6 +38,7 @@ from dashboard.reports.charts import Chart, Line, Polyline, Shape, report_charts
 from dashboard.reports.charts import Rect as CRect
 from dashboard.reports.integrity import verification_stub
 from dashboard.reports.model import Report, ReportFinding
+from dashboard.reports.pdf_cells import CELL_FONT_SIZE, CELL_LEADING, cell_lines
 from dashboard.reports.pdf_fonts import BODY, BOLD, markup, plain, register_fonts
 from dashboard.reports.tables import PAGE_TABLES, Cell, columns, evidence_text, report_tables
 from dashboard.reports.tables import Table as RTable
@@ -48,7 +49,7 @@ KEYWORDS_PREFIX = "riskgraph-manifest "
 _WIDTH = A4[0] - 30 * mm
 _S = {
     "body": ParagraphStyle("body", fontName=BODY, fontSize=8.5, leading=11),
-    "cell": ParagraphStyle("cell", fontName=BODY, fontSize=6.8, leading=8.2),
+    "cell": ParagraphStyle("cell", fontName=BODY, fontSize=CELL_FONT_SIZE, leading=CELL_LEADING),
     "note": ParagraphStyle(
         "note", fontName=BODY, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#555555")
     ),
@@ -64,6 +65,7 @@ _WEIGHTS |= {"value": 2.0, "key": 1.8, "subject": 1.8, "framework": 2.0, "contro
 _WEIGHTS |= {"message": 3.0, "failing_channels": 1.6, "top_vendor": 1.6, "scope_name": 1.4}
 
 
+_PADDING = 6  # reportlab's default left and right cell padding, stated
 _TABLES = PAGE_TABLES | {"estate", "findings"}
 """The tables the PDF lays out."""
 
@@ -178,7 +180,11 @@ def _grid(table: RTable, max_rows: int) -> Flowable:
     weights = [_WEIGHTS.get(h, 1.0) for h in headers]
     widths = [_WIDTH * w / sum(weights) for w in weights]
     head = [Paragraph(markup(h.replace("_", " ")), _S["cell"]) for h in headers]
-    body = [[_cell(row[i]) for i in index] for row in table.rows[:max_rows]]
+    room = [w - 2 * _PADDING for w in widths]
+    body = [
+        [_cell(row[i], r) for i, r in zip(index, room, strict=True)]
+        for row in table.rows[:max_rows]
+    ]
     grid = Table([head, *body], colWidths=widths, repeatRows=1)
     numeric = [
         ("ALIGN", (col, 1), (col, -1), "RIGHT")
@@ -190,7 +196,9 @@ def _grid(table: RTable, max_rows: int) -> Flowable:
         TableStyle(
             [
                 *numeric,
-                ("FONT", (0, 0), (-1, -1), BODY, 6.8),
+                ("FONT", (0, 0), (-1, -1), BODY, CELL_FONT_SIZE, CELL_LEADING),
+                ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f8")),
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -206,14 +214,18 @@ def _grid(table: RTable, max_rows: int) -> Flowable:
     return KeepTogether([grid, _para(note)])
 
 
-def _cell(value: Cell) -> Paragraph | str:
+def _cell(value: Cell, room: float) -> Paragraph | str:
+    """A cell: numbers as text, text as the lines a Paragraph would break it into when
+    that is plain greedy filling (:mod:`dashboard.reports.pdf_cells`), else a Paragraph."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".")
-    return Paragraph(markup("" if value is None else value), _S["cell"])
+    text = "" if value is None else value
+    lines = cell_lines(text, room)
+    return Paragraph(markup(text), _S["cell"]) if lines is None else lines
 
 
 def _details(findings: tuple[ReportFinding, ...], limit: int) -> list[Flowable]:

@@ -3,11 +3,13 @@
 A reportlab ``Paragraph`` per table cell (parsing its markup, measuring every word, then
 wrapping it again each time a long table is split across pages) was most of the PDF's
 time. For text that needs no markup (every character drawn by Vera, no whitespace but
-spaces, no soft hyphen) and no word wider than the cell, a Paragraph's line breaking is
-plain greedy filling (``Paragraph.breakLines``: a word joins the line while the line fits
-the width plus 5% of a space per word already on it, reportlab's ``spaceShrinkage``), so
-:func:`cell_lines` gives the same lines, which the table draws as a string cell of those
-lines in the same font and leading. Anything else is left to a Paragraph.
+spaces, no soft hyphen), a Paragraph's line breaking is plain greedy filling
+(``Paragraph.breakLines``: a word joins the line while the line fits the width plus 5% of
+a space per word already on it, reportlab's ``spaceShrinkage``; a word wider than the cell
+is cut character by character, its first piece ending the current line), so
+:func:`cell_lines` gives the same lines, with the same float arithmetic, and the table
+draws them as a string cell in the same font and leading. Other text is left to a
+Paragraph.
 """
 
 from __future__ import annotations
@@ -49,14 +51,29 @@ def cell_lines(text: str, width: float) -> str | None:
     lines: list[str] = []
     line: list[str] = []
     current = -space
-    for word in text.split():
+    forced = False
+    todo = [(word, False) for word in reversed(text.split())]  # popped from the end
+    while todo:
+        word, piece = todo.pop()
+        if piece and not word:
+            forced = True
         word_width = _width(word)
-        if word_width > width:
-            return None  # a Paragraph splits long words character by character
         new = current + space + word_width
-        if new <= width + shrink * len(line) or not line:
-            line.append(word)
-            current = new
+        limit = width + shrink * len(line)
+        if new > limit and not forced and not piece and word_width > width:
+            todo += reversed([(p, True) for p in _split_word(word, current + space, width)])
+            forced = True
+            continue
+        if new <= limit or not line or forced:
+            if word:
+                line.append(word)
+            if forced:
+                forced = False
+                lines.append(" ".join(line))
+                line = []
+                current = -space
+            else:
+                current = new
         else:
             lines.append(" ".join(line))
             line = [word]
@@ -64,3 +81,21 @@ def cell_lines(text: str, width: float) -> str | None:
     if line:
         lines.append(" ".join(line))
     return "\n".join(lines)
+
+
+def _split_word(word: str, used: float, width: float) -> list[str]:
+    """reportlab's ``paragraph._splitWord`` for one line width: ``word`` cut where the
+    next character would pass ``width``, the first piece filling the ``used`` line."""
+    pieces: list[str] = []
+    text = ""
+    for char in word:
+        char_width = _width(char)
+        new = used + char_width
+        if new > width and (text or char_width <= width):
+            pieces.append(text)
+            new = char_width
+            text = ""
+        text += char
+        used = new
+    pieces.append(text)
+    return pieces

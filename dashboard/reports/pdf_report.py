@@ -180,7 +180,7 @@ def _grid(table: RTable, max_rows: int) -> Flowable:
     weights = [_WEIGHTS.get(h, 1.0) for h in headers]
     widths = [_WIDTH * w / sum(weights) for w in weights]
     head = [Paragraph(markup(h.replace("_", " ")), _S["cell"]) for h in headers]
-    room = [w - 2 * _PADDING for w in widths]
+    room = [w - _PADDING - _PADDING for w in widths]  # as reportlab subtracts
     body = [
         [_cell(row[i], r) for i, r in zip(index, room, strict=True)]
         for row in table.rows[:max_rows]

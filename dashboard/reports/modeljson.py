@@ -25,8 +25,8 @@ from dashboard.reports.jsonbytes import orjson_bytes_hold, stdlib_json_bytes
 
 __all__ = ["model_json_bytes"]
 
-_PLAIN: dict[type, bool] = {}
-"""Model class -> whether its ``__dict__`` is what ``model_dump`` gives (checked once)."""
+_PLAIN: set[type] = set()
+"""Model classes whose ``__dict__`` is what ``model_dump`` gives (checked once each)."""
 _TEMPORAL: TypeAdapter[datetime | date | time] = TypeAdapter(datetime | date | time)
 
 
@@ -54,25 +54,26 @@ def model_json_bytes(
 
 def _fields(value: Any) -> Any:
     """orjson's ``default``: a model's fields, a date or time as pydantic writes it."""
+    cls = type(value)
+    if cls in _PLAIN:
+        return value.__dict__
     if isinstance(value, BaseModel):
-        cls = type(value)
-        plain = _PLAIN.get(cls)
-        if plain is None:
-            plain = _PLAIN[cls] = _is_plain(cls)
-        if not plain or value.__pydantic_extra__:
+        if not _is_plain(cls):
             raise _NotPlain(cls.__name__)
+        _PLAIN.add(cls)
         return value.__dict__
     if isinstance(value, datetime | date | time):
         return _TEMPORAL.dump_python(value, mode="json")
-    raise _NotPlain(type(value).__name__)
+    raise _NotPlain(cls.__name__)
 
 
 def _is_plain(cls: type[BaseModel]) -> bool:
-    """True when a ``cls`` model's ``model_dump`` is its ``__dict__``: no serialisers, no
-    computed, excluded or aliased-for-dump fields (the dump is by field name anyway)."""
+    """True when a ``cls`` model's ``model_dump`` is its ``__dict__``: no extra values, no
+    serialisers, no computed or excluded fields (the dump is by field name anyway)."""
     decorators = cls.__pydantic_decorators__
     return not (
-        decorators.field_serializers
+        cls.model_config.get("extra") == "allow"
+        or decorators.field_serializers
         or decorators.model_serializers
         or cls.model_computed_fields
         or any(f.exclude for f in cls.model_fields.values())

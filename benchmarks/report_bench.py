@@ -5,12 +5,14 @@
 Prints the time of each stage of :func:`dashboard.reports.build_report` (read the store and
 build the canonical view, scope, rank, blast, concentration, controls, assemble), then of
 each renderer, and the end-to-end time per format (build + render), as the CLI runs it.
-Wall and process CPU seconds: on a shared machine CPU time is the steadier figure.
+Wall and process CPU seconds: on a shared machine CPU time is the steadier figure; the load
+average is printed at the start and the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scope", default="all")
     parser.add_argument("--formats", default="json,pdf")
     args = parser.parse_args(argv)
+    print(f"load average at start: {_load()}")
     store = open_store(args.store)
     marks: list[tuple[str, float, float]] = []
     started, cpu0 = time.perf_counter(), time.process_time()
@@ -68,7 +71,13 @@ def main(argv: list[str] | None = None) -> int:
             f"render/{fmt:<13} {took:8.2f} {cpu:8.2f}  {len(data) / 2**20:6.1f} MiB  end to end "
             f"{built - started + took:7.2f} s wall, {cpu1 - cpu0 + cpu:7.2f} s cpu"
         )
+    print(f"load average at end: {_load()}")
     return 0
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (CPU time is the figure on a loaded machine)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

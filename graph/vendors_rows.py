@@ -13,9 +13,9 @@ and copying it into a second graph:
 - edges: one provenance record per distinct (document, location) and edge, sorted as
   ``resolve_vendors`` sorts them; derived ``purl-namespace`` suppliers added as there.
 
-Provenance records are built without validation (as
-:func:`graph.store.view.provenance_record`, inlined: 1.5 million at 100k hosts) and one
-record serves every node and edge a document asserts at one location.
+Provenance records are built without validation
+(:func:`graph.store.view.provenance_record`) and one record serves every node and edge a
+document asserts at one location.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import orjson
 from graph.model import Provenance
 from graph.store.interface import GraphStore
 from graph.store.sqlite import SqliteStore
-from graph.store.view import placeholder_node
+from graph.store.view import placeholder_node, provenance_record
 from graph.vendors import (
     DERIVED_ROLE,
     alias_entries_from_store,
@@ -48,9 +48,6 @@ _Edges = dict[str, dict[tuple[str, str, str], list[Provenance]]]
 """Each edge's provenance records by source, then ``(kind, target, role)``."""
 _SOURCE, _TARGET = itemgetter(0), itemgetter(2)
 _EMPTY: tuple[Any, ...] = (None, (), [], "")  # graph.store.view.merge_nodes' empty values
-_FIELDS_SET = {"document_id", "sha256", "location"}  # shared, as provenance_record's
-_new = object.__new__
-_set = object.__setattr__
 
 
 def store_canonical_view(store: GraphStore) -> nx.MultiDiGraph:
@@ -106,12 +103,7 @@ def _merged_nodes(
         for key, kind, location, body in orjson.loads(blob):
             record = here.get(location)
             if record is None:
-                record = _new(Provenance)
-                _set(record, "__dict__", {"document_id": doc, "sha256": sha, "location": location})
-                _set(record, "__pydantic_fields_set__", _FIELDS_SET)
-                _set(record, "__pydantic_extra__", None)
-                _set(record, "__pydantic_private__", None)
-                here[location] = record
+                record = here[location] = provenance_record(doc, sha, location)
             data = nodes.get(key)
             if data is None:
                 data = nodes[key] = {"kind": kind, "provenance": [record]}
@@ -159,12 +151,7 @@ def _edges(
             target = key_map.get(second, second)
             record = here.get(location)
             if record is None:
-                record = _new(Provenance)
-                _set(record, "__dict__", {"document_id": doc, "sha256": sha, "location": location})
-                _set(record, "__pydantic_fields_set__", _FIELDS_SET)
-                _set(record, "__pydantic_extra__", None)
-                _set(record, "__pydantic_private__", None)
-                here[location] = record
+                record = here[location] = provenance_record(doc, sha, location)
             out = edges.get(source)
             if out is None:
                 out = edges[source] = {}

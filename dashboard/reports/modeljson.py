@@ -78,6 +78,7 @@ def _is_plain(cls: type[BaseModel]) -> bool:
         or cls.model_computed_fields
         or any(f.exclude for f in cls.model_fields.values())
         or cls.model_config.get("ser_json_timedelta", "iso8601") != "iso8601"
+        or cls.model_config.get("ser_json_temporal", "iso8601") != "iso8601"
         or cls.model_config.get("ser_json_inf_nan", "null") != "null"
         or cls.model_config.get("ser_json_bytes", "utf8") != "utf8"
     )

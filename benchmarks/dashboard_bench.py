@@ -29,7 +29,9 @@ so the timing is the page's alone).
   one load of every variant per round in a rotating order, so a change in the machine's
   load during the run hits every variant alike.
 
-Prints, per page, the medians and the spread of the warm loads, how far each variant is
+Prints, per page, the medians and the spread of the warm loads, the server process's CPU
+time per warm load (from the load's start to the variant's next one: the session's script
+run and whatever the server does after it), how far each variant is
 above the floor of the same rounds (absolute and as a ratio), the load average before and
 after, and which commit each checkout is at: a Markdown table for docs/benchmarks.md.
 """
@@ -80,6 +82,7 @@ new MutationObserver((_, observer) => {
 TIMEOUT_MS = 1_800_000
 VIEWPORT = {"width": 1400, "height": 1800}
 JULY_2024 = "channel:aegis-rapid-content"
+SETTLE_S = 2.0
 HELLO = "import streamlit as st\nst.title('hello')\nst.metric('one', 1)\n"
 Timing = tuple[float, float, float]
 
@@ -123,6 +126,11 @@ class Server:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("streamlit did not start")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system, Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -169,6 +177,11 @@ class Variant:
     cold: Timing = (0.0, 0.0, 0.0)
     warm: list[Timing] = field(default_factory=list)
     context: BrowserContext | None = None
+    cpu_marks: list[float] = field(default_factory=list)  # server CPU at each warm load's start
+
+    def cpu_per_load(self) -> list[float]:
+        """Server CPU seconds from each warm load's start to the next one's (or the end)."""
+        return [b - a for a, b in zip(self.cpu_marks, self.cpu_marks[1:], strict=False)]
 
 
 def _commit(checkout: Path) -> str:
@@ -217,7 +230,11 @@ def measure_page(
             for i in range(len(variants)):
                 v = variants[(i + r) % len(variants)]  # rotate who goes first
                 assert v.context is not None
+                v.cpu_marks.append(v.server.cpu_seconds())
                 v.warm.append(load(v.context, v.server.url + v.path))
+        time.sleep(SETTLE_S)  # the last loads' work after their run (Streamlit's GC, if on)
+        for v in variants:
+            v.cpu_marks.append(v.server.cpu_seconds())
     finally:
         for v in variants:
             if v.context is not None:
@@ -232,10 +249,11 @@ def _row(store: str, page: str, v: Variant, floor: Variant) -> str:
     wc, wp = (statistics.median(t[i] for t in v.warm) for i in (1, 2))
     fh = statistics.median(t[0] for t in floor.warm)
     over = "-" if v is floor else f"{wh - fh:+.2f} s (x{wh / fh:.2f})"
+    cpu = statistics.median(v.cpu_per_load())
     return (
         f"| {store} | {page} | {v.name} | {v.cold[0]:.2f} s | {v.cold[1]:.2f} s | "
         f"**{wh:.2f} s** ({min(heads):.2f}-{max(heads):.2f}) | {wc:.2f} s | {over} | "
-        f"{wp:.2f} s |"
+        f"{wp:.2f} s | {cpu * 1000:.0f} ms |"
     )
 
 
@@ -277,9 +295,9 @@ def main() -> int:
     print(
         "| store | page | variant | cold headline | cold complete | "
         "warm headline: median (min-max) | warm complete | over the floor | "
-        "warm headline as Playwright polls it |"
+        "warm headline as Playwright polls it | server CPU per warm load |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
     return 0

@@ -1,13 +1,22 @@
-"""The app's document for a page's own address (``/blast_radius``), with the app's root.
+"""The app's document, served at the app's root and at each page's own address.
 
-Streamlit's frontend does not know where the app is rooted: opened at ``/blast_radius``
-it first tries ``/blast_radius`` as the server's base (``/blast_radius/_stcore/health``,
-answered 404) and only after a 100 ms back-off tries ``/``, so a link to any page but the
-first waited about 0.1-0.15 s longer for its first paint than the app's root. This
-document is Streamlit's own ``index.html`` plus the base the frontend reads
-(``window.__streamlit.BACKEND_BASE_URL``): the directory the page's address is in, so it
-stays right behind a proxy that adds a path prefix. The routes exist only for the app's
-pages (:data:`dashboard.ui.pages.PAGES`); any other address is Streamlit's as before.
+Streamlit's ``index.html`` with two additions at the end of its head:
+
+* **the app's root** (:data:`BASE_SCRIPT`). Streamlit's frontend does not know where the
+  app is rooted: opened at ``/blast_radius`` it first tries ``/blast_radius`` as the
+  server's base (``/blast_radius/_stcore/health``, answered 404) and only after a 100 ms
+  back-off tries ``/``, so a link to any page but the first waited about 0.1-0.15 s
+  longer for its first paint. The base is the directory the page's address is in, so it
+  stays right behind a proxy that adds a path prefix.
+* **the headline's element module, loaded early** (:data:`EARLY_MODULES`). Every element
+  type beyond the core (``st.metric`` among them) is a JavaScript module the frontend
+  imports only when it first draws one, after the script's first deltas have arrived and
+  been rendered; the page's headline then waits for the module's fetch, compilation and
+  evaluation. Imported by the document instead, the module is ready (from the browser's
+  cache on a warm load) while the browser still waits for the websocket and the script run.
+
+The routes exist only for the app's root and its pages (:data:`dashboard.ui.pages.PAGES`);
+any other address is Streamlit's as before.
 """
 
 from __future__ import annotations
@@ -22,20 +31,42 @@ from streamlit import file_util
 
 from dashboard.ui.pages import page_paths
 
-__all__ = ["BASE_SCRIPT", "page_document", "page_routes"]
+__all__ = ["BASE_SCRIPT", "EARLY_MODULES", "early_imports", "page_document", "page_routes"]
 
 # the page's address is one segment below the app's root: its directory is the root
 BASE_SCRIPT = (
     "<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
     '{BACKEND_BASE_URL: new URL(".", window.location.href).href})</script>'
 )
+EARLY_MODULES = ("Metric",)
+"""Element modules every page's first view draws (``st.metric``: the headline figures)."""
+
+
+def _static_dir() -> Path:
+    return Path(file_util.get_static_dir())
+
+
+def early_imports() -> str:
+    """A module script importing each of :data:`EARLY_MODULES`' bundle chunks.
+
+    A module script runs after the document is parsed, in order, so after Streamlit's own
+    entry module: the chunk's imports are that module's, already evaluated. The chunk names
+    carry a content hash (``Metric.MSVuxtnf.js``); an element Streamlit no longer bundles
+    so is left out (the page then loads it as before).
+    """
+    js = _static_dir() / "static" / "js"
+    chunks = [c.name for name in EARLY_MODULES for c in sorted(js.glob(f"{name}.*.js"))]
+    if not chunks:
+        return ""
+    imports = "".join(f'import("./static/js/{c}");' for c in chunks)
+    return f'<script type="module">{imports}</script>'
 
 
 @cache
 def page_document() -> str:
-    """Streamlit's ``index.html`` with :data:`BASE_SCRIPT` at the end of its head."""
-    index = Path(file_util.get_static_dir()) / "index.html"
-    return index.read_text(encoding="utf-8").replace("</head>", BASE_SCRIPT + "</head>", 1)
+    """Streamlit's ``index.html`` with :data:`BASE_SCRIPT` and :func:`early_imports`."""
+    index = (_static_dir() / "index.html").read_text(encoding="utf-8")
+    return index.replace("</head>", BASE_SCRIPT + early_imports() + "</head>", 1)
 
 
 async def _page(request: Request) -> HTMLResponse:
@@ -45,5 +76,6 @@ async def _page(request: Request) -> HTMLResponse:
 
 
 def page_routes() -> list[Route]:
-    """``GET /<url_path>`` for every page below the root."""
-    return [Route(f"/{path}", _page, methods=["GET", "HEAD"]) for path in page_paths()]
+    """``GET /`` and ``GET /<url_path>`` for every page below the root."""
+    paths = ["/", *(f"/{path}" for path in page_paths())]
+    return [Route(path, _page, methods=["GET", "HEAD"]) for path in paths]

@@ -23,6 +23,7 @@ from dashboard.reports.model import (
     SubjectImpact,
 )
 from graph.risk.blast_results import BlastRadius, GroupTotals
+from graph.risk.concentration import ConcentrationSummary, LayerSummary
 from graph.risk.concentration_models import ConcentrationReport, LayerConcentration, ScopeKind
 from graph.risk.ranking import RankedSubject
 from graph.vocabulary import NodeKind
@@ -135,7 +136,7 @@ def _totals(group: Literal["sector", "jurisdiction"], t: GroupTotals) -> ImpactR
 
 
 def concentration_section(
-    report: ConcentrationReport, sector_context: list[HeatCell] | None = None
+    report: ConcentrationReport | ConcentrationSummary, sector_context: list[HeatCell] | None = None
 ) -> ConcentrationSection:
     """Layers with HHI and bands, estate/sector shares, the heat map and the findings."""
     return ConcentrationSection(
@@ -175,7 +176,7 @@ def concentration_section(
     )
 
 
-def _layer_row(lc: LayerConcentration) -> LayerRow:
+def _layer_row(lc: LayerConcentration | LayerSummary) -> LayerRow:
     m, c = lc.by_hosts, lc.by_critical_hosts
     top = lc.shares[0] if lc.shares else None
     return LayerRow(

@@ -24,6 +24,7 @@ from graph.risk.concentration_models import (
     SystemicVendor,
 )
 from graph.risk.concentration_reached import Reached
+from graph.risk.concentration_table import LayerSummary
 from graph.risk.concentration_usage import EstateUsage, estate_usage, operator_sectors
 from graph.risk.controls.base import ControlsPolicy
 from graph.risk.controls.predicates import customer_control, staged_rollout
@@ -168,7 +169,7 @@ def _dependency(
 
 def systemic_vendors(
     view: nx.MultiDiGraph,
-    layers: Iterable[LayerConcentration],
+    layers: Iterable[LayerConcentration | LayerSummary],
     *,
     policy: ConcentrationPolicy | None = None,
     group_level: bool = False,
@@ -178,7 +179,7 @@ def systemic_vendors(
     """Breadth of every vendor across each sector's operators (DORA-style 10% test).
 
     An operator uses a vendor when one of its host groups supporting a critical function
-    depends on it. ``layers`` (sector-scope :class:`LayerConcentration`) supply the HHI
+    depends on it. ``layers`` (sector-scope layers or their summaries) supply the HHI
     shown alongside. Sorted by sector, then count share (most first), then vendor.
     """
     policy = policy or ConcentrationPolicy()

@@ -77,6 +77,7 @@ def single_vendor_dependencies(
     layers = set(policy.single_vendor_layers or ProductCategory)
     reached = reached or Reached(view)
     out: list[SingleVendorDependency] = []
+    statuses: dict[str, tuple[bool, bool]] = {}
     for function, host_groups in sorted(_function_groups(usage).items()):
         if not is_critical_function(view, function):
             continue
@@ -106,6 +107,7 @@ def single_vendor_dependencies(
                     total,
                     policy,
                     controls_policy,
+                    statuses,
                 )
             )
     return tuple(sorted(out, key=lambda d: (not d.escalated, -d.share, d.function, d.layer)))
@@ -123,6 +125,7 @@ def _dependency(
     total: int,
     policy: ConcentrationPolicy,
     controls_policy: ControlsPolicy,
+    statuses: dict[str, tuple[bool, bool]],
 ) -> SingleVendorDependency:
     uses = [
         u
@@ -135,7 +138,10 @@ def _dependency(
     channels = sorted(c for c in candidates if not groups.isdisjoint(reached(c)))
     failing, undeclared = [], []
     for channel in channels:
-        fails, unknown = _channel_status(view, channel, controls_policy)
+        status = statuses.get(channel)
+        if status is None:  # one typed channel per analysis, not one per dependency
+            status = statuses[channel] = _channel_status(view, channel, controls_policy)
+        fails, unknown = status
         if fails:
             failing.append(channel)
         elif unknown:

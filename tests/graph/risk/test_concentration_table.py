@@ -1,8 +1,10 @@
-"""Layer summaries (numpy, grouped counts) equal the reference layers row for row."""
+"""Layer summaries (numpy, grouped counts) equal the reference layers row for row; the
+estate usage's unvalidated models equal validated ones."""
 
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +14,7 @@ from graph.risk.concentration import (
     concentration_report,
     concentration_summary,
 )
+from graph.risk.concentration_models import HostGroupUsage, VendorUse
 from graph.risk.concentration_shares import layer_concentrations
 from graph.risk.concentration_table import layer_summaries, summarise
 from graph.risk.concentration_usage import estate_usage
@@ -99,3 +102,23 @@ def test_the_summary_report_equals_the_full_report() -> None:
     assert summary.layers == tuple(map(summarise, full.layers))
     assert summary.findings == full.model_copy(update={"layers": ()})
     assert summary.single_vendor and summary.systemic  # the estate has findings to compare
+
+
+def test_trusted_uses_equal_validated_models() -> None:
+    view = _estate([(0, 10, True, [(0, 0), (1, 1)]), (1, 4, False, [(2, 2)])])
+    for group in estate_usage(view).groups.values():
+        validated = HostGroupUsage.model_validate(group.model_dump())
+        assert group == validated and hash(group) == hash(validated)
+        assert group.model_dump_json() == validated.model_dump_json()
+        assert group.model_fields_set == validated.model_fields_set
+        for use in group.uses:
+            again = VendorUse.model_validate(use.model_dump())
+            assert use == again and hash(use) == hash(again)
+            assert use.model_fields_set == again.model_fields_set
+
+
+def test_a_negative_host_count_is_refused() -> None:
+    view = _estate([(0, 10, True, [(0, 0)])])
+    view.nodes["hostgroup:op0/g0"]["host_count"] = -1
+    with pytest.raises(ValueError, match="host_count -1 is negative"):
+        estate_usage(view)

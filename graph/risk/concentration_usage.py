@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
+from pydantic import BaseModel
 
 from graph.keys import key_for
 from graph.model import Provenance
@@ -41,6 +42,7 @@ __all__ = [
     "estate_usage",
     "operator_sectors",
     "scope_members",
+    "trusted_model",
     "vendor_group",
 ]
 
@@ -52,8 +54,7 @@ _SUPPORTS = EdgeKind.SUPPORTS.value
 
 _new = object.__new__
 _set = object.__setattr__
-_USE_FIELDS = frozenset({"layer", "vendor", "via", "provenance"})
-_GROUP_FIELDS = frozenset({"host_group", "operator", "hosts", "functions", "critical", "uses"})
+M = TypeVar("M", bound=BaseModel)
 
 _PLATFORM_LAYER = {
     "os": ProductCategory.OS,
@@ -74,18 +75,25 @@ class EstateUsage:
     group_level: bool
 
 
+def trusted_model(model: type[M], values: dict[str, Any]) -> M:
+    """``model(**values)`` for ``values`` holding every field of ``model`` in field order,
+    each of its field's type and within its constraints already, without validating them
+    again: equal, in hash and dump, to the validated model (tested per model used)."""
+    record = _new(model)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
 def vendor_use(
     layer: ProductCategory, vendor: str, via: str, provenance: tuple[Provenance, ...]
 ) -> VendorUse:
-    """``VendorUse(layer=..., vendor=..., via=..., provenance=...)`` from values of the
-    field types already, without validating them again (150,000 uses at 100k); equal, in
-    hash and dump, to the validated model (tested)."""
-    use = _new(VendorUse)
-    _set(use, "__dict__", {"layer": layer, "vendor": vendor, "via": via, "provenance": provenance})
-    _set(use, "__pydantic_fields_set__", set(_USE_FIELDS))
-    _set(use, "__pydantic_extra__", None)
-    _set(use, "__pydantic_private__", None)
-    return use
+    """``VendorUse(layer=..., vendor=..., via=..., provenance=...)`` without revalidating
+    (150,000 uses at 100k)."""
+    values = {"layer": layer, "vendor": vendor, "via": via, "provenance": provenance}
+    return trusted_model(VendorUse, values)
 
 
 def host_group_usage(
@@ -96,9 +104,7 @@ def host_group_usage(
     critical: bool,
     uses: tuple[VendorUse, ...],
 ) -> HostGroupUsage:
-    """``HostGroupUsage(...)`` from values of the field types already (``hosts`` >= 0),
-    without validating them again; equal, in hash and dump, to the validated model."""
-    group = _new(HostGroupUsage)
+    """``HostGroupUsage(...)`` without revalidating (``hosts`` >= 0)."""
     values = {
         "host_group": host_group,
         "operator": operator,
@@ -107,11 +113,7 @@ def host_group_usage(
         "critical": critical,
         "uses": uses,
     }
-    _set(group, "__dict__", values)
-    _set(group, "__pydantic_fields_set__", set(_GROUP_FIELDS))
-    _set(group, "__pydantic_extra__", None)
-    _set(group, "__pydantic_private__", None)
-    return group
+    return trusted_model(HostGroupUsage, values)
 
 
 def vendor_group(view: nx.MultiDiGraph, vendor: str) -> str:

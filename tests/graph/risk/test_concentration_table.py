@@ -14,7 +14,7 @@ from graph.risk.concentration import (
     concentration_report,
     concentration_summary,
 )
-from graph.risk.concentration_models import HostGroupUsage, VendorUse
+from graph.risk.concentration_models import ConcentrationMetrics, HostGroupUsage, VendorUse
 from graph.risk.concentration_shares import layer_concentrations
 from graph.risk.concentration_table import layer_summaries, summarise
 from graph.risk.concentration_usage import estate_usage
@@ -73,6 +73,12 @@ def _both(view: nx.MultiDiGraph, group_level: bool = False) -> tuple[object, obj
 def test_summaries_equal_the_reference_layers(groups: list[Group], group_level: bool) -> None:
     reference, summaries = _both(_estate(groups, parents=True), group_level)
     assert summaries == reference
+    for summary in summaries:  # metrics built without validation equal validated ones
+        for metrics in (summary.by_hosts, summary.by_critical_hosts):
+            again = ConcentrationMetrics.model_validate(metrics.model_dump())
+            assert metrics == again and hash(metrics) == hash(again)
+            assert metrics.model_dump_json() == again.model_dump_json()
+            assert metrics.model_fields_set == again.model_fields_set
 
 
 def test_split_hosts_and_empty_layers_match() -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from dashboard.access.disclosure import safe_cohorts
 from dashboard.access.scope import operator_of
 from graph.risk.blast_results import BlastRadius, OperatorImpact
+from graph.risk.concentration import ConcentrationSummary
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.vocabulary import NodeKind
 
@@ -217,7 +218,9 @@ def _impact(
     )
 
 
-def heat_cells(report: ConcentrationReport, cohorts: Cohorts | None = None) -> list[HeatCell]:
+def heat_cells(
+    report: ConcentrationReport | ConcentrationSummary, cohorts: Cohorts | None = None
+) -> list[HeatCell]:
     """Sector x layer HHI (by hosts) and the estate row; with ``cohorts``, sectors whose
     other-operator cohort is too small (and the estate row, likewise) are left out."""
     cells = []
@@ -251,7 +254,7 @@ def heat_cells(report: ConcentrationReport, cohorts: Cohorts | None = None) -> l
 
 
 def sector_systemic(
-    report: ConcentrationReport, cohorts: Cohorts | None = None
+    report: ConcentrationReport | ConcentrationSummary, cohorts: Cohorts | None = None
 ) -> list[SectorSystemic]:
     """The breadth test per sector and vendor, operators counted but never named."""
     return [

@@ -49,7 +49,7 @@ from graph.gcpause import drop_cached_views, paused_gc
 from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
 from graph.risk.blast_results import BlastRadius
-from graph.risk.concentration import concentration_report, layer_concentrations
+from graph.risk.concentration import concentration_summary, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.engine import evaluate_controls
@@ -137,14 +137,14 @@ def _build(
     )
     stage("concentration")
     usage = estate_usage(scoped)  # shared by concentration and the control rules
-    concentration = concentration_report(
+    summary = concentration_summary(  # layer figures without per-vendor lists
         scoped,
         scope_kinds=REPORT_SCOPE_KINDS,
-        intersection_scopes=(),  # common-mode sets are not part of the report
         policy=policy.concentration,
         controls_policy=policy.controls,
         usage=usage,
     )
+    concentration = summary.findings
     context = None
     if cut.scoped.operators and _anonymised(report_scope):
         cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort)
@@ -199,7 +199,7 @@ def _build(
             ranking=rank_rows(ranked),
             top=top,
         ),
-        concentration=concentration_section(concentration, context),
+        concentration=concentration_section(summary, context),
         controls=controls_section(report_findings(findings)),
         data_quality=cut.findings,
         methodology=methodology(policy),

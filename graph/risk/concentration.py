@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -48,6 +49,7 @@ from graph.risk.concentration_shares import (
     layer_concentrations,
     layer_intersections,
 )
+from graph.risk.concentration_table import LayerSummary, ShareFigures, layer_summaries
 from graph.risk.concentration_usage import ESTATE, EstateUsage, estate_usage
 from graph.risk.controls.base import ControlsPolicy
 
@@ -57,12 +59,15 @@ __all__ = [
     "ConcentrationMetrics",
     "ConcentrationPolicy",
     "ConcentrationReport",
+    "ConcentrationSummary",
     "CoverageGap",
     "ExposureSet",
     "LayerConcentration",
     "LayerIntersection",
+    "LayerSummary",
     "Scope",
     "ScopeKind",
+    "ShareFigures",
     "SingleVendorDependency",
     "SystemicVendor",
     "VendorShare",
@@ -70,6 +75,7 @@ __all__ = [
     "concentration_band",
     "concentration_metrics",
     "concentration_report",
+    "concentration_summary",
     "hhi",
     "layer_concentration",
     "layer_concentrations",
@@ -109,6 +115,59 @@ def concentration_report(
         intersections=layer_intersections(
             view, scope_kinds=intersection_scopes, policy=policy, usage=usage
         ),
+        single_vendor=single_vendor_dependencies(
+            view, policy=policy, controls_policy=controls_policy, usage=usage, reached=reached
+        ),
+        systemic=systemic_vendors(view, layers, policy=policy, usage=usage, reached=reached),
+        gaps=usage.gaps,
+    )
+
+
+@dataclass(frozen=True)
+class ConcentrationSummary:
+    """:class:`ConcentrationReport` with :class:`LayerSummary` layers (no per-vendor host
+    groups, products or provenance) and no intersections: what a report lists."""
+
+    group_level: bool
+    layers: tuple[LayerSummary, ...]
+    single_vendor: tuple[SingleVendorDependency, ...]
+    systemic: tuple[SystemicVendor, ...]
+    gaps: tuple[CoverageGap, ...]
+
+    @property
+    def findings(self) -> ConcentrationReport:
+        """The findings as a :class:`ConcentrationReport` with no layers or intersections
+        (what the control rules read: single-vendor and systemic rows)."""
+        return ConcentrationReport(
+            group_level=self.group_level,
+            layers=(),
+            intersections=(),
+            single_vendor=self.single_vendor,
+            systemic=self.systemic,
+            gaps=self.gaps,
+        )
+
+
+def concentration_summary(
+    view: nx.MultiDiGraph,
+    *,
+    scope_kinds: Iterable[ScopeKind] = tuple(ScopeKind),
+    group_level: bool = False,
+    policy: ConcentrationPolicy | None = None,
+    controls_policy: ControlsPolicy | None = None,
+    usage: EstateUsage | None = None,
+) -> ConcentrationSummary:
+    """:func:`concentration_report` without intersections and with layer summaries, equal
+    to it row for row (:func:`~graph.risk.concentration_table.summarise` of its layers)."""
+    policy = policy or ConcentrationPolicy()
+    kinds = tuple(scope_kinds)
+    if usage is None or usage.group_level != group_level:
+        usage = estate_usage(view, group_level=group_level)
+    layers = layer_summaries(view, usage, scope_kinds={*kinds, ScopeKind.SECTOR}, policy=policy)
+    reached = Reached(view)
+    return ConcentrationSummary(
+        group_level=group_level,
+        layers=tuple(lc for lc in layers if lc.scope.kind in kinds),
         single_vendor=single_vendor_dependencies(
             view, policy=policy, controls_policy=controls_policy, usage=usage, reached=reached
         ),

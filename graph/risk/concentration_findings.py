@@ -24,6 +24,7 @@ from graph.risk.concentration_models import (
     SystemicVendor,
 )
 from graph.risk.concentration_reached import Reached
+from graph.risk.concentration_table import LayerSummary
 from graph.risk.concentration_usage import EstateUsage, estate_usage, operator_sectors
 from graph.risk.controls.base import ControlsPolicy
 from graph.risk.controls.predicates import customer_control, staged_rollout
@@ -76,6 +77,7 @@ def single_vendor_dependencies(
     layers = set(policy.single_vendor_layers or ProductCategory)
     reached = reached or Reached(view)
     out: list[SingleVendorDependency] = []
+    statuses: dict[str, tuple[bool, bool]] = {}
     for function, host_groups in sorted(_function_groups(usage).items()):
         if not is_critical_function(view, function):
             continue
@@ -105,6 +107,7 @@ def single_vendor_dependencies(
                     total,
                     policy,
                     controls_policy,
+                    statuses,
                 )
             )
     return tuple(sorted(out, key=lambda d: (not d.escalated, -d.share, d.function, d.layer)))
@@ -122,6 +125,7 @@ def _dependency(
     total: int,
     policy: ConcentrationPolicy,
     controls_policy: ControlsPolicy,
+    statuses: dict[str, tuple[bool, bool]],
 ) -> SingleVendorDependency:
     uses = [
         u
@@ -134,7 +138,10 @@ def _dependency(
     channels = sorted(c for c in candidates if not groups.isdisjoint(reached(c)))
     failing, undeclared = [], []
     for channel in channels:
-        fails, unknown = _channel_status(view, channel, controls_policy)
+        status = statuses.get(channel)
+        if status is None:  # one typed channel per analysis, not one per dependency
+            status = statuses[channel] = _channel_status(view, channel, controls_policy)
+        fails, unknown = status
         if fails:
             failing.append(channel)
         elif unknown:
@@ -168,7 +175,7 @@ def _dependency(
 
 def systemic_vendors(
     view: nx.MultiDiGraph,
-    layers: Iterable[LayerConcentration],
+    layers: Iterable[LayerConcentration | LayerSummary],
     *,
     policy: ConcentrationPolicy | None = None,
     group_level: bool = False,
@@ -178,7 +185,7 @@ def systemic_vendors(
     """Breadth of every vendor across each sector's operators (DORA-style 10% test).
 
     An operator uses a vendor when one of its host groups supporting a critical function
-    depends on it. ``layers`` (sector-scope :class:`LayerConcentration`) supply the HHI
+    depends on it. ``layers`` (sector-scope layers or their summaries) supply the HHI
     shown alongside. Sorted by sector, then count share (most first), then vendor.
     """
     policy = policy or ConcentrationPolicy()

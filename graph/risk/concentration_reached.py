@@ -69,20 +69,24 @@ class Reached:
         queue = [key]
         seen = {key}
         channels: set[str] = set()
+        steps = self._steps
         for node in queue:  # the queue grows while it is read
-            step = self._steps.get(node)
+            step = steps.get(node)
             if step is None:
-                step = self._steps[node] = self._step(node)
-            channels.update(step[0])
-            fresh = [succ for succ in step[1] if succ not in seen]
-            seen.update(fresh)
-            queue.extend(fresh)
+                step = steps[node] = self._step(node)
+            updated_via, structure = step
+            if updated_via:
+                channels.update(updated_via)
+            for succ in structure:
+                if succ not in seen:
+                    seen.add(succ)
+                    queue.append(succ)
         return tuple(sorted(channels))
 
     def _step(self, node: str) -> _Step:
         """The channels ``node`` is updated via and the software it contains or depends on,
         each in the order the view lists them."""
-        nodes = self._view.nodes
+        nodes = self._view._node  # the attribute dicts, without a NodeView lookup per edge
         updated_via: list[str] = []
         structure: list[str] = []
         for succ, keyed in successors_of(self._view, node).items():

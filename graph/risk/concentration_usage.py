@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
+from pydantic import BaseModel
 
 from graph.keys import key_for
 from graph.model import Provenance
@@ -40,6 +42,7 @@ __all__ = [
     "estate_usage",
     "operator_sectors",
     "scope_members",
+    "trusted_model",
     "vendor_group",
 ]
 
@@ -48,6 +51,10 @@ ESTATE = Scope(kind=ScopeKind.ESTATE, key="estate", name="estate")
 _RUNS_ON = EdgeKind.RUNS_ON.value
 _RUNS = EdgeKind.RUNS.value
 _SUPPORTS = EdgeKind.SUPPORTS.value
+
+_new = object.__new__
+_set = object.__setattr__
+M = TypeVar("M", bound=BaseModel)
 
 _PLATFORM_LAYER = {
     "os": ProductCategory.OS,
@@ -66,6 +73,47 @@ class EstateUsage:
     members: Mapping[str, tuple[str, ...]]
     gaps: tuple[CoverageGap, ...]
     group_level: bool
+
+
+def trusted_model(model: type[M], values: dict[str, Any]) -> M:
+    """``model(**values)`` for ``values`` holding every field of ``model`` in field order,
+    each of its field's type and within its constraints already, without validating them
+    again: equal, in hash and dump, to the validated model (tested per model used)."""
+    record = _new(model)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
+def vendor_use(
+    layer: ProductCategory, vendor: str, via: str, provenance: tuple[Provenance, ...]
+) -> VendorUse:
+    """``VendorUse(layer=..., vendor=..., via=..., provenance=...)`` without revalidating
+    (150,000 uses at 100k)."""
+    values = {"layer": layer, "vendor": vendor, "via": via, "provenance": provenance}
+    return trusted_model(VendorUse, values)
+
+
+def host_group_usage(
+    host_group: str,
+    operator: str | None,
+    hosts: int,
+    functions: tuple[str, ...],
+    critical: bool,
+    uses: tuple[VendorUse, ...],
+) -> HostGroupUsage:
+    """``HostGroupUsage(...)`` without revalidating (``hosts`` >= 0)."""
+    values = {
+        "host_group": host_group,
+        "operator": operator,
+        "hosts": hosts,
+        "functions": functions,
+        "critical": critical,
+        "uses": uses,
+    }
+    return trusted_model(HostGroupUsage, values)
 
 
 def vendor_group(view: nx.MultiDiGraph, vendor: str) -> str:
@@ -95,41 +143,50 @@ def _supplied(view: nx.MultiDiGraph, software: str) -> tuple[str | None, list[Pr
     return vendor, _edge_provenance(view, software, vendor, EdgeKind.SUPPLIED_BY)
 
 
+class _Target(NamedTuple):
+    """What a product or platform gives every host group running it (resolved once)."""
+
+    layer: ProductCategory | None  # None: no category / platform_kind (a gap)
+    vendor: str | None  # the vendor key (its group with group_level); None: no supplier
+    provenance: tuple[Provenance, ...]  # of the SUPPLIED_BY link
+
+
 def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateUsage:
     """Vendor uses of every host group in the view (placeholders are reported as gaps)."""
     groups: dict[str, HostGroupUsage] = {}
     unattributed: dict[str, set[ProductCategory]] = defaultdict(set)
     members: dict[str, set[str]] = defaultdict(set)
-    gaps: list[CoverageGap] = []
-    # one supplier lookup per product/platform, not per host group running it
-    supplied: dict[str, tuple[str | None, list[Provenance]]] = {}
+    gaps: set[CoverageGap] = set()
+    # layer and supplier resolved once per platform and per product, not per host group
+    targets: tuple[dict[str, _Target], dict[str, _Target]] = ({}, {})
     for hg in nodes_of_kind(view, NodeKind.HOST_GROUP):
         data = view.nodes[hg]
         if data.get("placeholder"):
-            gaps.append(CoverageGap(subject=hg, reason="host group asserted by no document"))
+            gaps.add(CoverageGap(subject=hg, reason="host group asserted by no document"))
             continue
         uses: list[VendorUse] = []
         runs_on, runs, supports = _links(view, hg)
-        for via, layer, edge_prov in _layered(view, hg, gaps, runs_on, runs):
-            if via not in supplied:
-                supplied[via] = _supplied(view, via)
-            vendor, supply_prov = supplied[via]
-            if vendor is None:
-                unattributed[hg].add(layer)
-                gaps.append(CoverageGap(subject=via, reason="no SUPPLIED_BY vendor"))
+        for via, is_platform, edge_prov in _linked(view, hg, runs_on, runs):
+            memo = targets[is_platform]
+            target = memo.get(via)
+            if target is None:
+                target = memo[via] = _target(view, via, is_platform, group_level, gaps, members)
+            if target.layer is None:
                 continue
-            key = vendor_group(view, vendor) if group_level else vendor
-            members[key].add(vendor)
-            provenance = tuple(dict.fromkeys([*edge_prov, *supply_prov]))
-            uses.append(VendorUse(layer=layer, vendor=key, via=via, provenance=provenance))
+            if target.vendor is None:
+                unattributed[hg].add(target.layer)
+                continue
+            records = [*edge_prov, *target.provenance]
+            provenance = tuple(dict.fromkeys(records)) if len(records) > 1 else tuple(records)
+            uses.append(vendor_use(target.layer, target.vendor, via, provenance))
         functions = tuple(supports)  # what host_group_functions gives
-        groups[hg] = HostGroupUsage(
-            host_group=hg,
-            operator=host_group_operator(view, hg),
-            hosts=int(data.get("host_count") or 0),
-            functions=functions,
-            critical=any(is_critical_function(view, f) for f in functions),
-            uses=tuple(sorted(uses, key=lambda u: (u.layer.value, u.vendor, u.via))),
+        groups[hg] = host_group_usage(
+            hg,
+            host_group_operator(view, hg),
+            _hosts(data.get("host_count")),
+            functions,
+            any(is_critical_function(view, f) for f in functions),
+            tuple(sorted(uses, key=lambda u: (u.layer.value, u.vendor, u.via))),
         )
     names = {
         vendor: str(view.nodes[vendor].get("name") or vendor) if vendor in view else vendor
@@ -140,9 +197,48 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
         unattributed={k: frozenset(v) for k, v in unattributed.items()},
         names=names,
         members={k: tuple(sorted(v)) for k, v in members.items()},
-        gaps=tuple(sorted(set(gaps), key=lambda g: (g.subject, g.reason))),
+        gaps=tuple(sorted(gaps, key=lambda g: (g.subject, g.reason))),
         group_level=group_level,
     )
+
+
+def _target(
+    view: nx.MultiDiGraph,
+    via: str,
+    is_platform: bool,
+    group_level: bool,
+    gaps: set[CoverageGap],
+    members: dict[str, set[str]],
+) -> _Target:
+    """The layer and vendor of a platform (by ``platform_kind``) or product (by
+    ``category``), noting a gap when either is missing."""
+    layer: ProductCategory | None
+    if is_platform:
+        layer = _PLATFORM_LAYER.get(str(view.nodes[via].get("platform_kind")))
+        if layer is None:
+            gaps.add(CoverageGap(subject=via, reason="platform without platform_kind"))
+            return _Target(None, None, ())
+    else:
+        category = view.nodes[via].get("category")
+        if not category:
+            gaps.add(CoverageGap(subject=via, reason="product without category"))
+            return _Target(None, None, ())
+        layer = ProductCategory(category)
+    vendor, supply_prov = _supplied(view, via)
+    if vendor is None:
+        gaps.add(CoverageGap(subject=via, reason="no SUPPLIED_BY vendor"))
+        return _Target(layer, None, ())
+    key = vendor_group(view, vendor) if group_level else vendor
+    members[key].add(vendor)
+    return _Target(layer, key, tuple(supply_prov))
+
+
+def _hosts(count: Any) -> int:
+    """``host_count`` as the validated model's NonNegativeInt (an error for bad data)."""
+    hosts = int(count or 0)
+    if hosts < 0:
+        raise ValueError(f"host_count {hosts} is negative")
+    return hosts
 
 
 def _links(
@@ -165,30 +261,22 @@ def _links(
     return runs_on, runs, sorted(supports)
 
 
-def _layered(
+def _linked(
     view: nx.MultiDiGraph,
     hg: str,
-    gaps: list[CoverageGap],
     runs_on: dict[str, list[Provenance]],
     runs: dict[str, list[Provenance]],
-) -> Iterable[tuple[str, ProductCategory, list[Provenance]]]:
-    """(product or platform, its layer, provenance of the RUNS/RUNS_ON link)."""
+) -> Iterable[tuple[str, bool, list[Provenance]]]:
+    """(platform or product, whether a platform, provenance of the RUNS/RUNS_ON link):
+    platforms first (RUNS_ON targets and the declared ``platform``), each part sorted."""
     platforms = dict(runs_on)
     declared = view.nodes[hg].get("platform")
     if declared and declared in view and declared not in platforms:
         platforms[str(declared)] = list(node_provenance(view, hg))
     for platform, provenance in sorted(platforms.items()):
-        layer = _PLATFORM_LAYER.get(str(view.nodes[platform].get("platform_kind")))
-        if layer is None:
-            gaps.append(CoverageGap(subject=platform, reason="platform without platform_kind"))
-            continue
-        yield platform, layer, provenance
+        yield platform, True, provenance
     for product in sorted(runs):
-        category = view.nodes[product].get("category")
-        if not category:
-            gaps.append(CoverageGap(subject=product, reason="product without category"))
-            continue
-        yield product, ProductCategory(category), runs[product]
+        yield product, False, runs[product]
 
 
 def operator_sectors(view: nx.MultiDiGraph, operator: str) -> tuple[str, ...]:

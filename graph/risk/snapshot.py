@@ -116,13 +116,32 @@ def build_snapshot(view: nx.MultiDiGraph) -> Snapshot:
     """
     keys = tuple(view.nodes)
     index = {k: i for i, k in enumerate(keys)}
-    # in_edges iterates targets in node order, each target's preds in insertion order
-    triples = [
-        (index[u], index[v], EDGE_CODES.get(k, -1)) for u, v, k in view.in_edges(data="kind")
-    ]
-    edges = np.asarray(triples, dtype=np.int64).reshape(-1, 3)
-    return assemble_snapshot(
-        keys, index, view.nodes(data=True), view.nodes, edges[:, 0], edges[:, 1], edges[:, 2]
+    src, dst, kinds = _in_edges(view, index)
+    return assemble_snapshot(keys, index, view.nodes(data=True), view.nodes, src, dst, kinds)
+
+
+def _in_edges(
+    view: nx.MultiDiGraph, index: dict[str, int]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Sources, targets and kind codes of ``view.in_edges(data="kind")``, in its order
+    (targets in node order, each target's preds and parallel edges in insertion order),
+    read from the adjacency dicts without an edge view's tuple per edge."""
+    codes = EDGE_CODES
+    src: list[int] = []
+    dst: list[int] = []
+    kinds: list[int] = []
+    for target, preds in view._pred.items():  # what InMultiEdgeDataView iterates
+        t = index[target]
+        for source, keyed in preds.items():
+            s = index[source]
+            for data in keyed.values():
+                src.append(s)
+                dst.append(t)
+                kinds.append(codes.get(data.get("kind"), -1))
+    return (
+        np.asarray(src, dtype=np.int64),
+        np.asarray(dst, dtype=np.int64),
+        np.asarray(kinds, dtype=np.int64),
     )
 
 

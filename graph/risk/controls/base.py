@@ -183,7 +183,7 @@ class Finding(_Frozen):
     def sort_key(self) -> tuple[bool, float, int, float, int, int, bool, int, str]:
         """Risk removed first (when simulated), then severity, status (missing before
         unknown), composite before single findings, reach (hosts), id."""
-        removed = self.risk_removed or RiskRemoved()
+        removed = self.risk_removed or _NOTHING_REMOVED
         return (
             self.risk_removed is None,
             -removed.hosts_down_avoided,
@@ -195,6 +195,9 @@ class Finding(_Frozen):
             -self.reach.hosts,
             self.id,
         )
+
+
+_NOTHING_REMOVED = RiskRemoved()
 
 
 def sort_findings(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import networkx as nx
 
@@ -35,6 +35,9 @@ from graph.risk.reach import (
     out_neighbours,
 )
 from graph.vocabulary import ChannelKind, EdgeKind, NodeKind, Privilege, Rollback, Severity
+
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
 
 __all__ = ["CONTENT_KINDS", "ChannelFacts", "RuleContext", "evidence_value"]
 
@@ -109,17 +112,19 @@ class RuleContext(Lookups):
         as_of: date,
         usage: EstateUsage | None = None,
         concentration: ConcentrationReport | None = None,
+        snapshot: Snapshot | None = None,
     ) -> None:
         """``usage`` and ``concentration`` may pass ``estate_usage(view)`` and
         ``concentration_report(view, policy=concentration_policy, controls_policy=policy)``
-        when the caller already has them (vendor level, not group level)."""
+        when the caller already has them (vendor level, not group level); ``snapshot``
+        the compiled snapshot of ``view`` (``graph.risk.ranking_engine.view_snapshot``)."""
         self.view = view
         self.policy = policy
         self.concentration_policy = concentration_policy
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
         self._provenance: dict[str, tuple[Provenance, ...] | Literal[False]] = {}
-        self._init_lookups()
+        self._init_lookups(snapshot)
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
         self.concentration = (

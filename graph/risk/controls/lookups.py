@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from graph.risk.concentration_models import HostGroupUsage
 from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.closure import channels_by_software
+from graph.risk.controls.fastgroups import SnapshotGroups
 from graph.risk.reach import (
     GroupFacts,
     Reach,
@@ -31,6 +32,9 @@ from graph.risk.reach import (
     supplier_of,
     typed_node,
 )
+
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
 
 __all__ = ["Lookups"]
 
@@ -46,7 +50,14 @@ class Lookups(ABC):
     def usage(self) -> EstateUsage:
         """The estate usage of ``view`` (computed once by the subclass)."""
 
-    def _init_lookups(self) -> None:
+    def _init_lookups(self, snapshot: Snapshot | None = None) -> None:
+        """``snapshot``, the compiled snapshot of ``view`` when the caller has one, answers
+        the host-group walks (:mod:`graph.risk.controls.fastgroups`)."""
+        self._fast = (
+            SnapshotGroups(snapshot, self.view)
+            if snapshot is not None and SnapshotGroups.fits(snapshot, self.view)
+            else None
+        )
         self._typed: dict[tuple[str, type[BaseModel]], Any] = {}
         self._facts: dict[str, GroupFacts] = {}
         self._critical: dict[str, bool] = {}
@@ -86,13 +97,21 @@ class Lookups(ABC):
     def software_groups(self, key: str) -> tuple[str, ...]:
         """Host groups running ``key`` (:func:`graph.risk.reach.software_host_groups`)."""
         if key not in self._software_groups:
-            self._software_groups[key] = software_host_groups(self.view, [key])
+            self._software_groups[key] = (
+                software_host_groups(self.view, [key])
+                if self._fast is None
+                else self._fast.software_groups([key])
+            )
         return self._software_groups[key]
 
     def channel_groups(self, channel: str) -> tuple[str, ...]:
         """Host groups ``channel`` reaches (:func:`graph.risk.reach.channel_host_groups`)."""
         if channel not in self._channel_groups:
-            self._channel_groups[channel] = channel_host_groups(self.view, channel)
+            self._channel_groups[channel] = (
+                channel_host_groups(self.view, channel)
+                if self._fast is None
+                else self._fast.channel_groups(channel)
+            )
         return self._channel_groups[channel]
 
     def channel_group_set(self, channel: str) -> frozenset[str]:

@@ -1,0 +1,119 @@
+"""Host groups from the compiled snapshot equal the networkx walks of graph.risk.reach, and
+the control findings with a snapshot equal those without (demo, nested and random
+estates, the generated 10k estate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from graph.risk.controls.engine import evaluate_controls
+from graph.risk.controls.fastgroups import SnapshotGroups
+from graph.risk.reach import channel_host_groups, nodes_of_kind, software_host_groups
+from graph.risk.snapshot import Snapshot, build_snapshot
+from graph.vocabulary import EdgeKind, NodeKind
+from tests.graph.risk.test_blast_properties import _view, estates
+from tests.graph.risk.test_controls_lookups import _nested_estate
+from tests.graph.risk.test_controls_pattern import AS_OF
+
+Estate = tuple[nx.MultiDiGraph, Snapshot]
+
+
+def _platform_view() -> nx.MultiDiGraph:
+    """The nested estate plus channels limited to platforms, a host group whose platform is
+    named only in its ``platform`` field, and a channel updating a platform."""
+    e = _nested_estate()
+    vendor = e.vendor("penguin")
+    linux = e.platform("tux", vendor, family="Linux")
+    bare = e.platform("bare-metal", vendor, family="")
+    agent = e.component("agent-core")
+    product = e.product("agent", vendor, contains=(agent,))
+    operator = e.operator("penguin-op")
+    function = e.function(operator, "payments")
+    e.host_group(operator, "linux-hosts", 4, platform=linux, runs=(product,), supports=(function,))
+    e.host_group(operator, "bare-hosts", 3, platform=bare, runs=(product,))
+    e.host_group(operator, "no-platform-hosts", 2, runs=(product,))
+    declared = e.host_group(operator, "declared-hosts", 5, platform=linux, runs=(product,))
+    e.channel("agent-linux", updates=(agent,), platforms=("LINUX",))
+    e.channel("agent-mac", updates=(agent,), platforms=("macos",))
+    e.channel("tux-os", updates=(linux,))
+    view = e.view()
+    view.remove_edge(declared, linux)  # named in its `platform` field only
+    return view
+
+
+def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
+    groups = SnapshotGroups(snap, view)
+    for key in view:
+        assert groups.software_groups([key]) == software_host_groups(view, [key]), key
+    for channel in nodes_of_kind(view, NodeKind.UPDATE_CHANNEL):
+        assert groups.channel_groups(channel) == channel_host_groups(view, channel), channel
+    keys = sorted(view)
+    for i in range(0, len(keys), 7):  # several keys at once, of mixed kinds
+        chunk = keys[i : i + 7]
+        assert groups.software_groups(chunk) == software_host_groups(view, chunk)
+
+
+def test_snapshot_walks_equal_the_graph_walks_on_the_nested_estate() -> None:
+    view = _platform_view()
+    _assert_walks_equal(view, build_snapshot(view))
+    groups = SnapshotGroups(build_snapshot(view), view)
+    # the platform filter keeps Linux groups and groups of no known family, drops none else
+    linux = groups.channel_groups("channel:agent-linux")
+    assert "hostgroup:penguin-op/linux-hosts" in linux
+    assert "hostgroup:penguin-op/no-platform-hosts" in linux
+    assert "hostgroup:penguin-op/linux-hosts" not in groups.channel_groups("channel:agent-mac")
+    assert "hostgroup:penguin-op/declared-hosts" not in groups.channel_groups("channel:agent-mac")
+    assert groups.channel_groups("channel:tux-os") == (
+        "hostgroup:penguin-op/declared-hosts",
+        "hostgroup:penguin-op/linux-hosts",
+    )
+
+
+def test_snapshot_walks_equal_the_graph_walks_on_the_demo(demo: Estate) -> None:
+    view, snap = demo
+    _assert_walks_equal(view, snap)
+
+
+@settings(max_examples=40, deadline=None)
+@given(estate=estates())
+def test_snapshot_walks_equal_the_graph_walks_on_random_estates(
+    estate: tuple[list[Any], list[tuple[str, str, str]]],
+) -> None:
+    view = _view(*estate)
+    _assert_walks_equal(view, build_snapshot(view))
+
+
+def test_a_snapshot_of_another_view_is_not_used() -> None:
+    view = _platform_view()
+    other = view.copy()
+    other.add_edge("hostgroup:penguin-op/bare-hosts", "product:agent", kind=EdgeKind.RUNS.value)
+    other.add_node("product:late", kind=NodeKind.PRODUCT.value)
+    assert SnapshotGroups.fits(build_snapshot(view), view)
+    assert not SnapshotGroups.fits(build_snapshot(view), other)
+    assert not SnapshotGroups.fits(None, view)
+
+
+def _same_findings(view: nx.MultiDiGraph, snap: Snapshot) -> None:
+    reference = evaluate_controls(view, as_of=AS_OF)
+    fast = evaluate_controls(view, as_of=AS_OF, snapshot=snap)
+    assert fast == reference
+    assert [f.model_dump(mode="json") for f in fast] == [
+        f.model_dump(mode="json") for f in reference
+    ]
+
+
+def test_findings_with_a_snapshot_equal_findings_without_on_the_demo(demo: Estate) -> None:
+    _same_findings(*demo)
+    view = _platform_view()
+    _same_findings(view, build_snapshot(view))
+
+
+@pytest.mark.slow
+def test_findings_with_a_snapshot_equal_findings_without_on_10k(synth10k: Estate) -> None:
+    view, snap = synth10k
+    _assert_walks_equal(view, snap)
+    _same_findings(view, snap)

@@ -170,12 +170,19 @@ class RuleContext(Lookups):
 
     def vendor_groups(self, operator: str | None, vendor: str) -> list[str]:
         """Host groups of ``operator`` that depend on ``vendor`` in any layer."""
-        groups = self.usage().groups
-        return [
-            hg
-            for hg in self._groups_by_operator().get(operator, ())
-            if any(u.vendor == vendor for u in groups[hg].uses)
-        ]
+
+        # one pass over every use, then one lookup per contract
+        def build() -> dict[tuple[str | None, str], list[str]]:
+            out: dict[tuple[str | None, str], list[str]] = {}
+            for hg, group in self.usage().groups.items():
+                for v in dict.fromkeys(u.vendor for u in group.uses):
+                    out.setdefault((group.operator, v), []).append(hg)
+            return out
+
+        index: dict[tuple[str | None, str], list[str]] = self.memo(
+            ("host-groups-by-operator-and-vendor",), build
+        )
+        return list(index.get((operator, vendor), ()))
 
     def groups_using(self, vendor: str) -> list[str]:
         """Host groups that depend on ``vendor`` in any layer, in the estate usage's order."""
@@ -190,18 +197,9 @@ class RuleContext(Lookups):
         index: dict[str, list[str]] = self.memo(("host-groups-by-vendor",), build)
         return index.get(vendor, [])
 
-    def _groups_by_operator(self) -> dict[str | None, list[str]]:
-        # one pass over the estate, then one lookup per contract (was a pass per contract)
-        def build() -> dict[str | None, list[str]]:
-            out: dict[str | None, list[str]] = {}
-            for hg, group in self.usage().groups.items():
-                out.setdefault(group.operator, []).append(hg)
-            return out
-
-        return self.memo(("host-groups-by-operator",), build)
-
     def name(self, key: str) -> str:
-        return str(self.view.nodes[key].get("name") or key) if key in self.view else key
+        data = self.view._node.get(key)  # networkx's attribute dicts, read only
+        return key if data is None else str(data.get("name") or key)
 
     def evidence(self, key: str, attribute: str, value: Any) -> Evidence:
         """``attribute = value`` read from node ``key``, with the node's documents."""

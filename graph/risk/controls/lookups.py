@@ -30,7 +30,6 @@ from graph.risk.reach import (
     reach_of,
     software_host_groups,
     supplier_of,
-    typed_node,
 )
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ class Lookups(ABC):
         """:func:`graph.risk.reach.typed_node`, validated once per node and model."""
         slot = (key, model)
         if slot not in self._typed:
-            self._typed[slot] = typed_node(self.view, key, model)
+            self._typed[slot] = _typed_node(self.view, key, model)
         found: M | None = self._typed[slot]
         return found
 
@@ -163,3 +162,33 @@ class Lookups(ABC):
         if function not in self._critical:
             self._critical[function] = is_critical_function(self.view, function)
         return self._critical[function]
+
+
+def _typed_node(view: nx.MultiDiGraph, key: str, model: type[M]) -> M | None:
+    """:func:`graph.risk.reach.typed_node`, with the model's field names and kind read once
+    per model rather than once per attribute of every node (20,000 host groups at 100k)."""
+    data: dict[str, Any] = view._node[key]  # networkx's attribute dicts, read only
+    provenance = data.get("provenance") or ()
+    if data.get("placeholder") or not provenance:
+        return None
+    names, kinded, kind = _model_facts(model)
+    if not kinded or data.get("kind") != kind:
+        return None
+    fields = {k: v for k, v in data.items() if k in names}
+    fields.update(key=key, provenance=provenance[0])
+    return model.model_validate(fields)
+
+
+_FACTS: dict[type[BaseModel], tuple[frozenset[str], bool, Any]] = {}
+
+
+def _model_facts(model: type[BaseModel]) -> tuple[frozenset[str], bool, Any]:
+    """A model's field names, whether it has a ``kind`` field, and that field's default's
+    value."""
+    found = _FACTS.get(model)
+    if found is None:
+        fields = model.model_fields
+        kind_field = fields.get("kind")
+        kind = None if kind_field is None else getattr(kind_field.default, "value", None)
+        found = _FACTS[model] = (frozenset(fields), kind_field is not None, kind)
+    return found

@@ -107,7 +107,7 @@ def finding_record(
 
 def _trusted(values: dict[str, Any]) -> bool:
     """Every value already has the type validation would give it."""
-    return (
+    if not (
         type(values["id"]) is str
         and type(values["control"]) is str
         and type(values["title"]) is str
@@ -122,9 +122,15 @@ def _trusted(values: dict[str, Any]) -> bool:
         and type(values["operator"]) in _OPTIONAL_STR
         and type(values["reach"]) is Reach
         and type(values["evidence"]) is tuple
-        and all(type(e) is Evidence for e in values["evidence"])
         and type(values["references"]) is tuple
-        and all(type(r) is str for r in values["references"])
         and type(values["related_controls"]) is tuple
-        and all(type(r) is str for r in values["related_controls"])
-    )
+    ):
+        return False
+    for e in values["evidence"]:
+        if type(e) is not Evidence:
+            return False
+    for name in ("references", "related_controls"):
+        for item in values[name]:
+            if type(item) is not str:
+                return False
+    return True

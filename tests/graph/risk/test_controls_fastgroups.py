@@ -10,9 +10,20 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from graph.model import ContractNode, HostGroupNode, ProductNode, UpdateChannelNode
+from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.controls.base import ControlsPolicy, Finding, plan_key, sort_findings
+from graph.risk.controls.context import RuleContext
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.controls.fastgroups import SnapshotGroups
-from graph.risk.reach import channel_host_groups, nodes_of_kind, software_host_groups
+from graph.risk.policy import Policy
+from graph.risk.reach import (
+    channel_host_groups,
+    nodes_of_kind,
+    software_host_groups,
+    typed_node,
+)
+from graph.risk.remediation import attach_risk_removed
 from graph.risk.snapshot import Snapshot, build_snapshot
 from graph.vocabulary import EdgeKind, NodeKind
 from tests.graph.risk.test_blast_properties import _view, estates
@@ -117,3 +128,21 @@ def test_findings_with_a_snapshot_equal_findings_without_on_10k(synth10k: Estate
     view, snap = synth10k
     _assert_walks_equal(view, snap)
     _same_findings(view, snap)
+
+
+def test_typed_nodes_and_plan_keys_equal_the_reference(demo: Estate) -> None:
+    view, snap = demo
+    context = RuleContext(
+        view, policy=ControlsPolicy(), concentration_policy=ConcentrationPolicy(), as_of=AS_OF
+    )
+    for key in view:
+        for model in (HostGroupNode, ContractNode, UpdateChannelNode, ProductNode):
+            assert context.typed(key, model) == typed_node(view, key, model)
+    assert sum(1 for k in view if context.typed(k, HostGroupNode) is not None) >= 3
+    policy = Policy()
+    findings = attach_risk_removed(
+        view, evaluate_controls(view, as_of=AS_OF), policy=policy, snapshot=snap
+    )
+    assert any(f.risk_removed for f in findings) and any(not f.risk_removed for f in findings)
+    assert [plan_key(f) for f in findings] == [f.sort_key() for f in findings]
+    assert list(sort_findings(list(reversed(findings)))) == sorted(findings, key=Finding.sort_key)

@@ -25,6 +25,7 @@ from graph.risk.controls.base import (
 from graph.risk.controls.catalogue import SD_01, SD_02, SD_03, SD_04
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.predicates import customer_control
+from graph.risk.controls.records import evidence_record, plain_provenance
 from graph.risk.controls.rules import host_group_subjects
 from graph.vocabulary import NodeKind, Severity
 
@@ -77,13 +78,14 @@ class SingleVendorRule:
             guidance = Severity.CRITICAL if dep.cii else Severity.HIGH
         else:
             guidance = Severity.HIGH if dep.cii else Severity.MEDIUM
+        attribute, share = f"share of hosts on {dep.vendor} ({dep.layer})", round(dep.share, 2)
+        provenance = plain_provenance(dep.provenance)
         evidence = [
             Evidence(
-                subject=dep.function,
-                attribute=f"share of hosts on {dep.vendor} ({dep.layer})",
-                value=round(dep.share, 2),
-                provenance=dep.provenance,
+                subject=dep.function, attribute=attribute, value=share, provenance=dep.provenance
             )
+            if provenance is None
+            else evidence_record(dep.function, attribute, share, provenance)
         ]
         for channel in (*dep.failing_channels, *dep.undeclared_channels):
             facts = context.channel(channel)

@@ -20,6 +20,7 @@ from graph.risk.concentration_models import HostGroupUsage
 from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.closure import channels_by_software
 from graph.risk.controls.fastgroups import SnapshotGroups
+from graph.risk.controls.fastreach import ReachTable
 from graph.risk.reach import (
     GroupFacts,
     Reach,
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
 
 __all__ = ["Lookups"]
+
+_TABLE_REACH = 48
+"""Sets of at least this many host groups are summed as arrays (:mod:`.fastreach`)."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -67,6 +71,7 @@ class Lookups(ABC):
         self._product_channels: dict[str, tuple[str, ...]] = {}
         self._channels_indexed = False
         self._suppliers: dict[str, str | None] = {}
+        self._table: ReachTable | None = None
         self._operators: dict[str, str | None] = {}
 
     def typed(self, key: str, model: type[M]) -> M | None:
@@ -128,14 +133,28 @@ class Lookups(ABC):
 
     def reach(self, host_groups: Iterable[str]) -> Reach:
         """:func:`graph.risk.reach.host_groups_reach` of ``host_groups``, memoised."""
-        groups = tuple(sorted(set(host_groups)))
+        if type(host_groups) is list and len(host_groups) == 1:  # one group: most calls
+            groups: tuple[str, ...] = (host_groups[0],)
+        else:
+            groups = tuple(sorted(set(host_groups)))
         found = self._reach.get(groups)
         if found is None:
             found = self._reach[groups] = self._compute_reach(groups)
         return found
 
     def _compute_reach(self, groups: tuple[str, ...]) -> Reach:
+        if len(groups) >= _TABLE_REACH:
+            table = self._reach_table()
+            if table.covers(groups):
+                return table.reach(groups)
         return reach_of(groups, map(self._group_facts, groups))
+
+    def _reach_table(self) -> ReachTable:
+        """Every host group of the estate usage as columns (built on the first large set)."""
+        if self._table is None:
+            groups = list(self.usage().groups)
+            self._table = ReachTable(groups, [self._group_facts(g) for g in groups])
+        return self._table
 
     def _group_facts(self, group: str) -> GroupFacts:
         facts = self._facts.get(group)

@@ -16,10 +16,13 @@ from graph.risk.controls.base import ControlsPolicy, Finding, plan_key, sort_fin
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.controls.fastgroups import SnapshotGroups
+from graph.risk.controls.fastreach import ReachTable
 from graph.risk.policy import Policy
 from graph.risk.reach import (
     channel_host_groups,
+    group_facts,
     nodes_of_kind,
+    reach_of,
     software_host_groups,
     typed_node,
 )
@@ -128,6 +131,7 @@ def test_findings_with_a_snapshot_equal_findings_without_on_10k(synth10k: Estate
     view, snap = synth10k
     _assert_walks_equal(view, snap)
     _same_findings(view, snap)
+    _assert_table_reach_equal(view)
 
 
 def test_typed_nodes_and_plan_keys_equal_the_reference(demo: Estate) -> None:
@@ -146,3 +150,38 @@ def test_typed_nodes_and_plan_keys_equal_the_reference(demo: Estate) -> None:
     assert any(f.risk_removed for f in findings) and any(not f.risk_removed for f in findings)
     assert [plan_key(f) for f in findings] == [f.sort_key() for f in findings]
     assert list(sort_findings(list(reversed(findings)))) == sorted(findings, key=Finding.sort_key)
+
+
+def _assert_table_reach_equal(view: nx.MultiDiGraph) -> None:
+    groups = nodes_of_kind(view, NodeKind.HOST_GROUP)
+    facts = [group_facts(view, g) for g in groups]
+    table = ReachTable(groups, facts)
+    by_key = dict(zip(groups, facts, strict=True))
+    subsets = [tuple(groups), tuple(groups[::2]), tuple(groups[1::3]), groups[:1], ()]
+    subsets += [tuple(groups[i : i + 5]) for i in range(0, len(groups), 5)]
+    for subset in subsets:
+        expected = reach_of(tuple(subset), [by_key[g] for g in subset])
+        got = table.reach(tuple(subset))
+        assert got == expected
+        assert got.model_dump_json() == expected.model_dump_json()
+        assert got.model_fields_set == expected.model_fields_set
+        assert all(type(v) is int for v in (got.hosts, got.critical_hosts))
+    assert table.covers(groups) and not table.covers(["hostgroup:nowhere"])
+
+
+def test_table_reach_equals_reach_of(demo: Estate) -> None:
+    _assert_table_reach_equal(demo[0])
+    _assert_table_reach_equal(_platform_view())
+    whole = ReachTable(
+        nodes_of_kind(demo[0], NodeKind.HOST_GROUP),
+        [group_facts(demo[0], g) for g in nodes_of_kind(demo[0], NodeKind.HOST_GROUP)],
+    ).reach(tuple(nodes_of_kind(demo[0], NodeKind.HOST_GROUP)))
+    assert whole.cii_critical_functions and whole.cii_operators and whole.critical_hosts
+
+
+@settings(max_examples=40, deadline=None)
+@given(estate=estates())
+def test_table_reach_equals_reach_of_on_random_estates(
+    estate: tuple[list[Any], list[tuple[str, str, str]]],
+) -> None:
+    _assert_table_reach_equal(_view(*estate))

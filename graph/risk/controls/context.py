@@ -149,6 +149,8 @@ class RuleContext(Lookups):
     def _keys_by_kind(self) -> dict[Any, list[str]]:
         # one scan of the view for every kind the rules ask for (was one scan per kind)
         def build() -> dict[Any, list[str]]:
+            if self._fast is not None:
+                return self._fast.keys_by_kind()
             out: dict[Any, list[str]] = {}
             for key, data in self.view.nodes(data=True):
                 kind = data.get("kind")

@@ -32,6 +32,7 @@ __all__ = ["SnapshotGroups"]
 
 _SOFTWARE = (KIND_CODES[NodeKind.PRODUCT.value], KIND_CODES[NodeKind.COMPONENT.value])
 _HOST_GROUP = KIND_CODES[NodeKind.HOST_GROUP.value]
+_KINDS = tuple(sorted(KIND_CODES, key=KIND_CODES.__getitem__))  # kind value of each code
 
 
 class SnapshotGroups:
@@ -68,6 +69,16 @@ class SnapshotGroups:
             and snapshot.node_count == view.number_of_nodes()
             and all(a == b for a, b in zip(snapshot.keys, view, strict=False))
         )
+
+    def keys_by_kind(self) -> dict[Any, list[str]]:
+        """Node keys by their ``kind`` value (NodeKind values only), in view order."""
+        kind, keys = self.snapshot.cols.kind, self.snapshot.keys
+        order = np.argsort(kind, kind="stable")
+        bounds = np.searchsorted(kind[order], np.arange(len(_KINDS) + 1))
+        return {
+            name: [keys[i] for i in order[bounds[code] : bounds[code + 1]].tolist()]
+            for code, name in enumerate(_KINDS)
+        }
 
     def software_groups(self, keys: Iterable[str]) -> tuple[str, ...]:
         """:func:`graph.risk.reach.software_host_groups` of ``keys`` (sorted keys)."""

@@ -61,6 +61,9 @@ def _platform_view() -> nx.MultiDiGraph:
 
 def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
     groups = SnapshotGroups(snap, view)
+    by_kind = groups.keys_by_kind()
+    for kind in NodeKind:
+        assert sorted(by_kind[kind.value]) == nodes_of_kind(view, kind)
     for key in view:
         assert groups.software_groups([key]) == software_host_groups(view, [key]), key
     for channel in nodes_of_kind(view, NodeKind.UPDATE_CHANNEL):

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.risk.reach import declared_platforms, in_neighbours
-from graph.risk.snapshot_columns import KIND_CODES, compiled
+from graph.risk.snapshot_columns import KIND_CODES, compiled, csr_from_pairs
 from graph.vocabulary import EdgeKind, NodeKind
 
 if TYPE_CHECKING:
@@ -50,6 +50,11 @@ class SnapshotGroups:
         self._seen = np.empty(n, dtype=np.int64)
         self._groups = np.empty(n, dtype=np.int64)
         self._stamp = 0
+        # node <- its RUNS and RUNS_ON predecessors, one CSR (order within a row is moot:
+        # the groups found are sorted)
+        runs, runs_on = snapshot.runs, snapshot.runs_on
+        owners = np.concatenate([np.repeat(np.arange(n), np.diff(c.ptr)) for c in (runs, runs_on)])
+        self._runners = csr_from_pairs(n, owners, np.concatenate([runs.idx, runs_on.idx]))
         groups = np.flatnonzero(self._host_group)
         keys = snapshot.keys
         # every host group's place in key order: results are sorted through it
@@ -125,10 +130,8 @@ class SnapshotGroups:
             starts,
             s.structure.ptr,
             s.structure.idx,
-            s.runs.ptr,
-            s.runs.idx,
-            s.runs_on.ptr,
-            s.runs_on.idx,
+            self._runners.ptr,
+            self._runners.idx,
             self._software,
             self._host_group,
             self._seen_mark,
@@ -185,8 +188,6 @@ def _closure(
     s_idx: NDArray[np.int32],
     r_ptr: NDArray[np.int64],
     r_idx: NDArray[np.int32],
-    o_ptr: NDArray[np.int64],
-    o_idx: NDArray[np.int32],
     software: NDArray[np.bool_],
     host_group: NDArray[np.bool_],
     seen_mark: NDArray[np.int64],
@@ -198,7 +199,7 @@ def _closure(
 ) -> tuple[int, int]:  # pragma: no cover - compiled
     """Nodes seen and host groups met walking back from ``starts``: through structure
     predecessors that are software, collecting RUNS and RUNS_ON predecessors that are
-    host groups. Marks equal to ``stamp`` are this walk's."""
+    host groups (``r_ptr``/``r_idx``). Marks equal to ``stamp`` are this walk's."""
     n_seen = 0
     n_groups = 0
     top = 0
@@ -222,12 +223,6 @@ def _closure(
                 top += 1
         for j in range(r_ptr[v], r_ptr[v + 1]):
             g = r_idx[j]
-            if host_group[g] and group_mark[g] != stamp:
-                group_mark[g] = stamp
-                group_out[n_groups] = g
-                n_groups += 1
-        for j in range(o_ptr[v], o_ptr[v + 1]):
-            g = o_idx[j]
             if host_group[g] and group_mark[g] != stamp:
                 group_mark[g] = stamp
                 group_out[n_groups] = g

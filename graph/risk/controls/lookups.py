@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from graph.risk.concentration_models import HostGroupUsage
 from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.closure import channels_by_software
-from graph.risk.controls.fastgroups import SnapshotGroups
 from graph.risk.controls.fastreach import ReachTable
 from graph.risk.reach import (
     GroupFacts,
@@ -34,6 +33,7 @@ from graph.risk.reach import (
 )
 
 if TYPE_CHECKING:
+    from graph.risk.controls.fastgroups import SnapshotGroups
     from graph.risk.snapshot import Snapshot
 
 __all__ = ["Lookups"]
@@ -56,11 +56,14 @@ class Lookups(ABC):
     def _init_lookups(self, snapshot: Snapshot | None = None) -> None:
         """``snapshot``, the compiled snapshot of ``view`` when the caller has one, answers
         the host-group walks (:mod:`graph.risk.controls.fastgroups`)."""
-        self._fast = (
-            SnapshotGroups(snapshot, self.view)
-            if snapshot is not None and SnapshotGroups.fits(snapshot, self.view)
-            else None
-        )
+        self._fast: SnapshotGroups | None = None
+        if snapshot is not None:
+            # numba on demand: a CLI run as a user who cannot write the cache must not
+            # compile (or fail to cache) kernels it never calls
+            from graph.risk.controls.fastgroups import SnapshotGroups  # noqa: PLC0415
+
+            if SnapshotGroups.fits(snapshot, self.view):
+                self._fast = SnapshotGroups(snapshot, self.view)
         self._typed: dict[tuple[str, type[BaseModel]], Any] = {}
         self._facts: dict[str, GroupFacts] = {}
         self._critical: dict[str, bool] = {}

@@ -168,6 +168,7 @@ def _build(
         as_of=generated_at.date(),
         usage=usage,
         concentration=concentration,
+        snapshot=snapshot,
     )
     findings = attach_risk_removed(scoped, findings, policy=policy, snapshot=snapshot)
 

@@ -46,6 +46,7 @@ __all__ = [
     "at_least",
     "grade",
     "is_recent",
+    "plan_key",
     "shift",
     "sort_findings",
 ]
@@ -183,7 +184,7 @@ class Finding(_Frozen):
     def sort_key(self) -> tuple[bool, float, int, float, int, int, bool, int, str]:
         """Risk removed first (when simulated), then severity, status (missing before
         unknown), composite before single findings, reach (hosts), id."""
-        removed = self.risk_removed or RiskRemoved()
+        removed = self.risk_removed or _NOTHING_REMOVED
         return (
             self.risk_removed is None,
             -removed.hosts_down_avoided,
@@ -197,9 +198,40 @@ class Finding(_Frozen):
         )
 
 
+_NOTHING_REMOVED = RiskRemoved()
+
+
 def sort_findings(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
     """Findings as a remediation plan: most risk removed first, deterministic."""
-    return tuple(sorted(findings, key=Finding.sort_key))
+    return tuple(sorted(findings, key=plan_key))
+
+
+def plan_key(finding: Finding) -> tuple[bool, float, int, float, int, int, bool, int, str]:
+    """:meth:`Finding.sort_key`, read from the record's values directly (the plan sorts
+    about 93,000 findings twice at 100k)."""
+    values = finding.__dict__
+    removed = values["risk_removed"]
+    if removed is None:
+        down, operators, hours = 0.0, 0, 0.0
+    else:
+        figures = removed.__dict__
+        down = -figures["hosts_down_avoided"]
+        operators = -figures["operators_avoided"]
+        hours = -figures["recovery_hours_avoided"]
+    return (
+        removed is None,
+        down,
+        operators,
+        hours,
+        _SEVERITY_RANK[values["severity"]],
+        0 if values["status"] is FindingStatus.MISSING else 1,
+        not values["related_controls"],
+        -values["reach"].hosts,
+        values["id"],
+    )
+
+
+_SEVERITY_RANK = {s: s.rank for s in Severity}
 
 
 class Rule(Protocol):

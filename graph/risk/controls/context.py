@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import networkx as nx
 
-from graph.model import UpdateChannelNode
+from graph.model import Provenance, UpdateChannelNode
 from graph.risk.concentration_models import ConcentrationPolicy, ConcentrationReport
 from graph.risk.concentration_usage import EstateUsage, estate_usage
 from graph.risk.controls.base import (
@@ -26,15 +26,18 @@ from graph.risk.controls.base import (
     shift,
 )
 from graph.risk.controls.lookups import Lookups
+from graph.risk.controls.records import evidence_record, finding_record, plain_provenance
 from graph.risk.reach import (
     Reach,
     effective_privilege,
     in_neighbours,
     node_provenance,
-    nodes_of_kind,
     out_neighbours,
 )
 from graph.vocabulary import ChannelKind, EdgeKind, NodeKind, Privilege, Rollback, Severity
+
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
 
 __all__ = ["CONTENT_KINDS", "ChannelFacts", "RuleContext", "evidence_value"]
 
@@ -109,16 +112,19 @@ class RuleContext(Lookups):
         as_of: date,
         usage: EstateUsage | None = None,
         concentration: ConcentrationReport | None = None,
+        snapshot: Snapshot | None = None,
     ) -> None:
         """``usage`` and ``concentration`` may pass ``estate_usage(view)`` and
         ``concentration_report(view, policy=concentration_policy, controls_policy=policy)``
-        when the caller already has them (vendor level, not group level)."""
+        when the caller already has them (vendor level, not group level); ``snapshot``
+        the compiled snapshot of ``view`` (``graph.risk.ranking_engine.view_snapshot``)."""
         self.view = view
         self.policy = policy
         self.concentration_policy = concentration_policy
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
-        self._init_lookups()
+        self._provenance: dict[str, tuple[Provenance, ...] | Literal[False]] = {}
+        self._init_lookups(snapshot)
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
         self.concentration = (
@@ -133,7 +139,29 @@ class RuleContext(Lookups):
         return result
 
     def nodes(self, kind: NodeKind) -> list[str]:
-        return self.memo(("nodes", kind.value), lambda: nodes_of_kind(self.view, kind))
+        """:func:`graph.risk.reach.nodes_of_kind`: keys of ``kind``, sorted."""
+
+        def build() -> list[str]:
+            return sorted(self._keys_by_kind().get(kind.value, ()))
+
+        return self.memo(("nodes", kind.value), build)
+
+    def _keys_by_kind(self) -> dict[Any, list[str]]:
+        # one scan of the view for every kind the rules ask for (was one scan per kind)
+        def build() -> dict[Any, list[str]]:
+            if self._fast is not None:
+                return self._fast.keys_by_kind()
+            out: dict[Any, list[str]] = {}
+            for key, data in self.view.nodes(data=True):
+                kind = data.get("kind")
+                found = out.get(kind)
+                if found is None:
+                    out[kind] = [key]
+                else:
+                    found.append(key)
+            return out
+
+        return self.memo(("keys-by-kind",), build)
 
     def channel(self, key: str) -> ChannelFacts:
         return self.memo(("channel", key), lambda: self._channel_facts(key))
@@ -144,12 +172,19 @@ class RuleContext(Lookups):
 
     def vendor_groups(self, operator: str | None, vendor: str) -> list[str]:
         """Host groups of ``operator`` that depend on ``vendor`` in any layer."""
-        groups = self.usage().groups
-        return [
-            hg
-            for hg in self._groups_by_operator().get(operator, ())
-            if any(u.vendor == vendor for u in groups[hg].uses)
-        ]
+
+        # one pass over every use, then one lookup per contract
+        def build() -> dict[tuple[str | None, str], list[str]]:
+            out: dict[tuple[str | None, str], list[str]] = {}
+            for hg, group in self.usage().groups.items():
+                for v in dict.fromkeys(u.vendor for u in group.uses):
+                    out.setdefault((group.operator, v), []).append(hg)
+            return out
+
+        index: dict[tuple[str | None, str], list[str]] = self.memo(
+            ("host-groups-by-operator-and-vendor",), build
+        )
+        return list(index.get((operator, vendor), ()))
 
     def groups_using(self, vendor: str) -> list[str]:
         """Host groups that depend on ``vendor`` in any layer, in the estate usage's order."""
@@ -164,25 +199,29 @@ class RuleContext(Lookups):
         index: dict[str, list[str]] = self.memo(("host-groups-by-vendor",), build)
         return index.get(vendor, [])
 
-    def _groups_by_operator(self) -> dict[str | None, list[str]]:
-        # one pass over the estate, then one lookup per contract (was a pass per contract)
-        def build() -> dict[str | None, list[str]]:
-            out: dict[str | None, list[str]] = {}
-            for hg, group in self.usage().groups.items():
-                out.setdefault(group.operator, []).append(hg)
-            return out
-
-        return self.memo(("host-groups-by-operator",), build)
-
     def name(self, key: str) -> str:
-        return str(self.view.nodes[key].get("name") or key) if key in self.view else key
+        data = self.view._node.get(key)  # networkx's attribute dicts, read only
+        return key if data is None else str(data.get("name") or key)
 
     def evidence(self, key: str, attribute: str, value: Any) -> Evidence:
         """``attribute = value`` read from node ``key``, with the node's documents."""
-        provenance = node_provenance(self.view, key) if key in self.view else ()
-        return Evidence(
-            subject=key, attribute=attribute, value=evidence_value(value), provenance=provenance
-        )
+        provenance = self._provenance.get(key)
+        if provenance is None:
+            provenance = self._provenance[key] = self._node_provenance(key)
+        if provenance is False:  # not plain records: validated as they always were
+            found = node_provenance(self.view, key)
+            return Evidence(
+                subject=key, attribute=attribute, value=evidence_value(value), provenance=found
+            )
+        return evidence_record(key, attribute, evidence_value(value), provenance)
+
+    def _node_provenance(self, key: str) -> tuple[Provenance, ...] | Literal[False]:
+        """The node's provenance, one tuple shared by every evidence row citing it (False
+        when some item is not a :class:`Provenance` record)."""
+        if key not in self.view:
+            return ()
+        found = plain_provenance(node_provenance(self.view, key))
+        return False if found is None else found
 
     def channel_evidence(self, facts: ChannelFacts, *attributes: str) -> list[Evidence]:
         """Evidence for channel attributes; ``privilege`` names where it was read."""
@@ -233,7 +272,7 @@ class RuleContext(Lookups):
                 f"until then plan as if it were missing. {remediation}"
             )
         suffix = f"@{subject.qualifier}" if subject.qualifier else ""
-        return Finding(
+        return finding_record(
             id=f"{control.id}:{subject.key}{suffix}",
             control=control.id,
             title=title,

@@ -25,8 +25,8 @@ from graph.risk.controls.base import (
 from graph.risk.controls.catalogue import SD_01, SD_02, SD_03, SD_04
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.predicates import customer_control
+from graph.risk.controls.records import evidence_record, plain_provenance
 from graph.risk.controls.rules import host_group_subjects
-from graph.risk.reach import nodes_of_kind
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = [
@@ -78,13 +78,14 @@ class SingleVendorRule:
             guidance = Severity.CRITICAL if dep.cii else Severity.HIGH
         else:
             guidance = Severity.HIGH if dep.cii else Severity.MEDIUM
+        attribute, share = f"share of hosts on {dep.vendor} ({dep.layer})", round(dep.share, 2)
+        provenance = plain_provenance(dep.provenance)
         evidence = [
             Evidence(
-                subject=dep.function,
-                attribute=f"share of hosts on {dep.vendor} ({dep.layer})",
-                value=round(dep.share, 2),
-                provenance=dep.provenance,
+                subject=dep.function, attribute=attribute, value=share, provenance=dep.provenance
             )
+            if provenance is None
+            else evidence_record(dep.function, attribute, share, provenance)
         ]
         for channel in (*dep.failing_channels, *dep.undeclared_channels):
             facts = context.channel(channel)
@@ -129,6 +130,22 @@ def _systemic(context: RuleContext) -> dict[RuleSubject, SystemicVendor]:
     return context.memo(("systemic",), build)
 
 
+def _critical_users(context: RuleContext, vendor: str) -> dict[str | None, list[str]]:
+    """Host groups of a critical function that depend on ``vendor``, by operator: one
+    pass per vendor, not one scan of every user per (vendor, sector) subject."""
+
+    def build() -> dict[str | None, list[str]]:
+        facts = context.usage().groups
+        out: dict[str | None, list[str]] = {}
+        for hg in context.groups_using(vendor):
+            group = facts[hg]
+            if group.critical:
+                out.setdefault(group.operator, []).append(hg)
+        return out
+
+    return context.memo(("critical-users-by-operator", vendor), build)
+
+
 @dataclass(frozen=True)
 class SystemicVendorRule:
     """KG-SD-02: a vendor meeting the breadth test in a sector (unknown when sizes are).
@@ -152,13 +169,8 @@ class SystemicVendorRule:
             and found.max_layer_hhi > high
             and bool(found.common_mode_channels)
         )
-        facts = context.usage().groups
-        using = frozenset(found.operators_using)  # a tuple: one set, not a scan per group
-        groups = [
-            hg
-            for hg in context.groups_using(found.vendor)
-            if facts[hg].critical and facts[hg].operator in using
-        ]
+        by_operator = _critical_users(context, found.vendor)
+        groups = [hg for op in set(found.operators_using) for hg in by_operator.get(op, ())]
         evidence = [
             Evidence(subject=found.sector, attribute=name, value=value)
             for name, value in (
@@ -203,7 +215,7 @@ class DrDiversityRule:
             return None
         common: list[str] = []
         unknown: list[str] = []
-        for channel in nodes_of_kind(context.view, NodeKind.UPDATE_CHANNEL):
+        for channel in context.nodes(NodeKind.UPDATE_CHANNEL):
             reached = context.channel_group_set(channel)
             if dr.key not in reached or primary.key not in reached:
                 continue

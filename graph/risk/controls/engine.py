@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -27,6 +28,9 @@ from graph.risk.controls.recovery import RECOVERY_RULES
 from graph.risk.controls.rollout import ROLLOUT_RULES
 from graph.risk.controls.transparency import TRANSPARENCY_RULES
 from graph.risk.controls.validation import VALIDATION_RULES
+
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
 
 __all__ = ["RULES", "evaluate_controls", "with_risk_removed"]
 
@@ -53,13 +57,16 @@ def evaluate_controls(
     rules: Iterable[Rule] = RULES,
     usage: EstateUsage | None = None,
     concentration: ConcentrationReport | None = None,
+    snapshot: Snapshot | None = None,
 ) -> tuple[Finding, ...]:
     """Findings of every rule on every subject, sorted as a remediation plan.
 
     ``as_of`` (default: today from ``clock``) dates the "tested within N days" checks.
     ``usage`` and ``concentration`` may pass ``estate_usage(view)`` and
     ``concentration_report(view, policy=concentration_policy, controls_policy=policy)``
-    when the caller already has them (SD-01/SD-02 read its single-vendor and systemic rows).
+    when the caller already has them (SD-01/SD-02 read its single-vendor and systemic rows);
+    ``snapshot`` the compiled snapshot of ``view`` the caller ranked with (host-group walks
+    run on it; same findings).
     """
     context = RuleContext(
         view,
@@ -68,6 +75,7 @@ def evaluate_controls(
         as_of=as_of or clock().date(),
         usage=usage,
         concentration=concentration,
+        snapshot=snapshot,
     )
     findings = []
     for rule in rules:

@@ -36,9 +36,10 @@ class CrashLoopRule:
 
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         out = []
+        attrs = context.view._node  # networkx's attribute dicts, read only
         for kind in (NodeKind.COMPONENT, NodeKind.PRODUCT):
             for key in context.nodes(kind):
-                data = context.view.nodes[key]
+                data = attrs[key]
                 boot = data.get("privilege") == Privilege.BOOT_START_DRIVER.value
                 if boot or data.get("boot_start") == BootStart.BOOT.value:
                     out.append(RuleSubject(key=key, kind=kind))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from graph.risk.concentration_models import HostGroupUsage
 from graph.risk.concentration_usage import EstateUsage
 from graph.risk.controls.closure import channels_by_software
+from graph.risk.controls.fastreach import ReachTable
 from graph.risk.reach import (
     GroupFacts,
     Reach,
@@ -29,10 +30,16 @@ from graph.risk.reach import (
     reach_of,
     software_host_groups,
     supplier_of,
-    typed_node,
 )
 
+if TYPE_CHECKING:
+    from graph.risk.controls.fastgroups import SnapshotGroups
+    from graph.risk.snapshot import Snapshot
+
 __all__ = ["Lookups"]
+
+_TABLE_REACH = 48
+"""Sets of at least this many host groups are summed as arrays (:mod:`.fastreach`)."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -46,7 +53,17 @@ class Lookups(ABC):
     def usage(self) -> EstateUsage:
         """The estate usage of ``view`` (computed once by the subclass)."""
 
-    def _init_lookups(self) -> None:
+    def _init_lookups(self, snapshot: Snapshot | None = None) -> None:
+        """``snapshot``, the compiled snapshot of ``view`` when the caller has one, answers
+        the host-group walks (:mod:`graph.risk.controls.fastgroups`)."""
+        self._fast: SnapshotGroups | None = None
+        if snapshot is not None:
+            # numba on demand: a CLI run as a user who cannot write the cache must not
+            # compile (or fail to cache) kernels it never calls
+            from graph.risk.controls.fastgroups import SnapshotGroups  # noqa: PLC0415
+
+            if SnapshotGroups.fits(snapshot, self.view):
+                self._fast = SnapshotGroups(snapshot, self.view)
         self._typed: dict[tuple[str, type[BaseModel]], Any] = {}
         self._facts: dict[str, GroupFacts] = {}
         self._critical: dict[str, bool] = {}
@@ -57,13 +74,14 @@ class Lookups(ABC):
         self._product_channels: dict[str, tuple[str, ...]] = {}
         self._channels_indexed = False
         self._suppliers: dict[str, str | None] = {}
+        self._table: ReachTable | None = None
         self._operators: dict[str, str | None] = {}
 
     def typed(self, key: str, model: type[M]) -> M | None:
         """:func:`graph.risk.reach.typed_node`, validated once per node and model."""
         slot = (key, model)
         if slot not in self._typed:
-            self._typed[slot] = typed_node(self.view, key, model)
+            self._typed[slot] = _typed_node(self.view, key, model)
         found: M | None = self._typed[slot]
         return found
 
@@ -86,13 +104,21 @@ class Lookups(ABC):
     def software_groups(self, key: str) -> tuple[str, ...]:
         """Host groups running ``key`` (:func:`graph.risk.reach.software_host_groups`)."""
         if key not in self._software_groups:
-            self._software_groups[key] = software_host_groups(self.view, [key])
+            self._software_groups[key] = (
+                software_host_groups(self.view, [key])
+                if self._fast is None
+                else self._fast.software_groups([key])
+            )
         return self._software_groups[key]
 
     def channel_groups(self, channel: str) -> tuple[str, ...]:
         """Host groups ``channel`` reaches (:func:`graph.risk.reach.channel_host_groups`)."""
         if channel not in self._channel_groups:
-            self._channel_groups[channel] = channel_host_groups(self.view, channel)
+            self._channel_groups[channel] = (
+                channel_host_groups(self.view, channel)
+                if self._fast is None
+                else self._fast.channel_groups(channel)
+            )
         return self._channel_groups[channel]
 
     def channel_group_set(self, channel: str) -> frozenset[str]:
@@ -110,14 +136,28 @@ class Lookups(ABC):
 
     def reach(self, host_groups: Iterable[str]) -> Reach:
         """:func:`graph.risk.reach.host_groups_reach` of ``host_groups``, memoised."""
-        groups = tuple(sorted(set(host_groups)))
+        if type(host_groups) is list and len(host_groups) == 1:  # one group: most calls
+            groups: tuple[str, ...] = (host_groups[0],)
+        else:
+            groups = tuple(sorted(set(host_groups)))
         found = self._reach.get(groups)
         if found is None:
             found = self._reach[groups] = self._compute_reach(groups)
         return found
 
     def _compute_reach(self, groups: tuple[str, ...]) -> Reach:
+        if len(groups) >= _TABLE_REACH:
+            table = self._reach_table()
+            if table.covers(groups):
+                return table.reach(groups)
         return reach_of(groups, map(self._group_facts, groups))
+
+    def _reach_table(self) -> ReachTable:
+        """Every host group of the estate usage as columns (built on the first large set)."""
+        if self._table is None:
+            groups = list(self.usage().groups)
+            self._table = ReachTable(groups, [self._group_facts(g) for g in groups])
+        return self._table
 
     def _group_facts(self, group: str) -> GroupFacts:
         facts = self._facts.get(group)
@@ -144,3 +184,33 @@ class Lookups(ABC):
         if function not in self._critical:
             self._critical[function] = is_critical_function(self.view, function)
         return self._critical[function]
+
+
+def _typed_node(view: nx.MultiDiGraph, key: str, model: type[M]) -> M | None:
+    """:func:`graph.risk.reach.typed_node`, with the model's field names and kind read once
+    per model rather than once per attribute of every node (20,000 host groups at 100k)."""
+    data: dict[str, Any] = view._node[key]  # networkx's attribute dicts, read only
+    provenance = data.get("provenance") or ()
+    if data.get("placeholder") or not provenance:
+        return None
+    names, kinded, kind = _model_facts(model)
+    if not kinded or data.get("kind") != kind:
+        return None
+    fields = {k: v for k, v in data.items() if k in names}
+    fields.update(key=key, provenance=provenance[0])
+    return model.model_validate(fields)
+
+
+_FACTS: dict[type[BaseModel], tuple[frozenset[str], bool, Any]] = {}
+
+
+def _model_facts(model: type[BaseModel]) -> tuple[frozenset[str], bool, Any]:
+    """A model's field names, whether it has a ``kind`` field, and that field's default's
+    value."""
+    found = _FACTS.get(model)
+    if found is None:
+        fields = model.model_fields
+        kind_field = fields.get("kind")
+        kind = None if kind_field is None else getattr(kind_field.default, "value", None)
+        found = _FACTS[model] = (frozenset(fields), kind_field is not None, kind)
+    return found

@@ -10,7 +10,6 @@ from graph.risk.controls.base import Tristate, all_of, any_of, at_least, is_rece
 from graph.risk.controls.catalogue import RR_01, RR_02, RR_03, RR_04
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.rules import Assessment, HostGroupRule
-from graph.risk.reach import nodes_of_kind
 from graph.vocabulary import Environment, NodeKind, Severity
 
 __all__ = ["RECOVERY_RULES", "escrow_independent"]
@@ -33,7 +32,7 @@ def _host_fatal_channels(context: RuleContext) -> dict[str, frozenset[str]]:
 
     def build() -> dict[str, frozenset[str]]:
         out = {}
-        for channel in nodes_of_kind(context.view, NodeKind.UPDATE_CHANNEL):
+        for channel in context.nodes(NodeKind.UPDATE_CHANNEL):
             if context.channel(channel).host_fatal is not False:
                 out[channel] = context.channel_group_set(channel)
         return out
@@ -62,11 +61,19 @@ def escrow_independent(node: HostGroupNode, context: RuleContext) -> Tristate:
         return out
 
     on_escrow = context.memo(("escrow-host-groups-by-operator", escrow), by_operator)
-    escrow_groups = on_escrow.get(node.operator, set())
-    for reached in _host_fatal_channels(context).values():
-        if node.key in reached and reached & escrow_groups:
-            return False
-    return True
+
+    # the host-fatal channels that reach one of those groups, once per (escrow, operator)
+    def meeting() -> list[frozenset[str]]:
+        escrow_groups = on_escrow.get(node.operator, set())
+        return [
+            reached
+            for reached in _host_fatal_channels(context).values()
+            if not escrow_groups.isdisjoint(reached)
+        ]
+
+    operator = () if node.operator is None else (node.operator,)
+    shared = context.memo(("escrow-channels", escrow, *operator), meeting)
+    return not any(node.key in reached for reached in shared)
 
 
 def _rr01(node: HostGroupNode, context: RuleContext) -> Assessment | None:

@@ -65,12 +65,18 @@ class ChannelRule:
 
 
 def host_group_subjects(context: RuleContext) -> list[RuleSubject]:
-    """Every asserted host group (placeholders carry no attributes to judge)."""
-    return [
-        RuleSubject(key=key, kind=NodeKind.HOST_GROUP)
-        for key in context.nodes(NodeKind.HOST_GROUP)
-        if not context.view.nodes[key].get("placeholder")
-    ]
+    """Every asserted host group (placeholders carry no attributes to judge); one list per
+    evaluation, shared by the host-group rules."""
+
+    def build() -> list[RuleSubject]:
+        nodes = context.view.nodes
+        return [
+            RuleSubject(key=key, kind=NodeKind.HOST_GROUP)
+            for key in context.nodes(NodeKind.HOST_GROUP)
+            if not nodes[key].get("placeholder")
+        ]
+
+    return list(context.memo(("host-group-subjects",), build))
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,13 @@ def _components(context: RuleContext, product: str) -> set[str]:
     stack = [product]
     while stack:
         for child, keyed in successors_of(view, stack.pop()).items():
-            if child not in seen and any(d.get("kind") == _CONTAINS for d in keyed.values()):
-                seen.add(child)
-                stack.append(child)
+            if child in seen:
+                continue
+            for d in keyed.values():
+                if d.get("kind") == _CONTAINS:
+                    seen.add(child)
+                    stack.append(child)
+                    break
     return seen
 
 
@@ -50,37 +54,62 @@ def _structured(context: RuleContext, component: str) -> bool:
     return found
 
 
-def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evidence]]:
-    """(SBOM present and good enough, the figures behind it) for one product."""
+@dataclass(frozen=True)
+class _SbomFigures:
+    """What TR-01 reads of a product's SBOM (``components == 0``: none ingested)."""
+
+    components: int
+    share: float
+    structured: bool
+
+    def judged(self, min_purl_share: float) -> Tristate:
+        if not self.components:
+            return None
+        return self.share >= min_purl_share and self.structured
+
+
+def _sbom_figures(context: RuleContext, product: str) -> _SbomFigures:
     components = _components(context, product)
-    provenance = node_provenance(context.view, product)
     if not components:
-        return None, [Evidence(subject=product, attribute="sbom components", value=None)]
+        return _SbomFigures(0, 0.0, False)
     attrs = context.view._node  # networkx's node attribute dicts, read only
     with_purl = sum(1 for c in components if attrs[c].get("purl"))
     structured = any(_structured(context, c) for c in components)
-    share = with_purl / len(components)
-    evidence = [
+    return _SbomFigures(len(components), with_purl / len(components), structured)
+
+
+def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evidence]]:
+    """(SBOM present and good enough, the figures behind it) for one product."""
+    figures = _sbom_figures(context, product)
+    return figures.judged(context.policy.sbom_min_purl_share), _sbom_evidence(
+        context, product, figures
+    )
+
+
+def _sbom_evidence(context: RuleContext, product: str, figures: _SbomFigures) -> list[Evidence]:
+    if not figures.components:
+        return [Evidence(subject=product, attribute="sbom components", value=None)]
+    provenance = node_provenance(context.view, product)
+    return [
         Evidence(
             subject=product,
             attribute="sbom components",
-            value=len(components),
+            value=figures.components,
             provenance=provenance,
         ),
         Evidence(
             subject=product,
             attribute="share with purl",
-            value=round(share, 3),
+            value=round(figures.share, 3),
             provenance=provenance,
         ),
         Evidence(
             subject=product,
             attribute="dependency relationships",
-            value=structured,
+            value=figures.structured,
             provenance=provenance,
         ),
     ]
-    return share >= context.policy.sbom_min_purl_share and structured, evidence
 
 
 @dataclass(frozen=True)
@@ -98,7 +127,11 @@ class SbomRule:
         ]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
-        present, evidence = sbom_quality(context, subject.key)
+        figures = _sbom_figures(context, subject.key)
+        present = figures.judged(context.policy.sbom_min_purl_share)
+        if present is True:
+            return None  # in place: no evidence, reach or supplier to look up
+        evidence = _sbom_evidence(context, subject.key, figures)
         return context.finding(
             self.control,
             subject,

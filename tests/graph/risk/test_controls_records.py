@@ -1,0 +1,117 @@
+"""Evidence and findings built without revalidation equal the validated records."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from graph.model import Provenance
+from graph.risk.controls.base import Evidence, Finding, FindingStatus, RiskRemoved
+from graph.risk.controls.records import evidence_record, finding_record, plain_provenance
+from graph.risk.reach import Reach, reach_of
+from graph.store.view import provenance_record
+from graph.vocabulary import NodeKind, Severity
+
+PROVENANCE = (
+    Provenance(document_id="doc-a", sha256="a" * 64, location="/components/0"),
+    provenance_record("doc-b", "b" * 64, None),
+)
+
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+)
+
+
+def _same(trusted: Any, validated: Any) -> None:
+    assert trusted == validated
+    assert type(trusted) is type(validated)
+    assert trusted.model_fields_set == validated.model_fields_set
+    assert trusted.model_dump() == validated.model_dump()
+    assert trusted.model_dump_json() == validated.model_dump_json()
+    assert hash(trusted) == hash(validated)
+    assert pickle.loads(pickle.dumps(trusted)) == validated
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_values, cited=st.sampled_from([(), PROVENANCE[:1], PROVENANCE]))
+def test_evidence_record_equals_the_validated_evidence(value: Any, cited: Any) -> None:
+    validated = Evidence(subject="channel:c", attribute="signed", value=value, provenance=cited)
+    trusted = evidence_record("channel:c", "signed", value, cited)
+    _same(trusted, validated)
+    for v1, v2 in zip(trusted.model_dump().values(), validated.model_dump().values(), strict=True):
+        assert type(v1) is type(v2)
+
+
+def test_evidence_record_validates_what_it_cannot_trust() -> None:
+    class Text(str):
+        pass
+
+    found = evidence_record("k", "a", Text("x"), ())
+    assert type(found.value) is str  # validation converted the subclass
+    with pytest.raises(ValidationError):
+        evidence_record("k", "a", [1, 2], ())
+
+
+def test_plain_provenance_keeps_records_and_refuses_the_rest() -> None:
+    assert plain_provenance(list(PROVENANCE)) == PROVENANCE
+    assert plain_provenance([{"document_id": "d", "sha256": "s"}]) is None
+
+
+def _finding_values(**changes: Any) -> dict[str, Any]:
+    reach = reach_of(("hg:a",), [])
+    values: dict[str, Any] = {
+        "id": "KG-SR-01:channel:c@x",
+        "control": "KG-SR-01",
+        "title": "Staged rollout — c",
+        "severity": Severity.HIGH,
+        "status": FindingStatus.UNKNOWN,
+        "subject": "channel:c",
+        "subject_kind": NodeKind.UPDATE_CHANNEL,
+        "qualifier": "x",
+        "vendor": "vendor:v",
+        "channel": "channel:c",
+        "operator": None,
+        "evidence": (evidence_record("channel:c", "rollout_stages", 1, PROVENANCE),),
+        "references": ("NIST SP 800-53 CM-3", "DORA Art. 28"),
+        "remediation": "Stage it.",
+        "related_controls": ("KG-SR-06",),
+        "reach": reach,
+    }
+    values.update(changes)
+    return values
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"qualifier": None, "vendor": None, "channel": None, "evidence": ()},
+        {"reach": Reach(hosts=3, operators=("operator:o",)), "related_controls": ()},
+    ],
+)
+def test_finding_record_equals_the_validated_finding(changes: dict[str, Any]) -> None:
+    values = _finding_values(**changes)
+    trusted, validated = finding_record(**values), Finding(**values)
+    _same(trusted, validated)
+    assert trusted.risk_removed is None
+    removed = RiskRemoved(hosts_down_avoided=5, operators_avoided=1)
+    update = {"risk_removed": removed}
+    _same(trusted.model_copy(update=update), validated.model_copy(update=update))
+    assert trusted.sort_key() == validated.sort_key()
+
+
+def test_finding_record_validates_what_it_cannot_trust() -> None:
+    converted = finding_record(**_finding_values(severity="high", evidence=[]))
+    assert converted.severity is Severity.HIGH
+    assert converted == Finding(**_finding_values(evidence=()))
+    with pytest.raises(ValidationError):
+        finding_record(**_finding_values(severity="dreadful"))

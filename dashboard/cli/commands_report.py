@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from dashboard.cli import fastexit
 from dashboard.cli.output import render_json
 from dashboard.cli.settings import clock_from_env
 from dashboard.reports import FORMATS, ReportError, ReportOptions, build_report, write_report
@@ -101,11 +102,15 @@ def _build(args: argparse.Namespace) -> int:
             write_cyclonedx(store, scope, out, clock=clock_from_env())
             print(f"wrote the estate of {scope.label} as CycloneDX to {out}")
             return 0
-        report = build_report(store, scope, policy=policy, clock=clock_from_env(), options=options)
+        built: list[object] = []
+        report = build_report(
+            store, scope, policy=policy, clock=clock_from_env(), options=options, retain=built
+        )
     finally:
         store.close()
     write_report(report, fmt, out)
     print(f"wrote {fmt} report of {scope.label} to {out} (SHA-256 {report.integrity.body_sha256})")
+    fastexit.keep(report, built)  # written and closed: the exit need not free any of it
     return 0
 
 

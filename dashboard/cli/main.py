@@ -16,6 +16,7 @@ from dashboard.cli import (
     commands_risk,
     commands_store,
     commands_vendors,
+    fastexit,
 )
 from graph.risk.policy import PolicyError
 from graph.risk.subject import SubjectError
@@ -68,6 +69,7 @@ def _add_format(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (never raises for bad input)."""
+    fastexit.release()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -88,4 +90,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    fastexit.finish(main())

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from dashboard.cli import fastexit
 from tests.conftest import run_cli
 from tests.dashboard.reports.conftest import EPOCH
 
@@ -65,3 +69,33 @@ def test_schema_publishes_the_report(report_store: Path) -> None:
     schema = json.loads(result.out)
     assert result.code == 0
     assert {"manifest", "integrity", "controls", "methodology"} <= set(schema["properties"])
+
+
+def test_console_process_exits_at_once_with_output_flushed(
+    report_store: Path, tmp_path: Path
+) -> None:
+    """The real process (stdout a pipe, so block-buffered) still prints its line and leaves
+    the same complete file as an in-process run, though it ends with ``os._exit``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["SOURCE_DATE_EPOCH"] = EPOCH
+    out = tmp_path / "p.json"
+    argv = ["--store", str(report_store), "report", "--scope", "sector:energy", "--out"]
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", *argv, str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "wrote json report of sector:energy" in done.stdout
+    same = tmp_path / "q.json"
+    assert run_cli(*argv, str(same)).code == 0
+    assert out.read_bytes() == same.read_bytes()
+
+
+def test_finish_exits_normally_when_nothing_was_kept() -> None:
+    fastexit.release()
+    with pytest.raises(SystemExit) as ended:
+        fastexit.finish(3)
+    assert ended.value.code == 3

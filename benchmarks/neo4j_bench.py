@@ -19,11 +19,14 @@ active edges (``--view`` also checks against ``SqliteStore.view()``, feasible at
 Answers are checked equal. Servers are stopped and deleted at the end.
 
     .venv/bin/python benchmarks/neo4j_bench.py CACHE [--modes sqlite,tx,bulk]
-        [--heap 4g] [--pagecache 4g] [--batch 10000] [--hubs 5] [--repeat 5]
-        [--queries 50] [--view] [--workdir DIR] [--keep]
+        [--heap 4g] [--pagecache 4g] [--java-opts OPTS] [--batch 10000] [--hubs 5] [--repeat 5]
+        [--queries 50] [--view] [--workdir DIR] [--keep] [--reuse HOME]
 
 ``--keep`` leaves the bulk-imported server running (its URI and home are printed) for
 ``PROFILE`` work; stop it with ``RISKGRAPH_NEO4J_HOME=HOME scripts/neo4j.sh wipe``.
+``--reuse HOME`` skips the load into Neo4j: it starts a server on the database a ``--keep``
+run left in HOME (stopping it first if it runs) and times only the queries (the cache is
+still read for the in-process walk); the server is stopped, not deleted, at the end.
 """
 
 from __future__ import annotations
@@ -70,14 +73,18 @@ _WARM = (  # touch every node, relationship and property record once
 class Server:
     """A Neo4j of this run: own home, free port, given heap and page cache."""
 
-    def __init__(self, home: Path, heap: str, pagecache: str) -> None:
+    def __init__(self, home: Path, heap: str, pagecache: str, java_opts: str = "") -> None:
         self.env = server_env(home, free_port(), PASSWORD)
         self.env["RISKGRAPH_NEO4J_HEAP"], self.env["RISKGRAPH_NEO4J_PAGECACHE"] = heap, pagecache
-        self.uri = ""
+        self.env.pop("RISKGRAPH_NEO4J_JAVA_OPTS", None)  # the import tool runs without them
+        self.java_opts, self.uri = java_opts, ""
 
     def run(self, *command: str) -> str:
+        env = self.env
+        if command[0] == "up" and self.java_opts:  # the server's JVM only
+            env = {**env, "RISKGRAPH_NEO4J_JAVA_OPTS": self.java_opts}
         done = subprocess.run(
-            [SCRIPT, *command], env=self.env, capture_output=True, text=True, check=False
+            [SCRIPT, *command], env=env, capture_output=True, text=True, check=False
         )
         if done.returncode:
             raise SystemExit(f"neo4j.sh {' '.join(command)} failed:\n{done.stderr}")
@@ -138,7 +145,8 @@ class Adjacency:
 
 def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """One pass over the cache into every store of ``--modes``; per-mode seconds."""
-    modes, out = set(args.modes.split(",")), {}
+    modes = set(args.modes.split(","))
+    out: dict[str, Any] = {}
     spent: dict[str, float] = defaultdict(float)
     sqlite = SqliteStore(work / "bench.sqlite") if "sqlite" in modes else None
     tx_server = Server(work / "tx-home", args.heap, args.pagecache) if "tx" in modes else None
@@ -146,7 +154,7 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if tx_server:
         tx_server.up()
         tx = tx_server.store(args.batch)
-    bulk = BulkImportFiles(work / "csv") if "bulk" in modes else None
+    bulk = BulkImportFiles(work / "csv") if "bulk" in modes and not args.reuse else None
     adjacency, infos, records, docs = Adjacency(), [], 0, 0
     targets = [("sqlite", sqlite), ("tx", tx), ("bulk", bulk)]
     for doc in read_cache(args.cache):
@@ -173,7 +181,7 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         tx.close()
         tx_server.run("wipe")
     if bulk is not None:
-        server = Server(work / "bulk-home", args.heap, args.pagecache)
+        server = Server(work / "bulk-home", args.heap, args.pagecache, args.java_opts)
         steps = {"csv": spent.pop("bulk")}
         started = time.perf_counter()
         summary = bulk.finish()
@@ -191,6 +199,11 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         steps["schema"] = time.perf_counter() - started
         out.update(bulk_steps=steps, bulk_store=store, bulk_server=server)
         spent["bulk"] = sum(steps.values())
+    if args.reuse is not None:  # the database a --keep run imported: restart, no load
+        server = Server(args.reuse, args.heap, args.pagecache, args.java_opts)
+        server.run("down")
+        server.up()
+        out.update(bulk_store=server.store(args.batch), bulk_server=server)
     out["spent"] = dict(spent)
     return out
 
@@ -212,6 +225,11 @@ def main() -> int:
     ap.add_argument("--modes", default="sqlite,tx,bulk")
     ap.add_argument("--heap", default="4g")
     ap.add_argument("--pagecache", default="4g")
+    ap.add_argument(
+        "--java-opts",
+        default=os.environ.get("RISKGRAPH_NEO4J_JAVA_OPTS", ""),
+        help="extra JVM options of the queried server (RISKGRAPH_NEO4J_JAVA_OPTS; not the import)",
+    )
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--hubs", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=5)
@@ -223,7 +241,14 @@ def main() -> int:
     ap.add_argument(
         "--keep", action="store_true", help="leave the imported server up (prints its home)"
     )
+    ap.add_argument(
+        "--reuse", type=Path, default=None, help="query the database a --keep run left in HOME"
+    )
     args = ap.parse_args()
+    if args.reuse is not None:
+        args.reuse = args.reuse.resolve()
+        if not (args.reuse / "data").is_dir():
+            raise SystemExit(f"--reuse {args.reuse}: no Neo4j database there (no data/)")
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rg-neo4j-bench-", dir=args.workdir) as tmp:
@@ -238,7 +263,9 @@ def main() -> int:
         finally:
             if "bulk_store" in result:
                 result["bulk_store"].close()
-                if args.keep:
+                if args.reuse is not None:
+                    result["bulk_server"].run("down")
+                elif args.keep:
                     env = result["bulk_server"].env
                     print(f"kept: {result['bulk_server'].uri} home {env['RISKGRAPH_NEO4J_HOME']}")
                 else:
@@ -251,7 +278,8 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
     n, docs = r["records"], r["documents"]
     print(
         f"\n{args.cache.name}: {docs:,} documents, {n:,} records; Neo4j heap {args.heap}, "
-        f"page cache {args.pagecache}, batch {args.batch:,}; load average {load1[0]:.1f}\n"
+        f"page cache {args.pagecache}, batch {args.batch:,}, server JVM options "
+        f"{args.java_opts or '(none)'}; load average {load1[0]:.1f}\n"
     )
     print("| store | load time | records/s |")
     print("|---|---|---|")
@@ -325,6 +353,7 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
         f"groups) | | | {pct(neo, 50):,.1f} / {pct(neo, 95):,.1f} ms "
         f"| {pct(mem, 50):,.1f} / {pct(mem, 95):,.1f} ms |"
     )
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

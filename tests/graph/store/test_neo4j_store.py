@@ -14,7 +14,7 @@ from graph.keys import vendor_key
 from graph.model import HostGroupNode, ParsedDocument, Provenance
 from graph.store import StoreError, open_store
 from graph.store import neo4j_queries as q
-from graph.store.neo4j import Neo4jStore
+from graph.store.neo4j import Neo4jStore, _sorted_unique
 from graph.store.reachability import reachable_host_groups_in_view, vendor_host_groups_in_view
 from graph.vocabulary import DocumentStatus, EdgeKind, Environment
 from tests.conftest import run_cli
@@ -79,6 +79,14 @@ def test_reachability_plan_is_the_pruning_breadth_first_expand(
         for op in operators
     ), operators
     assert "NodeUniqueIndexSeek" in operators, operators
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [[], ["b"], ["b", "a", "c"], ["b", "a", "b", "a", "a"], ["x\u00e9", "x", "x\U0001f600", "x"]],
+)
+def test_walk_answers_are_sorted_and_unique(keys: list[str]) -> None:
+    assert _sorted_unique(list(keys)) == sorted(set(keys))
 
 
 def test_vendor_reach_matches_the_view(store: Neo4jStore) -> None:

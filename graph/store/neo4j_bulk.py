@@ -43,9 +43,10 @@ from graph.vocabulary import DocumentStatus
 if TYPE_CHECKING:
     from graph.store.neo4j import Neo4jStore
 
-__all__ = ["ARGS_FILE", "BulkImportFiles", "ImportSummary", "complete_import"]
+__all__ = ["ARGS_FILE", "SCHEMA_FILE", "BulkImportFiles", "ImportSummary", "complete_import"]
 
 ARGS_FILE = "import.args"
+SCHEMA_FILE = "schema.cypher"
 _D, _Q = "\x1f", "\x1e"
 _QQ = _Q + _Q
 _QDQ = _Q + _D + _Q
@@ -253,6 +254,10 @@ class BulkImportFiles:
             *(f"--relationships={self.directory / n}" for n in _REL_FILES),
         ]
         (self.directory / ARGS_FILE).write_text("\n".join(args) + "\n", "utf-8")
+        # the store's constraints and indexes, created by the launcher (scripts/neo4j.sh load)
+        # before the server answers, so opening the store finds them in place
+        schema = "".join(statement + "\n" for _, statement in q.SCHEMA)
+        (self.directory / SCHEMA_FILE).write_text(schema, "utf-8")
         return ImportSummary(
             self.directory, len(infos), len(self._ids), self._counts[0], self._counts[1]
         )

@@ -73,21 +73,23 @@ cmd_build() {
 
 # The class-data-sharing archive (JDK 17 dynamic AppCDS): one training run (a tiny import, a
 # start, the store's kinds of Cypher) writes the classes it loaded; every later JVM maps them
-# instead of loading and verifying ~10,000 classes again. Without it everything still runs.
+# instead of loading and verifying ~10,000 classes again. It runs in the background (a minute
+# or more on a busy machine), so the build and the first starts do not wait for it; JVMs
+# started before it is done run without it, as they do if it fails (log: target/train.log).
 train_archive() {
   local home
   home="$(mktemp -d "${TMPDIR:-/tmp}/riskgraph-neo4j-train.XXXXXX")"
-  say "training the class-data-sharing archive (once per build)"
-  if (cd "$LAUNCHER" && exec "$JAVA" "${JAVA_FLAGS[@]}" -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" \
-      -cp "$CLASSPATH_" "$MAIN" --home="$home" --port=0 --train=true) >"$home.log" 2>&1 8>&- 9>&- \
-      && [[ -s "$LAUNCHER/$ARCHIVE.tmp" ]]; then
-    mv -f "$LAUNCHER/$ARCHIVE.tmp" "$LAUNCHER/$ARCHIVE"
-  else
-    rm -f "$LAUNCHER/$ARCHIVE.tmp"
-    say "no class-data-sharing archive (training failed; the server runs without it):"
-    tail -n 5 "$home.log" >&2
-  fi
-  rm -rf "$home" "$home.log"
+  say "training the class-data-sharing archive in the background (log $LAUNCHER/target/train.log)"
+  (
+    cd "$LAUNCHER"
+    if timeout 900 "$JAVA" "${JAVA_FLAGS[@]}" -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -cp "$CLASSPATH_" \
+        "$MAIN" --home="$home" --port=0 --train=true >target/train.log 2>&1 && [[ -s "$ARCHIVE.tmp" ]]; then
+      mv -f "$ARCHIVE.tmp" "$ARCHIVE"
+    else
+      rm -f "$ARCHIVE.tmp"
+    fi
+    rm -rf "$home"
+  ) </dev/null >/dev/null 2>&1 8>&- 9>&- &
 }
 
 # java with the archive when the build made one (run in $LAUNCHER; replaces the shell);

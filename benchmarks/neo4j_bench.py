@@ -106,8 +106,8 @@ class Server:
         times = {}
         for line in log.read_text(errors="replace").splitlines():
             words = line.split()  # NEO4J IMPORTED in 123 ms (cpu 456 ms)
-            if len(words) == 7 and words[0] == "NEO4J" and words[2] == "in":
-                times[words[1].lower()] = (int(words[3]) / 1000, int(words[5]) / 1000)
+            if len(words) == 8 and words[0] == "NEO4J" and words[2] == "in":
+                times[words[1].lower()] = (int(words[3]) / 1000, int(words[6]) / 1000)
         return times
 
 

@@ -13,7 +13,7 @@ LAUNCHER="$ROOT/neo4j/launcher"
 STAMP="$LAUNCHER/target/.riskgraph-build-stamp"
 # Paths relative to $LAUNCHER (every java runs there): the class-data-sharing archive records
 # the class path as given. Classes in a jar, not target/classes: CDS refuses class directories.
-CLASSPATH_="target/launcher.jar:target/dependency/*"
+CLASSPATH_="target/launcher.jar:target/dependency/*"  # target/classes:... when there is no jar
 ARCHIVE="target/launcher.jsa"
 
 NEO4J_HOME="${RISKGRAPH_NEO4J_HOME:-.neo4j}"
@@ -65,9 +65,12 @@ cmd_build() {
   local out  # -q prints only errors (and Maven 3.8's stray colour codes): show it on failure only
   out="$(mvn -B -q -f "$LAUNCHER/pom.xml" compile dependency:copy-dependencies 2>&1 8>&-)" \
     || { echo "$out" >&2; die "Maven build failed"; }
-  "${JAVA_HOME:+$JAVA_HOME/bin/}jar" cf "$LAUNCHER/target/launcher.jar" -C "$LAUNCHER/target/classes" . \
-    || die "jar failed"
-  train_archive
+  if "${JAVA_HOME:+$JAVA_HOME/bin/}jar" cf "$LAUNCHER/target/launcher.jar" -C "$LAUNCHER/target/classes" . 8>&-; then
+    train_archive
+  else
+    rm -f "$LAUNCHER/target/launcher.jar"
+    say "no jar tool: running from target/classes, without a class-data-sharing archive"
+  fi
   echo "$want" > "$STAMP"
 }
 
@@ -98,6 +101,7 @@ java_run() {
   local share=() lead=()
   [[ "$1" == --setsid ]] && { lead=(setsid); shift; }
   [[ -f "$LAUNCHER/$ARCHIVE" ]] && share=(-XX:SharedArchiveFile="$ARCHIVE")
+  [[ -f "$LAUNCHER/target/launcher.jar" ]] || CLASSPATH_="target/classes:target/dependency/*"
   exec "${lead[@]}" "$JAVA" "${JAVA_FLAGS[@]}" "${share[@]}" -cp "$CLASSPATH_" "$@"
 }
 

@@ -7,8 +7,10 @@ cost, so only the store calls are timed). In one run, over the same documents:
 - ``tx``: ``Neo4jStore.upsert_document`` per document (one transaction each) into a Neo4j
   started here (scripts/neo4j.sh, its own home and free port);
 - ``bulk``: the offline path: ``BulkImportFiles.add`` per document, then ``finish``,
-  ``scripts/neo4j.sh import``, ``up``, the store's schema (constraints and indexes
-  populated) and ``complete_import``: the time until the database answers.
+  ``scripts/neo4j.sh load`` (the import and the server start in one JVM; ``--bulk-jvms 2``:
+  ``import`` then ``up``, two JVMs), the store's schema (constraints and indexes
+  populated) and ``complete_import``: the time until the database answers. Each step's
+  CPU seconds are shown too (Python, the import JVM, the server JVM until it answers).
 
 records/s counts node and edge assertions (the documents' nodes plus edges). Then on the
 bulk-imported database (page cache warmed by a full scan, timed): ``vendor_host_groups``
@@ -20,7 +22,7 @@ Answers are checked equal. Servers are stopped and deleted at the end.
 
     .venv/bin/python benchmarks/neo4j_bench.py CACHE [--modes sqlite,tx,bulk]
         [--heap 4g] [--pagecache 4g] [--java-opts OPTS] [--batch 10000] [--hubs 5] [--repeat 5]
-        [--queries 50] [--view] [--workdir DIR] [--keep] [--reuse HOME]
+        [--queries 50] [--view] [--workdir DIR] [--keep] [--reuse HOME] [--bulk-jvms 1|2]
 
 ``--keep`` leaves the bulk-imported server running (its URI and home are printed) for
 ``PROFILE`` work; stop it with ``RISKGRAPH_NEO4J_HOME=HOME scripts/neo4j.sh wipe``.
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,7 +84,7 @@ class Server:
 
     def run(self, *command: str) -> str:
         env = self.env
-        if command[0] == "up" and self.java_opts:  # the server's JVM only
+        if command[0] in ("up", "load") and self.java_opts:  # the server's JVM only
             env = {**env, "RISKGRAPH_NEO4J_JAVA_OPTS": self.java_opts}
         done = subprocess.run(
             [SCRIPT, *command], env=env, capture_output=True, text=True, check=False
@@ -90,12 +93,38 @@ class Server:
             raise SystemExit(f"neo4j.sh {' '.join(command)} failed:\n{done.stderr}")
         return done.stdout.strip()
 
-    def up(self) -> str:
-        self.uri = self.run("up").splitlines()[-1]
+    def up(self, *load: str) -> str:
+        """``up``, or with ``load DIR``: import DIR and start, in one JVM."""
+        self.uri = self.run(*(load or ("up",))).splitlines()[-1]
         return self.uri
 
     def store(self, batch: int) -> Neo4jStore:
         return Neo4jStore(self.uri, password=PASSWORD, batch_size=batch)
+
+    def cpu(self) -> float:
+        """CPU seconds the running server's JVM has used (it is not a waited-for child)."""
+        pid = (Path(self.env["RISKGRAPH_NEO4J_HOME"]) / "neo4j.pid").read_text().strip()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def launcher_times(self) -> dict[str, tuple[float, float]]:
+        """The launcher's own figures (``load``): step -> (seconds, JVM CPU seconds so far)."""
+        log = Path(self.env["RISKGRAPH_NEO4J_HOME"]) / "neo4j.log"
+        times = {}
+        for line in log.read_text(errors="replace").splitlines():
+            words = line.split()  # NEO4J IMPORTED in 123 ms (cpu 456 ms)
+            if len(words) == 8 and words[0] == "NEO4J" and words[2] == "in":
+                times[words[1].lower()] = (int(words[3]) / 1000, int(words[6]) / 1000)
+        return times
+
+
+def _cpu() -> float:
+    """This process's and its waited-for children's CPU seconds."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 class Adjacency:
@@ -145,8 +174,7 @@ class Adjacency:
 
 def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """One pass over the cache into every store of ``--modes``; per-mode seconds."""
-    modes = set(args.modes.split(","))
-    out: dict[str, Any] = {}
+    modes, out = set(args.modes.split(",")), dict[str, Any]()
     spent: dict[str, float] = defaultdict(float)
     sqlite = SqliteStore(work / "bench.sqlite") if "sqlite" in modes else None
     tx_server = Server(work / "tx-home", args.heap, args.pagecache) if "tx" in modes else None
@@ -155,7 +183,7 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         tx_server.up()
         tx = tx_server.store(args.batch)
     bulk = BulkImportFiles(work / "csv") if "bulk" in modes and not args.reuse else None
-    adjacency, infos, records, docs = Adjacency(), [], 0, 0
+    adjacency, infos, records, docs, csv_cpu = Adjacency(), [], 0, 0, 0.0
     targets = [("sqlite", sqlite), ("tx", tx), ("bulk", bulk)]
     for doc in read_cache(args.cache):
         docs += 1
@@ -167,7 +195,9 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 if target is not None:
                     started = time.perf_counter()
                     if isinstance(target, BulkImportFiles):
+                        cpu = time.process_time()
                         target.add(doc)
+                        csv_cpu += time.process_time() - cpu
                     else:
                         target.upsert_document(doc)
                     spent[name] += time.perf_counter() - started
@@ -182,22 +212,27 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         tx_server.run("wipe")
     if bulk is not None:
         server = Server(work / "bulk-home", args.heap, args.pagecache, args.java_opts)
-        steps = {"csv": spent.pop("bulk")}
-        started = time.perf_counter()
-        summary = bulk.finish()
-        steps["finish"] = time.perf_counter() - started
-        for step, call in (
-            ("import", lambda: server.run("import", str(summary.directory))),
-            ("start", server.up),
-        ):
-            started = time.perf_counter()
-            call()
-            steps[step] = time.perf_counter() - started
-        started = time.perf_counter()
-        store = server.store(args.batch)  # creates constraints and indexes, awaits them
-        complete_import(store)
-        steps["schema"] = time.perf_counter() - started
-        out.update(bulk_steps=steps, bulk_store=store, bulk_server=server)
+        steps, cpus = {"csv": spent.pop("bulk")}, {"csv": csv_cpu}
+
+        def step(name: str, call: Any) -> Any:
+            started, cpu = time.perf_counter(), _cpu()
+            result = call()
+            steps[name], cpus[name] = time.perf_counter() - started, _cpu() - cpu
+            return result
+
+        summary = step("finish", bulk.finish)
+        directory = str(summary.directory)
+        if args.bulk_jvms == 2:
+            step("import", lambda: server.run("import", directory))
+            step("start", server.up)
+        else:  # one JVM: the launcher imports, then starts on the imported database
+            step("import+start", lambda: server.up("load", directory))
+        cpus["server JVM to ready"] = ready = server.cpu()
+        store = step("schema", lambda: server.store(args.batch))  # constraints, indexes, awaited
+        step("complete", lambda: complete_import(store))
+        cpus["server JVM, schema + complete"] = server.cpu() - ready
+        out.update(bulk_steps=steps, bulk_cpu=cpus, bulk_store=store, bulk_server=server)
+        out["bulk_launcher"] = server.launcher_times()
         spent["bulk"] = sum(steps.values())
     if args.reuse is not None:  # the database a --keep run imported: restart, no load
         server = Server(args.reuse, args.heap, args.pagecache, args.java_opts)
@@ -235,6 +270,13 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--view", action="store_true")
+    ap.add_argument(
+        "--bulk-jvms",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="1: import and start in one JVM (neo4j.sh load); 2: neo4j.sh import, then up",
+    )
     ap.add_argument(
         "--workdir", type=Path, default=None, help="where the scratch directory goes (created)"
     )
@@ -293,7 +335,15 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
             print(f"| {label} | {s:,.1f} s | {n / s:,.0f} |")
     if "bulk_steps" in r:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["bulk_steps"].items())
-        print(f"\nbulk import steps: {steps}")
+        cpus = ", ".join(f"{k} {v:.1f} s" for k, v in r["bulk_cpu"].items())
+        print(f"\nbulk import steps (wall): {steps}")
+        print(f"bulk import CPU (Python + waited children; server JVM until answered): {cpus}")
+        if r.get("bulk_launcher"):
+            own = ", ".join(
+                f"{k} {s:.1f} s (JVM CPU so far {c:.1f} s)"
+                for k, (s, c) in r["bulk_launcher"].items()
+            )
+            print(f"the launcher's own steps: {own}")
     if "bulk_store" not in r:
         return
     store: Neo4jStore = r["bulk_store"]

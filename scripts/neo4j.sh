@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # A local Neo4j 5.26 Community server (embedded DBMS + Bolt) built from Maven Central.
-# Usage: scripts/neo4j.sh build|up|down|status|wipe|import DIR     (docs/neo4j.md)
+# Usage: scripts/neo4j.sh build|up|down|status|wipe|import DIR|load DIR     (docs/neo4j.md)
 #   up prints the bolt URI on stdout; progress and errors go to stderr.
 #   import DIR: offline `neo4j-admin database import full` of the CSV files and the
 #   import.args that graph/store/neo4j_bulk.py wrote into DIR (server stopped; replaces
 #   the database).
+#   load DIR: the same import and then up, in one JVM (one start, classes loaded once).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LAUNCHER="$ROOT/neo4j/launcher"
 STAMP="$LAUNCHER/target/.riskgraph-build-stamp"
+# Paths relative to $LAUNCHER (every java runs there): the class-data-sharing archive records
+# the class path as given. Classes in a jar, not target/classes: CDS refuses class directories.
+CLASSPATH_="target/launcher.jar:target/dependency/*"  # target/classes:... when there is no jar
+ARCHIVE="target/launcher.jsa"
 
 NEO4J_HOME="${RISKGRAPH_NEO4J_HOME:-.neo4j}"
 [[ "$NEO4J_HOME" = /* ]] || NEO4J_HOME="$ROOT/$NEO4J_HOME"
@@ -34,6 +39,7 @@ JAVA_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnO
   -Djdk.nio.maxCachedBufferSize=1024 -Dlog4j2.disable.jmx=true)
 # shellcheck disable=SC2206
 [[ -n "${RISKGRAPH_NEO4J_JAVA_OPTS:-}" ]] && JAVA_FLAGS+=($RISKGRAPH_NEO4J_JAVA_OPTS)
+IMPORT_TIMEOUT="${RISKGRAPH_NEO4J_IMPORT_TIMEOUT:-3600}"
 
 say() { echo "neo4j: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -59,7 +65,44 @@ cmd_build() {
   local out  # -q prints only errors (and Maven 3.8's stray colour codes): show it on failure only
   out="$(mvn -B -q -f "$LAUNCHER/pom.xml" compile dependency:copy-dependencies 2>&1 8>&-)" \
     || { echo "$out" >&2; die "Maven build failed"; }
+  if "${JAVA_HOME:+$JAVA_HOME/bin/}jar" cf "$LAUNCHER/target/launcher.jar" -C "$LAUNCHER/target/classes" . 8>&-; then
+    train_archive
+  else
+    rm -f "$LAUNCHER/target/launcher.jar"
+    say "no jar tool: running from target/classes, without a class-data-sharing archive"
+  fi
   echo "$want" > "$STAMP"
+}
+
+# The class-data-sharing archive (JDK 17 dynamic AppCDS): one training run (a tiny import, a
+# start, the store's kinds of Cypher) writes the classes it loaded; every later JVM maps them
+# instead of loading and verifying ~10,000 classes again. It runs in the background (a minute
+# or more on a busy machine), so the build and the first starts do not wait for it; JVMs
+# started before it is done run without it, as they do if it fails (log: target/train.log).
+train_archive() {
+  local home
+  home="$(mktemp -d "${TMPDIR:-/tmp}/riskgraph-neo4j-train.XXXXXX")"
+  say "training the class-data-sharing archive in the background (log $LAUNCHER/target/train.log)"
+  (
+    cd "$LAUNCHER"
+    if timeout 900 "$JAVA" "${JAVA_FLAGS[@]}" -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -cp "$CLASSPATH_" \
+        "$MAIN" --home="$home" --port=0 --train=true >target/train.log 2>&1 && [[ -s "$ARCHIVE.tmp" ]]; then
+      mv -f "$ARCHIVE.tmp" "$ARCHIVE"
+    else
+      rm -f "$ARCHIVE.tmp"
+    fi
+    rm -rf "$home"
+  ) </dev/null >/dev/null 2>&1 8>&- 9>&- &
+}
+
+# java with the archive when the build made one (run in $LAUNCHER; replaces the shell);
+# with --setsid first: in its own process group, which down signals as a whole
+java_run() {
+  local share=() lead=()
+  [[ "$1" == --setsid ]] && { lead=(setsid); shift; }
+  [[ -f "$LAUNCHER/$ARCHIVE" ]] && share=(-XX:SharedArchiveFile="$ARCHIVE")
+  [[ -f "$LAUNCHER/target/launcher.jar" ]] || CLASSPATH_="target/classes:target/dependency/*"
+  exec "${lead[@]}" "$JAVA" "${JAVA_FLAGS[@]}" "${share[@]}" -cp "$CLASSPATH_" "$@"
 }
 
 # The pid in PIDFILE if that process is alive and is our launcher; removes a stale pid file.
@@ -94,8 +137,15 @@ stop_pid() {
 
 cmd_up() {
   exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
-  local pid
+  start_server
+}
+
+# Starts the launcher (with any extra launcher flags, e.g. --import=DIR) and waits for ready.
+start_server() {
+  local pid timeout=$START_TIMEOUT
+  [[ $# -gt 0 ]] && timeout=$((START_TIMEOUT + IMPORT_TIMEOUT))
   if pid="$(live_pid)"; then
+    [[ $# -gt 0 ]] && die "load: the server is running; run down first (the import replaces the database)"
     say "already running (pid $pid)"; uri; return 0
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
@@ -107,9 +157,8 @@ cmd_up() {
   : > "$LOG"
   say "starting (heap $HEAP, page cache $PAGECACHE, port $PORT, auth $([[ -n $RISKGRAPH_NEO4J_PASSWORD ]] && echo on || echo off), home $NEO4J_HOME)"
   local start=$SECONDS
-  (cd "$LAUNCHER" && exec setsid "$JAVA" "${JAVA_FLAGS[@]}" -cp "target/classes:target/dependency/*" "$MAIN" \
-    --home="$NEO4J_HOME" --port="$PORT" --pagecache="$PAGECACHE" --tx_timeout="$TX_TIMEOUT") \
-    </dev/null >>"$LOG" 2>&1 8>&- 9>&- &
+  (cd "$LAUNCHER" && java_run --setsid "$MAIN" --home="$NEO4J_HOME" --port="$PORT" --pagecache="$PAGECACHE" \
+    --tx_timeout="$TX_TIMEOUT" "$@") </dev/null >>"$LOG" 2>&1 8>&- 9>&- &
   pid=$!
   echo "$pid" > "$PIDFILE"
   while ! grep -q '^NEO4J READY ' "$LOG"; do
@@ -117,8 +166,8 @@ cmd_up() {
       rm -f "$PIDFILE"
       say "exited during start-up; last lines of $LOG:"; tail -n 30 "$LOG" >&2; exit 1
     fi
-    if (( SECONDS - start >= START_TIMEOUT )); then
-      say "not ready after ${START_TIMEOUT}s; stopping it. Last lines of $LOG:"; tail -n 30 "$LOG" >&2
+    if (( SECONDS - start >= timeout )); then
+      say "not ready after ${timeout}s; stopping it. Last lines of $LOG:"; tail -n 30 "$LOG" >&2
       stop_pid "$pid"; exit 1
     fi
     sleep 0.2
@@ -157,21 +206,25 @@ cmd_wipe() {
 
 # The import tool of the same Neo4j artifacts (org.neo4j:neo4j-import-tool, a dependency
 # of org.neo4j:neo4j), run through neo4j-admin's entry point with this home's data dir.
-cmd_import() {
-  local dir="${1:-}"
-  [[ -n "$dir" && -f "$dir/import.args" ]] || die "import: $dir has no import.args (write it with graph/store/neo4j_bulk.py)"
-  dir="$(cd "$dir" && pwd)"
-  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
-  if live_pid >/dev/null; then die "import: the server is running; run down first (the import replaces the database)"; fi
-  cmd_build
+import_dir() {  # checks DIR, writes the import tool's conf; prints DIR as an absolute path
+  local dir="$1" what="$2"
+  [[ -n "$dir" && -f "$dir/import.args" ]] || die "$what: $dir has no import.args (write it with graph/store/neo4j_bulk.py)"
   mkdir -p "$NEO4J_HOME/conf"
   # as the launcher sets it: relationships grouped by type and direction on every node
   echo "db.relationship_grouping_threshold=$GROUPING" > "$NEO4J_HOME/conf/neo4j.conf"
+  cd "$dir" && pwd
+}
+
+cmd_import() {
+  local dir
+  dir="$(import_dir "${1:-}" import)"
+  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
+  if live_pid >/dev/null; then die "import: the server is running; run down first (the import replaces the database)"; fi
+  cmd_build
   say "importing $dir into $NEO4J_HOME (heap $HEAP, off-heap $PAGECACHE)"
   local start=$SECONDS
-  (cd "$LAUNCHER" && NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$NEO4J_HOME/conf" exec "$JAVA" \
-    "${JAVA_FLAGS[@]}" -cp "target/classes:target/dependency/*" org.neo4j.cli.AdminTool \
-    database import full --overwrite-destination=true --max-off-heap-memory="$PAGECACHE" \
+  (cd "$LAUNCHER" && NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$NEO4J_HOME/conf" java_run \
+    org.neo4j.cli.AdminTool database import full --overwrite-destination=true --max-off-heap-memory="$PAGECACHE" \
     --report-file="$NEO4J_HOME/import.report" \
     neo4j "@$dir/import.args") \
     >"$NEO4J_HOME/import.log" 2>&1 9>&- \
@@ -179,8 +232,16 @@ cmd_import() {
   say "imported in $((SECONDS - start))s (log $NEO4J_HOME/import.log)"
 }
 
+# import and up in one JVM: the launcher imports (log HOME/import.log), then starts on it
+cmd_load() {
+  local dir
+  dir="$(import_dir "${1:-}" load)"
+  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
+  start_server --import="$dir"
+}
+
 case "${1:-}" in
   build|up|down|status|wipe) "cmd_$1" ;;
-  import) cmd_import "${2:-}" ;;
-  *) echo "usage: $0 build|up|down|status|wipe|import DIR" >&2; exit 2 ;;
+  import|load) "cmd_$1" "${2:-}" ;;
+  *) echo "usage: $0 build|up|down|status|wipe|import DIR|load DIR" >&2; exit 2 ;;
 esac

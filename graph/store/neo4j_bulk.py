@@ -26,6 +26,7 @@ targets an empty (or overwritten) database, so a failed import is simply run aga
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +44,10 @@ from graph.vocabulary import DocumentStatus
 if TYPE_CHECKING:
     from graph.store.neo4j import Neo4jStore
 
-__all__ = ["ARGS_FILE", "BulkImportFiles", "ImportSummary", "complete_import"]
+__all__ = ["ARGS_FILE", "SCHEMA_FILE", "BulkImportFiles", "ImportSummary", "complete_import"]
 
 ARGS_FILE = "import.args"
+SCHEMA_FILE = "schema.cypher"
 _D, _Q = "\x1f", "\x1e"
 _QQ = _Q + _Q
 _QDQ = _Q + _D + _Q
@@ -110,7 +112,7 @@ class BulkImportFiles:
         self._multiline = False
         self._counts = [0, 0]
         # reach layer: (source id << 40 | target id) << 4 | kind index -> asserting documents
-        self._layer: dict[int, int] = {}
+        self._layer: Counter[int] = Counter()
 
     def _open(self, name: str, header: list[str] | str) -> IO[str]:
         f = (self.directory / name).open("w", encoding="utf-8", newline="")
@@ -169,14 +171,14 @@ class BulkImportFiles:
         self._write(self._entities, entities)
         self._write_asserted(number, list(nodes.values()))
         self._write_edges(doc, list(unique.values()))
-        layer, ids = self._layer, self._ids
-        pairs = {
-            (ids[e.source] << 40 | ids[e.target]) << 4 | _LAYER_INDEX[e.kind]
-            for e in unique.values()
-            if e.kind in _LAYER_INDEX
-        }
-        for pair in pairs:
-            layer[pair] = layer.get(pair, 0) + 1
+        ids, layer_index = self._ids, _LAYER_INDEX.get
+        self._layer.update(  # each pair once per document; Counter counts in C
+            {
+                (ids[e.source] << 40 | ids[e.target]) << 4 | k
+                for e in unique.values()
+                if (k := layer_index(e.kind)) is not None
+            }
+        )
 
     def _write_asserted(self, doc: int, nodes: list[Node]) -> None:
         # one f-string per row (a row is its values quoted, joined; see _row), escaping
@@ -253,6 +255,10 @@ class BulkImportFiles:
             *(f"--relationships={self.directory / n}" for n in _REL_FILES),
         ]
         (self.directory / ARGS_FILE).write_text("\n".join(args) + "\n", "utf-8")
+        # the store's constraints and indexes, created by the launcher (scripts/neo4j.sh load)
+        # before the server answers, so opening the store finds them in place
+        schema = "".join(statement + "\n" for _, statement in q.SCHEMA)
+        (self.directory / SCHEMA_FILE).write_text(schema, "utf-8")
         return ImportSummary(
             self.directory, len(infos), len(self._ids), self._counts[0], self._counts[1]
         )

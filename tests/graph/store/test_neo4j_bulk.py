@@ -1,5 +1,6 @@
-"""Offline bulk import (graph/store/neo4j_bulk.py + `scripts/neo4j.sh import`): the
-imported database answers exactly as a store the same documents were upserted into."""
+"""Offline bulk import (graph/store/neo4j_bulk.py + `scripts/neo4j.sh import` then `up`, or
+`scripts/neo4j.sh load`: both in one JVM): the imported database answers exactly as a store
+the same documents were upserted into."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from neo4j import GraphDatabase
 
 from graph.model import ParsedDocument
 from graph.store import StoreError
+from graph.store import neo4j_queries as q
 from graph.store.neo4j_bulk import BulkImportFiles, complete_import
 from graph.store.reachability import reachable_host_groups_in_view
 from graph.store.sqlite import SqliteStore
@@ -21,6 +24,7 @@ from tests.conftest import ASSETS
 from tests.factories import FIXED, make_document
 from tests.graph.store.test_conformance import hostile_document
 from tests.neo4j_server import (
+    PASSWORD,
     SCRIPT,
     Neo4jServer,
     free_port,
@@ -59,9 +63,29 @@ def _documents() -> list[ParsedDocument]:
     ]
 
 
-@pytest.fixture
-def imported(tmp_path: Path) -> Iterator[tuple[Neo4jServer, list[ParsedDocument]]]:
-    """A Neo4j server of its own whose database was bulk-imported from the documents."""
+def _script(home: Path, *command: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *command],
+        env=server_env(home, free_port()),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _schema_online(uri: str) -> dict[str, str]:
+    with GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver:
+        records = driver.execute_query("SHOW INDEXES YIELD name, state").records
+    return {r["name"]: r["state"] for r in records if r["name"].startswith("riskgraph_")}
+
+
+@pytest.fixture(params=["import, up", "load"])
+def imported(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Neo4jServer, list[ParsedDocument]]]:
+    """A Neo4j server of its own whose database was bulk-imported from the documents:
+    `neo4j.sh import` then `up` (two JVMs), or `neo4j.sh load` (one)."""
     docs = _documents()
     files = BulkImportFiles(tmp_path / "csv", clock=lambda: FIXED)
     for doc in docs:
@@ -69,16 +93,17 @@ def imported(tmp_path: Path) -> Iterator[tuple[Neo4jServer, list[ParsedDocument]
     summary = files.finish()
     assert summary.documents == len(docs) - 1
     home = tmp_path / "home"
-    result = subprocess.run(
-        [str(SCRIPT), "import", str(summary.directory)],
-        env=server_env(home, free_port()),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    server = start_server(home)
+    if request.param == "load":
+        result = _script(home, "load", str(summary.directory))
+        assert result.returncode == 0, result.stderr
+        uri = result.stdout.strip().splitlines()[-1]
+        server = Neo4jServer(uri=uri, port=int(uri.rsplit(":", 1)[1]), home=home)
+        # the launcher created the store's schema and waited for it before answering
+        assert _schema_online(uri) == {name: "ONLINE" for name, _ in q.SCHEMA}
+    else:
+        result = _script(home, "import", str(summary.directory))
+        assert result.returncode == 0, result.stderr
+        server = start_server(home)
     yield server, docs
     server.script("wipe")
 
@@ -118,14 +143,22 @@ def test_import_files_go_into_a_new_directory(tmp_path: Path) -> None:
         BulkImportFiles(tmp_path)
 
 
-def test_import_refuses_a_directory_without_import_args(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(SCRIPT), "import", str(tmp_path)],
-        env=server_env(tmp_path / "home", free_port()),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+@pytest.mark.parametrize("command", ["import", "load"])
+def test_import_refuses_a_directory_without_import_args(tmp_path: Path, command: str) -> None:
+    result = _script(tmp_path / "home", command, str(tmp_path), timeout=60)
     assert result.returncode == 1
     assert "has no import.args" in result.stderr
+
+
+def test_a_failed_load_says_so_and_leaves_no_server(tmp_path: Path) -> None:
+    files = BulkImportFiles(tmp_path / "csv", clock=lambda: FIXED)
+    files.add(make_document("sensor", "1", ["a", "b"], deps=[(0, 1)], created=FIXED))
+    summary = files.finish()
+    with (summary.directory / "rels-edges.csv").open("a", encoding="utf-8") as f:
+        f.write("0\x1f999999\x1f\x1eDEPENDS_ON\x1e\x1f\x1f\x1f\x1ftrue\n")  # no node 999999
+    home = tmp_path / "home"
+    result = _script(home, "load", str(summary.directory))
+    assert result.returncode == 1
+    assert "NEO4J IMPORT FAILED" in result.stderr
+    assert "Error in input data" in (home / "import.log").read_text()
+    assert _script(home, "status", timeout=60).returncode == 3  # stopped, no pid left

@@ -28,6 +28,12 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * (1: every node's relationships grouped by type and direction), password (unset =
  * auth off; prefer the env var, argv is visible in ps). With a password, auth is on and the
  * user neo4j is given that password at every start.
+ *
+ * <p>--import=DIR first runs the offline import of DIR's bulk files in this JVM (see {@link Import}),
+ * prints "NEO4J IMPORTED in N ms (cpu C ms)", starts the server on the imported database, creates
+ * the schema DIR/schema.cypher holds ("NEO4J SCHEMA ..."), then is ready. --train=true
+ * (scripts/neo4j.sh build) imports a tiny data set, starts, runs the store's kinds of Cypher and
+ * exits: the run that writes the class-data-sharing archive.
  */
 public final class Launcher {
     private static final String HOST = "127.0.0.1";
@@ -37,7 +43,7 @@ public final class Launcher {
         for (String arg : args) {
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 System.err.println("usage: Launcher [--home=DIR] [--port=N] [--pagecache=SIZE]"
-                        + " [--tx_timeout=DURATION] [--password=PW]");
+                        + " [--tx_timeout=DURATION] [--password=PW] [--import=DIR] [--train=true]");
                 System.exit(2);
             }
             opts.put(arg.substring(2, arg.indexOf('=')).replace('-', '_'), arg.substring(arg.indexOf('=') + 1));
@@ -46,8 +52,20 @@ public final class Launcher {
         int port = Integer.parseInt(opt(opts, "port", "7687"));
         String password = opt(opts, "password", "");
         boolean auth = !password.isEmpty();
+        boolean train = Boolean.parseBoolean(opts.getOrDefault("train", "false"));
 
         try {
+            String bulk = train ? Training.writeFiles(home.resolve("train-import")).toString() : opts.get("import");
+            if (bulk != null) {
+                long started = System.nanoTime();
+                int code = Import.run(home, Path.of(bulk).toAbsolutePath(), opt(opts, "pagecache", "512m"));
+                if (code != 0) {
+                    System.err.println("NEO4J IMPORT FAILED (exit " + code + "; log " + home.resolve("import.log") + ")");
+                    System.exit(1);
+                }
+                System.out.println("NEO4J IMPORTED" + took(started));
+            }
+            long startup = System.nanoTime();
             DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                     .setUserLogProvider(new Log4jLogProvider(System.out))
                     .setConfig(BoltConnector.enabled, true)
@@ -71,11 +89,21 @@ public final class Launcher {
                     .setConfig(GraphDatabaseSettings.dense_node_threshold,
                             Integer.parseInt(opt(opts, "grouping_threshold", "1")))
                     .build();
+            System.out.println("NEO4J STARTED" + took(startup));
             Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
             if (auth) {
                 setPassword(dbms, password);
             }
+            if (bulk != null) {
+                long started = System.nanoTime();
+                Import.createSchema(dbms.database("neo4j"), Path.of(bulk).toAbsolutePath());
+                System.out.println("NEO4J SCHEMA" + took(started));
+            }
             dbms.database("neo4j").executeTransactionally("RETURN 1");
+            if (train) {
+                Training.exercise(dbms);
+                System.exit(0); // the shutdown hook stops the DBMS; the JVM then writes the archive
+            }
         } catch (Throwable e) {
             e.printStackTrace();
             System.exit(1); // Neo4j's non-daemon threads would otherwise keep the JVM alive
@@ -100,6 +128,12 @@ public final class Launcher {
                 throw e;
             }
         }
+    }
+
+    /** " in N ms (cpu C ms)": wall time since started, and this JVM's CPU time so far. */
+    private static String took(long started) {
+        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+        return " in " + (System.nanoTime() - started) / 1_000_000 + " ms (cpu " + cpu + " ms)";
     }
 
     private static String opt(Map<String, String> opts, String name, String fallback) {

@@ -43,9 +43,9 @@ from graph.risk.concentration_usage import (
     EstateUsage,
     estate_usage,
     scope_members,
-    trusted_model,
 )
 from graph.risk.reach import channel_host_groups, channels_of
+from graph.trusted import trusted_model
 from graph.vocabulary import ProductCategory
 
 __all__ = [

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import networkx as nx
-from pydantic import BaseModel
 
 from graph.keys import key_for
 from graph.model import Provenance
@@ -34,6 +33,7 @@ from graph.risk.reach import (
     successors_of,
     supplier_of,
 )
+from graph.trusted import trusted_model
 from graph.vocabulary import EdgeKind, NodeKind, ProductCategory
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "estate_usage",
     "operator_sectors",
     "scope_members",
-    "trusted_model",
     "vendor_group",
 ]
 
@@ -52,9 +51,6 @@ _RUNS_ON = EdgeKind.RUNS_ON.value
 _RUNS = EdgeKind.RUNS.value
 _SUPPORTS = EdgeKind.SUPPORTS.value
 
-_new = object.__new__
-_set = object.__setattr__
-M = TypeVar("M", bound=BaseModel)
 
 _PLATFORM_LAYER = {
     "os": ProductCategory.OS,
@@ -73,18 +69,6 @@ class EstateUsage:
     members: Mapping[str, tuple[str, ...]]
     gaps: tuple[CoverageGap, ...]
     group_level: bool
-
-
-def trusted_model(model: type[M], values: dict[str, Any]) -> M:
-    """``model(**values)`` for ``values`` holding every field of ``model`` in field order,
-    each of its field's type and within its constraints already, without validating them
-    again: equal, in hash and dump, to the validated model (tested per model used)."""
-    record = _new(model)
-    _set(record, "__dict__", values)
-    _set(record, "__pydantic_fields_set__", set(values))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
 
 
 def vendor_use(

@@ -17,12 +17,11 @@ from typing import Any
 from graph.model import Provenance
 from graph.risk.controls.base import Evidence, Finding, FindingStatus
 from graph.risk.reach import Reach
+from graph.trusted import trusted_model
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = ["evidence_record", "finding_record", "plain_provenance"]
 
-_new = object.__new__
-_set = object.__setattr__
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _OPTIONAL_STR = frozenset({str, type(None)})
 _EVIDENCE_SET = frozenset(Evidence.model_fields)
@@ -44,16 +43,8 @@ def evidence_record(
     must hold only :class:`Provenance` records (see :func:`plain_provenance`)."""
     if type(subject) is not str or type(attribute) is not str or type(value) not in _PLAIN:
         return Evidence(subject=subject, attribute=attribute, value=value, provenance=provenance)
-    record = _new(Evidence)
-    _set(
-        record,
-        "__dict__",
-        {"subject": subject, "attribute": attribute, "value": value, "provenance": provenance},
-    )
-    _set(record, "__pydantic_fields_set__", set(_EVIDENCE_SET))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
+    values = {"subject": subject, "attribute": attribute, "value": value, "provenance": provenance}
+    return trusted_model(Evidence, values, set(_EVIDENCE_SET))
 
 
 def finding_record(
@@ -97,12 +88,7 @@ def finding_record(
     if not _trusted(values):
         return Finding(**values)
     values["risk_removed"] = None
-    record = _new(Finding)
-    _set(record, "__dict__", values)
-    _set(record, "__pydantic_fields_set__", set(_FINDING_SET))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
+    return trusted_model(Finding, values, set(_FINDING_SET))
 
 
 def _trusted(values: dict[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from neo4j import GraphDatabase
+from neo4j import Driver, GraphDatabase
 
 from graph.store.neo4j import Neo4jStore
 from graph.store.neo4j_queries import LAYER_EDGE_KINDS, layer_type
@@ -140,15 +140,20 @@ def start_server(home: Path, *, preferred_port: int | None = None) -> Neo4jServe
 Layer = list[tuple[str, str, str, int]]
 
 
+def own_driver(store: Neo4jStore) -> Driver:
+    """A driver of the test's own to the test server behind ``store`` (the store's is
+    private); close it, e.g. ``with own_driver(store) as driver:``."""
+    return GraphDatabase.driver(store.uri, auth=("neo4j", PASSWORD))
+
+
 def reach_layer(store: Neo4jStore) -> Layer:
     """The store's reach layer as sorted (type, source, target, documents) rows."""
-    driver = store._driver
-    assert driver is not None
-    records, _, _ = driver.execute_query(
-        "MATCH (a)-[l]->(b) WHERE type(l) STARTS WITH 'REACH_' "
-        "RETURN type(l), a.key, b.key, l.documents",
-        database_=store.database,
-    )
+    with own_driver(store) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (a)-[l]->(b) WHERE type(l) STARTS WITH 'REACH_' "
+            "RETURN type(l), a.key, b.key, l.documents",
+            database_=store.database,
+        )
     return sorted((r[0], r[1], r[2], r[3]) for r in records)
 
 

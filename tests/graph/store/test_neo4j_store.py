@@ -19,7 +19,7 @@ from graph.store.reachability import reachable_host_groups_in_view, vendor_host_
 from graph.vocabulary import DocumentStatus, EdgeKind, Environment
 from tests.conftest import run_cli
 from tests.factories import FIXED, make_document
-from tests.neo4j_server import Neo4jServer, free_port, layer_of_view, reach_layer
+from tests.neo4j_server import Neo4jServer, free_port, layer_of_view, own_driver, reach_layer
 
 
 @pytest.fixture
@@ -240,9 +240,8 @@ def test_open_store_takes_uris_and_the_environment(
 def test_a_store_of_another_schema_version_is_refused(
     neo4j_server: Neo4jServer, store: Neo4jStore
 ) -> None:
-    driver = store._driver
-    assert driver is not None
-    driver.execute_query("MATCH (m:RiskgraphMeta) SET m.schema = '0'", database_="neo4j")
+    with own_driver(store) as driver:
+        driver.execute_query("MATCH (m:RiskgraphMeta) SET m.schema = '0'", database_="neo4j")
     with pytest.raises(StoreError, match="store schema version 0, this riskgraph needs 2"):
         neo4j_server.store()
 
@@ -256,19 +255,19 @@ def test_a_store_of_schema_1_gets_its_reach_layer_on_open(
         store.upsert_document(doc)
     expected = reach_layer(store)
     assert expected == layer_of_view(store.view()) and len(expected) > 3
-    driver = store._driver
-    assert driver is not None
-    # what a schema-1 store looks like: no layer relationships
-    driver.execute_query(
-        "MATCH ()-[l]->() WHERE type(l) STARTS WITH 'REACH_' DELETE l "
-        "WITH count(*) AS n MATCH (m:RiskgraphMeta) SET m.schema = '1'",
-        database_="neo4j",
-    )
+    with own_driver(store) as driver:
+        # what a schema-1 store looks like: no layer relationships
+        driver.execute_query(
+            "MATCH ()-[l]->() WHERE type(l) STARTS WITH 'REACH_' DELETE l "
+            "WITH count(*) AS n MATCH (m:RiskgraphMeta) SET m.schema = '1'",
+            database_="neo4j",
+        )
     assert reach_layer(store) == []
     reopened = neo4j_server.store()
     try:
         assert reach_layer(reopened) == expected
-        records, _, _ = driver.execute_query("MATCH (m:RiskgraphMeta) RETURN m.schema")
+        with own_driver(reopened) as driver:
+            records, _, _ = driver.execute_query("MATCH (m:RiskgraphMeta) RETURN m.schema")
         assert records[0][0] == "2"
         shared = "component:pkg:generic/shared@1.0"
         # 7.10 is superseded: only the host groups running 7.11 are behind it

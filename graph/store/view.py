@@ -15,6 +15,7 @@ import networkx as nx
 
 from graph.keys import kind_of_key
 from graph.model import Provenance
+from graph.trusted import trusted_model
 
 __all__ = [
     "EdgeAssertion",
@@ -30,8 +31,6 @@ _PROVENANCE_FIELDS = ("document_id", "sha256", "location")
 _FIELDS_SET = set(_PROVENANCE_FIELDS)
 """Every record's ``model_fields_set``, shared: a frozen model never changes its own, and
 ``model_copy`` copies it before adding to it (1.5 million sets of 216 bytes at 100k)."""
-_new = object.__new__
-_set = object.__setattr__
 
 
 def provenance_record(document_id: str, sha256: str, location: str | None) -> Provenance:
@@ -39,12 +38,8 @@ def provenance_record(document_id: str, sha256: str, location: str | None) -> Pr
     a store (already validated when written), without validating them again: a 100k-host
     view holds 1.5 million of them. Equal, in hash and dump, to the validated record.
     """
-    record = _new(Provenance)
-    _set(record, "__dict__", {"document_id": document_id, "sha256": sha256, "location": location})
-    _set(record, "__pydantic_fields_set__", _FIELDS_SET)
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
+    values = {"document_id": document_id, "sha256": sha256, "location": location}
+    return trusted_model(Provenance, values, _FIELDS_SET)
 
 
 class NodeAssertion(NamedTuple):

@@ -37,7 +37,7 @@ from dashboard.reports.scoping import (
     parse_scope,
     scope_from_access,
 )
-from dashboard.reports.sections_controls import controls_section, methodology, report_findings
+from dashboard.reports.sections_controls import controls_section, methodology, plan_findings
 from dashboard.reports.sections_risk import (
     concentration_section,
     operator_rows,
@@ -52,11 +52,10 @@ from graph.risk.blast_results import BlastRadius
 from graph.risk.concentration import concentration_summary, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
-from graph.risk.controls.engine import evaluate_controls
+from graph.risk.controls.plan import control_plan
 from graph.risk.policy import Policy
 from graph.risk.ranking import RankedSubject
 from graph.risk.ranking_engine import rank_view, view_snapshot
-from graph.risk.remediation import attach_risk_removed
 from graph.risk.subject import FailureMode, Subject
 from graph.store.interface import Clock, GraphStore
 from graph.vendors_rows import store_canonical_view
@@ -167,16 +166,14 @@ def _build(
         )
         context = heat_cells(whole, cohorts)  # the layers only: no other operator's findings
     stage("controls")
-    findings = evaluate_controls(
+    plan = control_plan(  # the findings as tuples, in remediation order, risk removed
         scoped,
-        policy=policy.controls,
-        concentration_policy=policy.concentration,
+        policy=policy,
         as_of=generated_at.date(),
         usage=usage,
         concentration=concentration,
         snapshot=snapshot,
     )
-    findings = attach_risk_removed(scoped, findings, policy=policy, snapshot=snapshot)
 
     stage("assemble")
     inputs = tuple(_input(d, d.id in cut.withheld) for d in cut.documents)
@@ -207,13 +204,13 @@ def _build(
             top=top,
         ),
         concentration=concentration_section(summary, context),
-        controls=controls_section(report_findings(findings)),
+        controls=controls_section(plan_findings(plan)),
         data_quality=cut.findings,
         methodology=methodology(policy),
         integrity=Integrity(body_sha256=""),
     )
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
-        retain.extend((full, cut, snapshot, ranked, top, usage, summary, findings))
+        retain.extend((full, cut, snapshot, ranked, top, usage, summary, plan))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
     return seal(report)

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
+from dashboard.reports.controls_rows import MAX_SOURCES, plan_findings, report_findings
 from dashboard.reports.frameworks import FRAMEWORKS, framework_refs
 from dashboard.reports.model import (
     ControlRow,
     ControlsSection,
-    EvidenceRow,
     FrameworkCoverage,
     FrameworkRef,
     Methodology,
     PolicyParameter,
     ReportFinding,
-    RiskRemovedRow,
-    SourceRef,
 )
-from dashboard.reports.trusted import trusted_row
-from graph.model import Provenance
-from graph.risk.controls.base import Evidence, Finding, RiskRemoved
 from graph.risk.controls.catalogue import CONTROLS
 from graph.risk.policy import Policy
 from graph.vocabulary import Severity
@@ -35,14 +29,10 @@ __all__ = [
     "METHODOLOGY",
     "controls_section",
     "methodology",
+    "plan_findings",
     "policy_parameters",
     "report_findings",
 ]
-
-MAX_SOURCES = 10
-"""Asserting documents listed per evidence row. A vendor named by every SBOM of an estate
-would otherwise list thousands of documents on every finding about that vendor (100k
-estate: gigabytes of JSON); the row keeps the count, the store keeps them all."""
 
 METHODOLOGY: tuple[str, ...] = (
     "Scope: the graph is cut to the scope's operators before any analysis (the same cut "
@@ -81,110 +71,18 @@ METHODOLOGY: tuple[str, ...] = (
 )
 
 
-def report_findings(findings: Iterable[Finding]) -> tuple[ReportFinding, ...]:
-    """Findings in remediation order, flattened with evidence sources and frameworks."""
-    rows = _Rows()
-    return tuple(_finding(i, f, rows) for i, f in enumerate(findings, start=1))
-
-
-class _Rows:
-    """Rows shared between findings, built once: a control's references, a node's sources.
-
-    Findings of one control cite the same reference tuple, and findings about one node the
-    same provenance tuple (the view's), so 92,928 findings at 100k need a few thousand.
-    Keys hold the tuples themselves, so an ``id`` is never reused while cached.
-    """
-
-    def __init__(self) -> None:
-        self._refs: dict[tuple[str, ...], tuple[FrameworkRef, ...]] = {}
-        self._sources: dict[int, tuple[tuple[Provenance, ...], tuple[SourceRef, ...]]] = {}
-
-    def references(self, references: tuple[str, ...]) -> tuple[FrameworkRef, ...]:
-        if references not in self._refs:
-            self._refs[references] = framework_refs(references)
-        return self._refs[references]
-
-    def sources(self, provenance: tuple[Provenance, ...]) -> tuple[SourceRef, ...]:
-        cached = self._sources.get(id(provenance))
-        if cached is None:
-            refs = tuple(
-                trusted_row(SourceRef, {"document_id": p.document_id, "location": p.location})
-                for p in provenance[:MAX_SOURCES]
-            )
-            cached = self._sources[id(provenance)] = (provenance, refs)
-        return cached[1]
-
-
-def _finding(order: int, f: Finding, rows: _Rows) -> ReportFinding:
-    """One report row, built without revalidation: every value comes from a validated
-    :class:`Finding` and already has the row's type (ints, strings, finite floats); a
-    float that is not finite goes through validation and fails as it always did."""
-    removed = f.risk_removed
-    reach = f.reach
-    return trusted_row(
-        ReportFinding,
-        {
-            "order": order,
-            "id": f.id,
-            "control": f.control,
-            "title": f.title,
-            "severity": f.severity.value,
-            "status": f.status.value,
-            "subject": f.subject,
-            "subject_kind": f.subject_kind.value,
-            "vendor": f.vendor,
-            "channel": f.channel,
-            "operator": f.operator,
-            "evidence": tuple([_evidence_row(e, rows) for e in f.evidence]),
-            "references": rows.references(f.references),
-            "remediation": f.remediation,
-            "related_controls": f.related_controls,
-            "reach_hosts": reach.hosts,
-            "reach_critical_hosts": reach.critical_hosts,
-            "reach_operators": len(reach.operators),
-            "reach_cii_operators": len(reach.cii_operators),
-            "risk_removed": None if removed is None else _removed_row(removed),
-        },
-    )
-
-
-def _evidence_row(e: Evidence, rows: _Rows) -> EvidenceRow:
-    values: dict[str, Any] = {
-        "subject": e.subject,
-        "attribute": e.attribute,
-        "value": e.value,
-        "sources": rows.sources(e.provenance),
-        "sources_total": len(e.provenance),
-    }
-    if isinstance(e.value, float) and not math.isfinite(e.value):
-        return EvidenceRow(**values)  # validated, so rejected: no NaN or infinity
-    return trusted_row(EvidenceRow, values)
-
-
-def _removed_row(removed: RiskRemoved) -> RiskRemovedRow:
-    # float fields: validation made floats of whole numbers (5 -> 5.0), so does float()
-    down = float(round(removed.hosts_down_avoided, 3))
-    hours = float(round(removed.recovery_hours_avoided, 3))
-    build: Callable[..., RiskRemovedRow] = RiskRemovedRow.model_construct
-    if not (math.isfinite(down) and math.isfinite(hours)):
-        build = RiskRemovedRow  # validated, so rejected
-    return build(
-        hosts_down_avoided=down,
-        operators_avoided=removed.operators_avoided,
-        recovery_hours_avoided=hours,
-    )
-
-
 def controls_section(findings: tuple[ReportFinding, ...]) -> ControlsSection:
     """Findings, counts by severity and by framework, and the catalogue applied."""
     severities = Counter(f.severity for f in findings)
+    # findings of one control share one reference tuple: count per (tuple, control) first
+    cited: Counter[tuple[int, str]] = Counter((id(f.references), f.control) for f in findings)
+    references = {id(f.references): f.references for f in findings}
     per_framework: dict[str, set[str]] = {}
     counts: Counter[str] = Counter()
-    for f in findings:
-        names = {r.framework for r in f.references}
-        for name in names:
-            per_framework.setdefault(name, set()).add(f.control)
-            counts[name] += 1
+    for (refs, control), n in cited.items():
+        for name in _frameworks(references[refs]):
+            per_framework.setdefault(name, set()).add(control)
+            counts[name] += n
     return ControlsSection(
         findings=findings,
         by_severity={s.value: severities.get(s.value, 0) for s in Severity},
@@ -207,6 +105,10 @@ def controls_section(findings: tuple[ReportFinding, ...]) -> ControlsSection:
             for c in CONTROLS
         ),
     )
+
+
+def _frameworks(references: tuple[FrameworkRef, ...]) -> set[str]:
+    return {r.framework for r in references}
 
 
 _CITED = frozenset(r.framework for c in CONTROLS for r in framework_refs(c.references))

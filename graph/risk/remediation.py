@@ -9,8 +9,9 @@ every host-down of the channel's radius. Other findings carry no simulated figur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import networkx as nx
 
@@ -25,12 +26,31 @@ if TYPE_CHECKING:
     from graph.risk.fastreport import SnapshotRadii
     from graph.risk.snapshot import Snapshot
 
-__all__ = ["ROLLOUT_CONTROLS", "SAFE_FAILURE_CONTROLS", "attach_risk_removed"]
+__all__ = [
+    "ROLLOUT_CONTROLS",
+    "SAFE_FAILURE_CONTROLS",
+    "Remediable",
+    "attach_risk_removed",
+    "risk_removed",
+]
 
 ROLLOUT_CONTROLS = frozenset(
     {"KG-SR-01", "KG-SR-02", "KG-SR-03", "KG-SR-04", "KG-SR-06", "KG-CC-01", "KG-PATTERN-0719"}
 )
 SAFE_FAILURE_CONTROLS = frozenset({"KG-VT-01", "KG-VT-02", "KG-VT-03", "KG-VT-04", "KG-KM-01"})
+
+
+class Remediable(Protocol):
+    """What risk removed reads of a finding (a :class:`Finding` or its tuple)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def control(self) -> str: ...
+
+    @property
+    def channel(self) -> str | None: ...
 
 
 def attach_risk_removed(
@@ -40,14 +60,27 @@ def attach_risk_removed(
     policy: Policy | None = None,
     snapshot: Snapshot | None = None,
 ) -> tuple[Finding, ...]:
-    """``findings`` with ``risk_removed`` filled where a remediation can be simulated.
+    """``findings`` with ``risk_removed`` filled where a remediation can be simulated
+    (:func:`risk_removed`), re-sorted as a remediation plan."""
+    removed = risk_removed(view, findings, policy=policy or Policy(), snapshot=snapshot)
+    return with_risk_removed(findings, removed)
+
+
+def risk_removed(
+    view: nx.MultiDiGraph,
+    findings: Iterable[Remediable],
+    *,
+    policy: Policy,
+    snapshot: Snapshot | None = None,
+) -> dict[str, RiskRemoved]:
+    """What remediating each finding removes, by finding id (findings whose remediation
+    cannot be simulated are left out).
 
     Rollout figures are :func:`graph.risk.simulate.simulate`'s with the remedy rollout;
     each channel's declared radius is computed once for both kinds of control. With
     ``snapshot`` (``view``'s) the radii come from the compiled engine's what-if path
     (:mod:`graph.risk.fastreport`), with the same figures.
     """
-    policy = policy or Policy()
     measure = _Measure(view, policy, snapshot)
     staged: dict[str, RiskRemoved] = {}
     safe: dict[str, RiskRemoved] = {}
@@ -76,7 +109,7 @@ def attach_risk_removed(
                     recovery_hours_avoided=round(radius.work_hours, 2),
                 )
             removed[finding.id] = safe[channel]
-    return with_risk_removed(findings, removed)
+    return removed
 
 
 @dataclass(frozen=True)

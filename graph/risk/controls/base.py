@@ -1,7 +1,8 @@
 """Findings, control definitions, the rule protocol and severity grading.
 
 A control rule is a small object: ``subjects(context)`` names what it inspects (channels,
-host groups, contracts, ...) and ``check(subject, context)`` returns a :class:`Finding`
+host groups, contracts, ...) and ``check(subject, context)`` returns a finding
+(:class:`graph.risk.controls.records.FindingItem`, the fields of a :class:`Finding`)
 when the control is missing or cannot be confirmed, ``None`` when it is in place. An
 undeclared attribute is never a pass: it gives a finding with status ``unknown`` ("ask the
 vendor").
@@ -29,6 +30,7 @@ from graph.vocabulary import Environment, NodeKind, Severity
 
 if TYPE_CHECKING:
     from graph.risk.controls.context import RuleContext
+    from graph.risk.controls.records import FindingItem
 
 __all__ = [
     "Control",
@@ -46,6 +48,7 @@ __all__ = [
     "at_least",
     "grade",
     "is_recent",
+    "item_plan_key",
     "plan_key",
     "shift",
     "sort_findings",
@@ -231,6 +234,31 @@ def plan_key(finding: Finding) -> tuple[bool, float, int, float, int, int, bool,
     )
 
 
+def item_plan_key(
+    item: FindingItem, removed: RiskRemoved | None = None
+) -> tuple[bool, float, int, float, int, int, bool, int, str]:
+    """:func:`plan_key` of the finding ``item`` holds, with ``removed`` as its risk
+    removed."""
+    if removed is None:
+        down, operators, hours = 0.0, 0, 0.0
+    else:
+        figures = removed.__dict__
+        down = -figures["hosts_down_avoided"]
+        operators = -figures["operators_avoided"]
+        hours = -figures["recovery_hours_avoided"]
+    return (
+        removed is None,
+        down,
+        operators,
+        hours,
+        _SEVERITY_RANK[item[3]],
+        0 if item[4] is FindingStatus.MISSING else 1,
+        not item[14],
+        -item[15].hosts,
+        item[0],
+    )
+
+
 _SEVERITY_RANK = {s: s.rank for s in Severity}
 
 
@@ -242,7 +270,7 @@ class Rule(Protocol):
 
     def subjects(self, context: RuleContext) -> list[RuleSubject]: ...
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None: ...
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None: ...
 
 
 def all_of(*values: Tristate) -> Tristate:

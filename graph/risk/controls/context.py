@@ -16,9 +16,7 @@ from graph.risk.concentration_usage import EstateUsage, estate_usage
 from graph.risk.controls.base import (
     Control,
     ControlsPolicy,
-    Evidence,
     EvidenceValue,
-    Finding,
     FindingStatus,
     RuleSubject,
     Tristate,
@@ -26,7 +24,14 @@ from graph.risk.controls.base import (
     shift,
 )
 from graph.risk.controls.lookups import Lookups
-from graph.risk.controls.records import evidence_record, finding_record, plain_provenance
+from graph.risk.controls.records import (
+    EvidenceItem,
+    FindingItem,
+    evidence_item,
+    finding_item,
+    node_evidence,
+    plain_provenance,
+)
 from graph.risk.reach import (
     Reach,
     effective_privilege,
@@ -203,17 +208,15 @@ class RuleContext(Lookups):
         data = self.view._node.get(key)  # networkx's attribute dicts, read only
         return key if data is None else str(data.get("name") or key)
 
-    def evidence(self, key: str, attribute: str, value: Any) -> Evidence:
+    def evidence(self, key: str, attribute: str, value: Any) -> EvidenceItem:
         """``attribute = value`` read from node ``key``, with the node's documents."""
         provenance = self._provenance.get(key)
         if provenance is None:
             provenance = self._provenance[key] = self._node_provenance(key)
         if provenance is False:  # not plain records: validated as they always were
             found = node_provenance(self.view, key)
-            return Evidence(
-                subject=key, attribute=attribute, value=evidence_value(value), provenance=found
-            )
-        return evidence_record(key, attribute, evidence_value(value), provenance)
+            return evidence_item(key, attribute, evidence_value(value), found)
+        return node_evidence(key, attribute, evidence_value(value), provenance)
 
     def _node_provenance(self, key: str) -> tuple[Provenance, ...] | Literal[False]:
         """The node's provenance, one tuple shared by every evidence row citing it (False
@@ -223,7 +226,7 @@ class RuleContext(Lookups):
         found = plain_provenance(node_provenance(self.view, key))
         return False if found is None else found
 
-    def channel_evidence(self, facts: ChannelFacts, *attributes: str) -> list[Evidence]:
+    def channel_evidence(self, facts: ChannelFacts, *attributes: str) -> list[EvidenceItem]:
         """Evidence for channel attributes; ``privilege`` names where it was read."""
         out = []
         for attribute in attributes:
@@ -240,7 +243,7 @@ class RuleContext(Lookups):
         *,
         present: Tristate,
         guidance: Severity,
-        evidence: Sequence[Evidence],
+        evidence: Sequence[EvidenceItem],
         reach: Reach,
         irreversible: bool = False,
         vendor: str | None = None,
@@ -249,7 +252,7 @@ class RuleContext(Lookups):
         related: tuple[str, ...] = (),
         detail: str = "",
         graded: bool = True,
-    ) -> Finding | None:
+    ) -> FindingItem | None:
         """The finding for a control judged ``present``; None when it is in place.
 
         ``graded=False`` keeps ``guidance`` as the severity (composite patterns).
@@ -272,7 +275,7 @@ class RuleContext(Lookups):
                 f"until then plan as if it were missing. {remediation}"
             )
         suffix = f"@{subject.qualifier}" if subject.qualifier else ""
-        return finding_record(
+        return finding_item(
             id=f"{control.id}:{subject.key}{suffix}",
             control=control.id,
             title=title,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import HostGroupNode
-from graph.risk.controls.base import Control, Finding, RuleSubject, Tristate
+from graph.risk.controls.base import Control, RuleSubject, Tristate
 from graph.risk.controls.catalogue import CC_01, CC_02, CC_03
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.predicates import customer_control
+from graph.risk.controls.records import FindingItem
 from graph.risk.controls.rules import Assessment, ChannelRule
 from graph.risk.reach import in_neighbours
 from graph.vocabulary import EdgeKind, NodeKind, Severity
@@ -55,7 +56,7 @@ class OperatorRingsRule:
             for op, product in sorted(out)
         ]
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         view, product = context.view, subject.qualifier or ""
         groups = [
             node

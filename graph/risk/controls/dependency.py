@@ -15,8 +15,6 @@ from graph.risk.concentration_models import ScopeKind, SingleVendorDependency, S
 from graph.risk.concentration_shares import layer_concentrations
 from graph.risk.controls.base import (
     Control,
-    Evidence,
-    Finding,
     RuleSubject,
     Tristate,
     all_of,
@@ -25,7 +23,7 @@ from graph.risk.controls.base import (
 from graph.risk.controls.catalogue import SD_01, SD_02, SD_03, SD_04
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.predicates import customer_control
-from graph.risk.controls.records import evidence_record, plain_provenance
+from graph.risk.controls.records import FindingItem, evidence_item
 from graph.risk.controls.rules import host_group_subjects
 from graph.vocabulary import NodeKind, Severity
 
@@ -70,7 +68,7 @@ class SingleVendorRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return sorted(_dependencies(context), key=lambda s: (s.key, s.qualifier or ""))
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         dep = _dependencies(context).get(subject)
         if dep is None:
             return None
@@ -79,14 +77,7 @@ class SingleVendorRule:
         else:
             guidance = Severity.HIGH if dep.cii else Severity.MEDIUM
         attribute, share = f"share of hosts on {dep.vendor} ({dep.layer})", round(dep.share, 2)
-        provenance = plain_provenance(dep.provenance)
-        evidence = [
-            Evidence(
-                subject=dep.function, attribute=attribute, value=share, provenance=dep.provenance
-            )
-            if provenance is None
-            else evidence_record(dep.function, attribute, share, provenance)
-        ]
+        evidence = [evidence_item(dep.function, attribute, share, dep.provenance)]
         for channel in (*dep.failing_channels, *dep.undeclared_channels):
             facts = context.channel(channel)
             evidence += context.channel_evidence(facts, "rollout_stages", "customer_deferral")
@@ -159,7 +150,7 @@ class SystemicVendorRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return sorted(_systemic(context), key=lambda s: (s.key, s.qualifier or ""))
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         found = _systemic(context).get(subject)
         if found is None:
             return None
@@ -172,7 +163,7 @@ class SystemicVendorRule:
         by_operator = _critical_users(context, found.vendor)
         groups = [hg for op in set(found.operators_using) for hg in by_operator.get(op, ())]
         evidence = [
-            Evidence(subject=found.sector, attribute=name, value=value)
+            evidence_item(found.sector, name, value)
             for name, value in (
                 ("CII operators using it for a critical function (%)", round(found.count_share, 2)),
                 (
@@ -206,7 +197,7 @@ class DrDiversityRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return [s for s in host_group_subjects(context) if context.view.nodes[s.key].get("dr_for")]
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         dr = context.typed(subject.key, HostGroupNode)
         primary = (
             None if dr is None or dr.dr_for is None else context.typed(dr.dr_for, HostGroupNode)
@@ -227,11 +218,8 @@ class DrDiversityRule:
             (unknown if facts.host_fatal is None else common).append(channel)
         present: Tristate = False if common else (None if unknown else True)
         evidence = [context.evidence(dr.key, "dr_for", dr.dr_for)]
-        evidence += [
-            Evidence(subject=c, attribute="reaches both at host-fatal privilege", value=True)
-            for c in common
-        ]
-        evidence += [Evidence(subject=c, attribute="privilege", value=None) for c in unknown]
+        evidence += [evidence_item(c, "reaches both at host-fatal privilege", True) for c in common]
+        evidence += [evidence_item(c, "privilege", None) for c in unknown]
         cii = bool(context.reach([dr.key, primary.key]).cii_operators)
         return context.finding(
             self.control,
@@ -279,7 +267,7 @@ class ExitPlanRule:
             if not context.view.nodes[k].get("placeholder")
         ]
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         contract = context.typed(subject.key, ContractNode)
         if contract is None:
             return None

@@ -18,12 +18,20 @@ import networkx as nx
 
 from graph.risk.concentration_models import ConcentrationPolicy, ConcentrationReport
 from graph.risk.concentration_usage import EstateUsage
-from graph.risk.controls.base import ControlsPolicy, Finding, RiskRemoved, Rule, sort_findings
+from graph.risk.controls.base import (
+    ControlsPolicy,
+    Finding,
+    RiskRemoved,
+    Rule,
+    item_plan_key,
+    sort_findings,
+)
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.customer import CUSTOMER_RULES
 from graph.risk.controls.dependency import DEPENDENCY_RULES
 from graph.risk.controls.kernel import KERNEL_RULES
 from graph.risk.controls.pattern import PATTERN_RULES
+from graph.risk.controls.records import FindingItem, finding_model
 from graph.risk.controls.recovery import RECOVERY_RULES
 from graph.risk.controls.rollout import ROLLOUT_RULES
 from graph.risk.controls.transparency import TRANSPARENCY_RULES
@@ -32,7 +40,7 @@ from graph.risk.controls.validation import VALIDATION_RULES
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
 
-__all__ = ["RULES", "evaluate_controls", "with_risk_removed"]
+__all__ = ["RULES", "evaluate_controls", "evaluate_items", "with_risk_removed"]
 
 RULES: tuple[Rule, ...] = (
     *PATTERN_RULES,
@@ -68,22 +76,48 @@ def evaluate_controls(
     ``snapshot`` the compiled snapshot of ``view`` the caller ranked with (host-group walks
     run on it; same findings).
     """
-    context = RuleContext(
+    found = evaluate_items(
         view,
-        policy=policy or ControlsPolicy(),
-        concentration_policy=concentration_policy or ConcentrationPolicy(),
+        policy=policy,
+        concentration_policy=concentration_policy,
         as_of=as_of or clock().date(),
+        rules=rules,
         usage=usage,
         concentration=concentration,
         snapshot=snapshot,
     )
-    findings = []
+    found.sort(key=item_plan_key)
+    return tuple([finding_model(f) for f in found])
+
+
+def evaluate_items(
+    view: nx.MultiDiGraph,
+    *,
+    policy: ControlsPolicy | None = None,
+    concentration_policy: ConcentrationPolicy | None = None,
+    as_of: date,
+    rules: Iterable[Rule] = RULES,
+    usage: EstateUsage | None = None,
+    concentration: ConcentrationReport | None = None,
+    snapshot: Snapshot | None = None,
+) -> list[FindingItem]:
+    """:func:`evaluate_controls`'s findings as tuples, in rule order (not sorted)."""
+    context = RuleContext(
+        view,
+        policy=policy or ControlsPolicy(),
+        concentration_policy=concentration_policy or ConcentrationPolicy(),
+        as_of=as_of,
+        usage=usage,
+        concentration=concentration,
+        snapshot=snapshot,
+    )
+    found = []
     for rule in rules:
         for subject in rule.subjects(context):
             finding = rule.check(subject, context)
             if finding is not None:
-                findings.append(finding)
-    return sort_findings(findings)
+                found.append(finding)
+    return found
 
 
 def with_risk_removed(

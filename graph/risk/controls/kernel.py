@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.risk.controls.base import Control, Finding, RuleSubject, Tristate, all_of, any_of
+from graph.risk.controls.base import Control, RuleSubject, Tristate, all_of, any_of
 from graph.risk.controls.catalogue import KM_01, KM_02
 from graph.risk.controls.context import ChannelFacts, RuleContext
+from graph.risk.controls.records import FindingItem
 from graph.risk.controls.rules import Assessment, ChannelRule
 from graph.risk.controls.validation import content_control
 from graph.risk.reach import in_neighbours
@@ -45,7 +46,7 @@ class CrashLoopRule:
                     out.append(RuleSubject(key=key, kind=kind))
         return sorted(out, key=lambda s: s.key)
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         view = context.view
         holders = [subject.key, *self._containers(context, subject.key)]
         evidence = [

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.model import HostGroupNode
-from graph.risk.controls.base import Control, Evidence, Finding, RuleSubject, Tristate
+from graph.risk.controls.base import Control, RuleSubject, Tristate
 from graph.risk.controls.context import ChannelFacts, RuleContext
+from graph.risk.controls.records import EvidenceItem, FindingItem
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = ["Assessment", "ChannelRule", "HostGroupRule", "host_group_subjects"]
@@ -24,7 +25,7 @@ class Assessment:
 
     present: Tristate
     guidance: Severity
-    evidence: tuple[Evidence, ...] | list[Evidence]
+    evidence: tuple[EvidenceItem, ...] | list[EvidenceItem]
     detail: str = ""
     related: tuple[str, ...] = ()
     graded: bool = True
@@ -43,7 +44,7 @@ class ChannelRule:
             for key in context.nodes(NodeKind.UPDATE_CHANNEL)
         ]
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         facts = context.channel(subject.key)
         assessment = self.assess(facts, context)
         if assessment is None:
@@ -89,7 +90,7 @@ class HostGroupRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return host_group_subjects(context)
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         node = context.typed(subject.key, HostGroupNode)
         if node is None:
             return None

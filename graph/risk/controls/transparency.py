@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import ContractNode
-from graph.risk.controls.base import Control, Evidence, Finding, RuleSubject, Tristate, all_of
+from graph.risk.controls.base import Control, RuleSubject, Tristate, all_of
 from graph.risk.controls.catalogue import TR_01, TR_02, TR_03
 from graph.risk.controls.context import ChannelFacts, RuleContext
+from graph.risk.controls.records import EvidenceItem, FindingItem, evidence_item
 from graph.risk.controls.rules import Assessment, ChannelRule
 from graph.risk.reach import in_neighbours, node_provenance, successors_of
 from graph.vocabulary import EdgeKind, NodeKind, Severity
@@ -78,7 +79,7 @@ def _sbom_figures(context: RuleContext, product: str) -> _SbomFigures:
     return _SbomFigures(len(components), with_purl / len(components), structured)
 
 
-def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evidence]]:
+def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[EvidenceItem]]:
     """(SBOM present and good enough, the figures behind it) for one product."""
     figures = _sbom_figures(context, product)
     return figures.judged(context.policy.sbom_min_purl_share), _sbom_evidence(
@@ -86,29 +87,14 @@ def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[Evi
     )
 
 
-def _sbom_evidence(context: RuleContext, product: str, figures: _SbomFigures) -> list[Evidence]:
+def _sbom_evidence(context: RuleContext, product: str, figures: _SbomFigures) -> list[EvidenceItem]:
     if not figures.components:
-        return [Evidence(subject=product, attribute="sbom components", value=None)]
+        return [evidence_item(product, "sbom components", None)]
     provenance = node_provenance(context.view, product)
     return [
-        Evidence(
-            subject=product,
-            attribute="sbom components",
-            value=figures.components,
-            provenance=provenance,
-        ),
-        Evidence(
-            subject=product,
-            attribute="share with purl",
-            value=round(figures.share, 3),
-            provenance=provenance,
-        ),
-        Evidence(
-            subject=product,
-            attribute="dependency relationships",
-            value=figures.structured,
-            provenance=provenance,
-        ),
+        evidence_item(product, "sbom components", figures.components, provenance),
+        evidence_item(product, "share with purl", round(figures.share, 3), provenance),
+        evidence_item(product, "dependency relationships", figures.structured, provenance),
     ]
 
 
@@ -126,7 +112,7 @@ class SbomRule:
             if not view.nodes[k].get("placeholder") or in_neighbours(view, k, EdgeKind.RUNS)
         ]
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         figures = _sbom_figures(context, subject.key)
         present = figures.judged(context.policy.sbom_min_purl_share)
         if present is True:
@@ -144,7 +130,7 @@ class SbomRule:
         )
 
 
-def _quality_gaps(evidence: list[Evidence], min_purl_share: float) -> str:
+def _quality_gaps(evidence: list[EvidenceItem], min_purl_share: float) -> str:
     values = {e.attribute: e.value for e in evidence}
     gaps = []
     share = values.get("share with purl")
@@ -175,7 +161,7 @@ class ContractTransparencyRule:
             if not context.view.nodes[k].get("placeholder")
         ]
 
-    def check(self, subject: RuleSubject, context: RuleContext) -> Finding | None:
+    def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         contract = context.typed(subject.key, ContractNode)
         if contract is None:
             return None

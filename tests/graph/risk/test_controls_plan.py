@@ -1,0 +1,81 @@
+"""The remediation plan as tuples (the report's path) equals the findings as models (the
+CLI's and dashboard's path): same findings, order, risk removed and report rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from dashboard.reports.controls_rows import plan_findings, report_findings
+from graph.risk.concentration_usage import estate_usage
+from graph.risk.controls.engine import evaluate_controls
+from graph.risk.controls.plan import control_plan
+from graph.risk.policy import Policy
+from graph.risk.remediation import attach_risk_removed
+from graph.risk.snapshot import Snapshot, build_snapshot
+from tests.graph.risk.test_blast_properties import _view, estates
+from tests.graph.risk.test_controls_fastgroups import _platform_view
+from tests.graph.risk.test_controls_pattern import AS_OF, demo_estate
+
+Estate = tuple[nx.MultiDiGraph, Snapshot]
+
+
+def _same_plan(view: nx.MultiDiGraph, snapshot: Snapshot | None) -> int:
+    """Asserts the tuple path equals the model path; returns how many findings."""
+    policy = Policy()
+    usage = estate_usage(view)
+    reference = attach_risk_removed(
+        view,
+        evaluate_controls(
+            view,
+            policy=policy.controls,
+            concentration_policy=policy.concentration,
+            as_of=AS_OF,
+            usage=usage,
+            snapshot=snapshot,
+        ),
+        policy=policy,
+        snapshot=snapshot,
+    )
+    plan = control_plan(view, policy=policy, as_of=AS_OF, usage=usage, snapshot=snapshot)
+    models = plan.models()
+    assert models == reference
+    for got, expected in zip(models, reference, strict=True):
+        assert got.model_fields_set == expected.model_fields_set
+        assert got.model_dump_json() == expected.model_dump_json()
+        assert [e.model_fields_set for e in got.evidence] == [
+            e.model_fields_set for e in expected.evidence
+        ]
+    rows, expected_rows = plan_findings(plan), report_findings(reference)
+    assert rows == expected_rows
+    assert [r.model_dump_json() for r in rows] == [r.model_dump_json() for r in expected_rows]
+    return len(models)
+
+
+def test_plan_equals_the_findings_on_the_demo(demo: Estate) -> None:
+    view, snapshot = demo
+    assert _same_plan(view, snapshot) > 20
+    assert _same_plan(view, None) > 20
+
+
+def test_plan_equals_the_findings_on_built_estates() -> None:
+    assert _same_plan(demo_estate().view(), None) > 5
+    view = _platform_view()
+    assert _same_plan(view, build_snapshot(view)) > 5
+
+
+@settings(max_examples=40, deadline=None)
+@given(estate=estates())
+def test_plan_equals_the_findings_on_random_estates(
+    estate: tuple[list[Any], list[tuple[str, str, str]]],
+) -> None:
+    view = _view(*estate)
+    _same_plan(view, build_snapshot(view))
+
+
+@pytest.mark.slow
+def test_plan_equals_the_findings_on_10k(synth10k: Estate) -> None:
+    assert _same_plan(*synth10k) > 5000

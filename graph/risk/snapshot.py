@@ -106,6 +106,8 @@ class Snapshot:
 
 
 EDGE_CODES: dict[str, int] = {k.value: i for i, k in enumerate(EdgeKind)}
+CONTAINS_CSR = "contains"
+"""``Snapshot.cache`` key of the forward CSR of CONTAINS edges (source -> targets)."""
 
 
 def build_snapshot(view: nx.MultiDiGraph) -> Snapshot:
@@ -181,7 +183,7 @@ def assemble_snapshot(
     operator_keys, operator_sectors, sector_names = _operators(
         lookup, keys, index, operator_of, forward(edge_kind == code[EdgeKind.IN_SECTOR.value])
     )
-    return Snapshot(
+    snapshot = Snapshot(
         keys=keys,
         index=index,
         cols=cols,
@@ -206,6 +208,8 @@ def assemble_snapshot(
         channel_attrs=channel_attrs,
         names=names,
     )
+    snapshot.cache[CONTAINS_CSR] = contains  # node -> what it CONTAINS (control rule TR-01)
+    return snapshot
 
 
 def _functions(

@@ -77,6 +77,10 @@ class Lookups(ABC):
         self._table: ReachTable | None = None
         self._operators: dict[str, str | None] = {}
 
+    def walk_snapshot(self) -> Snapshot | None:
+        """The compiled snapshot of ``view`` when the caller passed one that fits it."""
+        return None if self._fast is None else self._fast.snapshot
+
     def typed(self, key: str, model: type[M]) -> M | None:
         """:func:`graph.risk.reach.typed_node`, validated once per node and model."""
         slot = (key, model)

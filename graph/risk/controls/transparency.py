@@ -70,6 +70,12 @@ class _SbomFigures:
 
 
 def _sbom_figures(context: RuleContext, product: str) -> _SbomFigures:
+    counts = _every_product(context).get(product)
+    if counts is not None:
+        total, with_purl, structured = counts
+        if not total:
+            return _SbomFigures(0, 0.0, False)
+        return _SbomFigures(total, with_purl / total, structured)
     components = _components(context, product)
     if not components:
         return _SbomFigures(0, 0.0, False)
@@ -77,6 +83,27 @@ def _sbom_figures(context: RuleContext, product: str) -> _SbomFigures:
     with_purl = sum(1 for c in components if attrs[c].get("purl"))
     structured = any(_structured(context, c) for c in components)
     return _SbomFigures(len(components), with_purl / len(components), structured)
+
+
+SbomCounts = tuple[int, int, bool]
+"""Components in a product's CONTAINS closure, with a purl, and whether one of them
+CONTAINS or DEPENDS_ON something (:mod:`graph.risk.controls.fastsbom`)."""
+
+
+def _every_product(context: RuleContext) -> dict[str, SbomCounts]:
+    """Every product's figures from one compiled walk of the snapshot, when the context
+    has one (empty otherwise: each product is walked in the view)."""
+
+    def build() -> dict[str, SbomCounts]:
+        snapshot = context.walk_snapshot()
+        if snapshot is None:
+            return {}
+        from graph.risk.controls.fastsbom import sbom_counts  # noqa: PLC0415 (numba)
+
+        found = sbom_counts(snapshot, context.view, context.nodes(NodeKind.PRODUCT))
+        return found or {}
+
+    return context.memo(("sbom-counts",), build)
 
 
 def sbom_quality(context: RuleContext, product: str) -> tuple[Tristate, list[EvidenceItem]]:

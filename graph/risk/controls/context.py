@@ -25,6 +25,8 @@ from graph.risk.controls.base import (
 )
 from graph.risk.controls.lookups import Lookups
 from graph.risk.controls.records import (
+    OPTIONAL_STR,
+    PLAIN_TYPES,
     EvidenceItem,
     FindingItem,
     evidence_item,
@@ -129,6 +131,7 @@ class RuleContext(Lookups):
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
         self._provenance: dict[str, tuple[Provenance, ...] | Literal[False]] = {}
+        self._severities: dict[tuple[Any, ...], tuple[Reach, Severity]] = {}
         self._init_lookups(snapshot)
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
@@ -213,10 +216,12 @@ class RuleContext(Lookups):
         provenance = self._provenance.get(key)
         if provenance is None:
             provenance = self._provenance[key] = self._node_provenance(key)
+        if type(value) not in PLAIN_TYPES:  # plain values are their own evidence value
+            value = evidence_value(value)
         if provenance is False:  # not plain records: validated as they always were
             found = node_provenance(self.view, key)
-            return evidence_item(key, attribute, evidence_value(value), found)
-        return node_evidence(key, attribute, evidence_value(value), provenance)
+            return evidence_item(key, attribute, value, found)
+        return node_evidence(key, attribute, value, provenance)
 
     def _node_provenance(self, key: str) -> tuple[Provenance, ...] | Literal[False]:
         """The node's provenance, one tuple shared by every evidence row citing it (False
@@ -259,40 +264,61 @@ class RuleContext(Lookups):
         """
         if present is True:
             return None
-        status = FindingStatus.MISSING if present is False else FindingStatus.UNKNOWN
-        severity = guidance
-        if graded:
-            severity = grade(guidance, reach, irreversible=irreversible, policy=self.policy)
-        label = self.name(subject.key)
-        title = f"{control.title} — {label}" + (f" ({detail})" if detail else "")
+        unknown = present is not False
+        severity = self._severity(guidance, reach, irreversible, graded, unknown)
+        key, qualifier = subject.key, subject.qualifier
+        label = self.name(key)
+        title = f"{control.title} — {label} ({detail})" if detail else f"{control.title} — {label}"
         remediation = control.remediation
-        if status is FindingStatus.UNKNOWN:
-            severity = shift(severity, -self.policy.unknown_downgrade)
+        status = FindingStatus.MISSING
+        if unknown:
+            status = FindingStatus.UNKNOWN
             title = f"Unknown — ask the {control.ask}: {title}"
             undeclared = sorted({e.attribute for e in evidence if e.value is None})
             remediation = (
                 f"Ask the {control.ask} to declare {', '.join(undeclared) or 'the control'}; "
                 f"until then plan as if it were missing. {remediation}"
             )
-        suffix = f"@{subject.qualifier}" if subject.qualifier else ""
-        return finding_item(
-            id=f"{control.id}:{subject.key}{suffix}",
-            control=control.id,
-            title=title,
-            severity=severity,
-            status=status,
-            subject=subject.key,
-            subject_kind=subject.kind,
-            qualifier=subject.qualifier,
-            vendor=vendor,
-            channel=channel,
-            operator=operator,
-            evidence=tuple(evidence),
-            references=control.references,
-            remediation=remediation,
-            related_controls=related,
-            reach=reach,
+        cited = tuple(evidence)
+        values: tuple[Any, ...] = (
+            f"{control.id}:{key}@{qualifier}" if qualifier else f"{control.id}:{key}",
+            control.id,
+            title,
+            severity,
+            status,
+            key,
+            subject.kind,
+            qualifier,
+            vendor,
+            channel,
+            operator,
+            cited,
+            control.references,
+            remediation,
+            related,
+            reach,
         )
+        if _plain_finding(values):  # the rest is of its type by construction
+            return FindingItem._make(values)
+        fields: dict[str, Any] = dict(zip(FindingItem._fields, values, strict=True))
+        return finding_item(**fields)  # validates what it cannot trust
+
+    def _severity(
+        self, guidance: Severity, reach: Reach, irreversible: bool, graded: bool, unknown: bool
+    ) -> Severity:
+        """:func:`grade` (when ``graded``), one step down per ``unknown_downgrade`` for an
+        unknown finding; once per distinct question (reach records are shared)."""
+        slot = (guidance, id(reach), irreversible, graded, unknown)
+        found = self._severities.get(slot)
+        if found is not None and found[0] is reach:
+            return found[1]
+        severity = guidance
+        if graded:
+            severity = grade(guidance, reach, irreversible=irreversible, policy=self.policy)
+        if unknown:
+            severity = shift(severity, -self.policy.unknown_downgrade)
+        self._severities[slot] = (reach, severity)
+        return severity
 
     def _channel_facts(self, key: str) -> ChannelFacts:
         view = self.view
@@ -347,3 +373,22 @@ class RuleContext(Lookups):
                     seen.add(pred)
                     stack.append(pred)
         return sorted(products)
+
+
+def _plain_finding(values: tuple[Any, ...]) -> bool:
+    """The values a rule passed to :meth:`RuleContext.finding` have their field's type
+    already (severity, vendor, channel, operator, evidence, related controls, reach);
+    the others are made of validated records and strings."""
+    if not (
+        type(values[3]) is Severity
+        and type(values[8]) in OPTIONAL_STR
+        and type(values[9]) in OPTIONAL_STR
+        and type(values[10]) in OPTIONAL_STR
+        and type(values[14]) is tuple
+        and type(values[15]) is Reach
+    ):
+        return False
+    for e in values[11]:
+        if type(e) is not EvidenceItem:
+            return False
+    return not values[14] or all(type(text) is str for text in values[14])

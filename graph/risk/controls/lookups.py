@@ -68,6 +68,7 @@ class Lookups(ABC):
         self._facts: dict[str, GroupFacts] = {}
         self._critical: dict[str, bool] = {}
         self._reach: dict[tuple[str, ...], Reach] = {}
+        self._group_reach: dict[str, Reach] = {}
         self._software_groups: dict[str, tuple[str, ...]] = {}
         self._channel_groups: dict[str, tuple[str, ...]] = {}
         self._channel_group_sets: dict[str, frozenset[str]] = {}
@@ -137,6 +138,13 @@ class Lookups(ABC):
             self._channels_indexed = True
             self._product_channels = channels_by_software(self.view)
         return self._product_channels.get(key, ())
+
+    def group_reach(self, host_group: str) -> Reach:
+        """``reach([host_group])`` (the same record), looked up by the key itself."""
+        found = self._group_reach.get(host_group)
+        if found is None:
+            found = self._group_reach[host_group] = self.reach([host_group])
+        return found
 
     def reach(self, host_groups: Iterable[str]) -> Reach:
         """:func:`graph.risk.reach.host_groups_reach` of ``host_groups``, memoised."""

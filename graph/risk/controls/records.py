@@ -24,6 +24,8 @@ from graph.trusted import trusted_model
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = [
+    "OPTIONAL_STR",
+    "PLAIN_TYPES",
     "EvidenceItem",
     "FindingItem",
     "evidence_item",
@@ -37,8 +39,10 @@ __all__ = [
     "plain_provenance",
 ]
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-_OPTIONAL_STR = frozenset({str, type(None)})
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+"""Types an evidence value keeps through validation."""
+OPTIONAL_STR = frozenset({str, type(None)})
+_PLAIN, _OPTIONAL_STR = PLAIN_TYPES, OPTIONAL_STR
 _EVIDENCE_SET = frozenset(Evidence.model_fields)
 # Finding(...) as RuleContext.finding calls it: every field but risk_removed
 _FINDING_SET = frozenset(Finding.model_fields) - {"risk_removed"}

@@ -24,7 +24,7 @@ def _encrypted(node: HostGroupNode) -> Tristate:
 
 
 def _cii_critical(node: HostGroupNode, context: RuleContext) -> bool:
-    return bool(context.reach([node.key]).cii_critical_functions)
+    return bool(context.group_reach(node.key).cii_critical_functions)
 
 
 def _host_fatal_channels(context: RuleContext) -> dict[str, frozenset[str]]:
@@ -48,12 +48,23 @@ def escrow_independent(node: HostGroupNode, context: RuleContext) -> Tristate:
         return None
     if escrow == node.platform:
         return False
-    view = context.view
-    if escrow not in view:
+    if escrow not in context.view:
         return None
+    # the host-fatal channels meeting the operator's host groups on the escrow platform,
+    # once per (escrow platform, operator): a shared escrow platform made this quadratic
+    known: dict[tuple[str, str | None], list[frozenset[str]]] = context.memo(
+        ("escrow-channels",), dict
+    )
+    shared = known.get((escrow, node.operator))
+    if shared is None:
+        shared = known[(escrow, node.operator)] = _meeting(context, escrow, node.operator)
+    return not any(node.key in reached for reached in shared)
 
-    # one walk per escrow platform, not per host group that names it, and one split of
-    # its host groups by operator (a shared escrow platform made this quadratic)
+
+def _meeting(context: RuleContext, escrow: str, operator: str | None) -> list[frozenset[str]]:
+    """Groups reached by the host-fatal channels that reach one of ``operator``'s host
+    groups running on ``escrow`` (one walk per escrow platform)."""
+
     def by_operator() -> dict[str | None, set[str]]:
         out: dict[str | None, set[str]] = {}
         for hg in context.software_groups(escrow):
@@ -61,19 +72,12 @@ def escrow_independent(node: HostGroupNode, context: RuleContext) -> Tristate:
         return out
 
     on_escrow = context.memo(("escrow-host-groups-by-operator", escrow), by_operator)
-
-    # the host-fatal channels that reach one of those groups, once per (escrow, operator)
-    def meeting() -> list[frozenset[str]]:
-        escrow_groups = on_escrow.get(node.operator, set())
-        return [
-            reached
-            for reached in _host_fatal_channels(context).values()
-            if not escrow_groups.isdisjoint(reached)
-        ]
-
-    operator = () if node.operator is None else (node.operator,)
-    shared = context.memo(("escrow-channels", escrow, *operator), meeting)
-    return not any(node.key in reached for reached in shared)
+    escrow_groups = on_escrow.get(operator, set())
+    return [
+        reached
+        for reached in _host_fatal_channels(context).values()
+        if not escrow_groups.isdisjoint(reached)
+    ]
 
 
 def _rr01(node: HostGroupNode, context: RuleContext) -> Assessment | None:
@@ -115,7 +119,7 @@ def _rr03(node: HostGroupNode, context: RuleContext) -> Assessment:
     tested = node.recovery_playbook_tested
     evidence = [context.evidence(node.key, "recovery_playbook_tested", tested)]
     present = is_recent(tested, context.as_of, context.policy.playbook_max_age_days)
-    cii = bool(context.reach([node.key]).cii_operators)
+    cii = bool(context.group_reach(node.key).cii_operators)
     detail = f"last exercised {tested}" if present is False else ""
     return Assessment(present, Severity.HIGH if cii else Severity.MEDIUM, evidence, detail)
 

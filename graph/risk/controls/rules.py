@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from graph.model import HostGroupNode
 from graph.risk.controls.base import Control, RuleSubject, Tristate
@@ -19,9 +20,8 @@ from graph.vocabulary import NodeKind, Severity
 __all__ = ["Assessment", "ChannelRule", "HostGroupRule", "host_group_subjects"]
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """One control judged on one subject."""
+class Assessment(NamedTuple):
+    """One control judged on one subject (a tuple: one is made per subject and rule)."""
 
     present: Tristate
     guidance: Severity
@@ -103,7 +103,7 @@ class HostGroupRule:
             present=assessment.present,
             guidance=assessment.guidance,
             evidence=assessment.evidence,
-            reach=context.reach([subject.key]),
+            reach=context.group_reach(subject.key),
             operator=node.operator,
             related=assessment.related,
             detail=assessment.detail,

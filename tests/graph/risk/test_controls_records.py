@@ -5,17 +5,34 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from graph.model import Provenance
-from graph.risk.controls.base import Evidence, Finding, FindingStatus, RiskRemoved
-from graph.risk.controls.records import evidence_record, finding_record, plain_provenance
+from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.controls.base import (
+    ControlsPolicy,
+    Evidence,
+    Finding,
+    FindingStatus,
+    RiskRemoved,
+    RuleSubject,
+)
+from graph.risk.controls.catalogue import SR_01
+from graph.risk.controls.context import RuleContext
+from graph.risk.controls.records import (
+    evidence_record,
+    finding_model,
+    finding_record,
+    plain_provenance,
+)
 from graph.risk.reach import Reach, reach_of
 from graph.store.view import provenance_record
 from graph.vocabulary import NodeKind, Severity
+from tests.graph.risk.test_controls_pattern import AS_OF
 
 PROVENANCE = (
     Provenance(document_id="doc-a", sha256="a" * 64, location="/components/0"),
@@ -115,3 +132,19 @@ def test_finding_record_validates_what_it_cannot_trust() -> None:
     assert converted == Finding(**_finding_values(evidence=()))
     with pytest.raises(ValidationError):
         finding_record(**_finding_values(severity="dreadful"))
+
+
+def test_a_rule_finding_validates_what_a_rule_passes_untyped() -> None:
+    view = nx.MultiDiGraph()
+    view.add_node("channel:c", kind=NodeKind.UPDATE_CHANNEL.value, name="c")
+    context = RuleContext(
+        view, policy=ControlsPolicy(), concentration_policy=ConcentrationPolicy(), as_of=AS_OF
+    )
+    subject = RuleSubject(key="channel:c", kind=NodeKind.UPDATE_CHANNEL)
+    kept = {"present": False, "evidence": [], "reach": Reach()}
+    found = context.finding(SR_01, subject, guidance="high", graded=False, **kept)  # type: ignore[arg-type]
+    assert found is not None and found.severity is Severity.HIGH
+    typed = context.finding(SR_01, subject, guidance=Severity.HIGH, graded=False, **kept)  # type: ignore[arg-type]
+    assert typed == found and finding_model(typed) == finding_model(found)
+    with pytest.raises(ValidationError):
+        context.finding(SR_01, subject, guidance=Severity.HIGH, vendor=5, **kept)  # type: ignore[arg-type]

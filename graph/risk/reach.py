@@ -32,6 +32,7 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
 from graph.model import Provenance
+from graph.trusted import trusted_model
 from graph.vocabulary import EdgeKind, NodeKind, Privilege
 
 __all__ = [
@@ -381,14 +382,17 @@ def reach_of(groups: tuple[str, ...], facts: Iterable[GroupFacts]) -> Reach:
             if fact.operator_cii:
                 cii_critical.update(fact.critical_functions)
     # every value already has its field's type (ints >= 0, sorted tuples of strings)
-    return Reach.model_construct(
-        host_groups=groups,
-        hosts=hosts,
-        critical_hosts=critical_hosts,
-        operators=tuple(sorted(operators)),
-        cii_operators=tuple(sorted(cii)),
-        critical_functions=tuple(sorted(critical)),
-        cii_critical_functions=tuple(sorted(cii_critical)),
+    return trusted_model(
+        Reach,
+        {
+            "host_groups": groups,
+            "hosts": hosts,
+            "critical_hosts": critical_hosts,
+            "operators": tuple(sorted(operators)),
+            "cii_operators": tuple(sorted(cii)),
+            "critical_functions": tuple(sorted(critical)),
+            "cii_critical_functions": tuple(sorted(cii_critical)),
+        },
     )
 
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegative
 
 from graph.model import Provenance
 from graph.risk.reach import Reach
+from graph.trusted import trusted_model
 from graph.vocabulary import Environment, NodeKind, Severity
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ __all__ = [
     "is_recent",
     "item_plan_key",
     "plan_key",
+    "rule_subject",
     "shift",
     "sort_findings",
 ]
@@ -159,6 +161,25 @@ class RuleSubject(_Frozen):
     key: str
     kind: NodeKind
     qualifier: str | None = None
+
+
+_SUBJECT_SET = frozenset({"key", "kind"})
+_QUALIFIED_SET = frozenset({"key", "kind", "qualifier"})
+
+
+def rule_subject(key: str, kind: NodeKind, qualifier: str | None = None) -> RuleSubject:
+    """``RuleSubject(key=key, kind=kind[, qualifier=qualifier])`` (the qualifier counted
+    as set only when there is one), made without revalidation when every value already
+    has its field's type (rules make one per channel, host group, product, ...)."""
+    plain = qualifier is None or type(qualifier) is str
+    if plain and type(key) is str and type(kind) is NodeKind:
+        values = {"key": key, "kind": kind, "qualifier": qualifier}
+        return trusted_model(
+            RuleSubject, values, set(_SUBJECT_SET if qualifier is None else _QUALIFIED_SET)
+        )
+    if qualifier is None:
+        return RuleSubject(key=key, kind=kind)
+    return RuleSubject(key=key, kind=kind, qualifier=qualifier)
 
 
 class Finding(_Frozen):

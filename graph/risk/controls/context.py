@@ -181,12 +181,12 @@ class RuleContext(Lookups):
     def vendor_groups(self, operator: str | None, vendor: str) -> list[str]:
         """Host groups of ``operator`` that depend on ``vendor`` in any layer."""
 
-        # one pass over every use, then one lookup per contract
+        # one pass over every host group's vendors, then one lookup per contract
         def build() -> dict[tuple[str | None, str], list[str]]:
             out: dict[tuple[str | None, str], list[str]] = {}
-            for hg, group in self.usage().groups.items():
-                for v in dict.fromkeys(u.vendor for u in group.uses):
-                    out.setdefault((group.operator, v), []).append(hg)
+            for hg, group_operator, _, vendors in self.group_vendors():
+                for v in vendors:
+                    out.setdefault((group_operator, v), []).append(hg)
             return out
 
         index: dict[tuple[str | None, str], list[str]] = self.memo(
@@ -199,13 +199,25 @@ class RuleContext(Lookups):
 
         def build() -> dict[str, list[str]]:
             out: dict[str, list[str]] = {}
-            for hg, group in self.usage().groups.items():
-                for v in dict.fromkeys(u.vendor for u in group.uses):
+            for hg, _, _, vendors in self.group_vendors():
+                for v in vendors:
                     out.setdefault(v, []).append(hg)
             return out
 
         index: dict[str, list[str]] = self.memo(("host-groups-by-vendor",), build)
         return index.get(vendor, [])
+
+    def group_vendors(self) -> list[tuple[str, str | None, bool, tuple[str, ...]]]:
+        """Every host group of the estate usage with its operator, whether it supports a
+        critical function, and the vendors it depends on (distinct, in use order)."""
+
+        def build() -> list[tuple[str, str | None, bool, tuple[str, ...]]]:
+            return [
+                (hg, g.operator, g.critical, tuple(dict.fromkeys([u.vendor for u in g.uses])))
+                for hg, g in self.usage().groups.items()
+            ]
+
+        return self.memo(("host-group-vendors",), build)
 
     def name(self, key: str) -> str:
         data = self.view._node.get(key)  # networkx's attribute dicts, read only

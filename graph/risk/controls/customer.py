@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import HostGroupNode
-from graph.risk.controls.base import Control, RuleSubject, Tristate
+from graph.risk.controls.base import Control, RuleSubject, Tristate, rule_subject
 from graph.risk.controls.catalogue import CC_01, CC_02, CC_03
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.predicates import customer_control
 from graph.risk.controls.records import FindingItem
 from graph.risk.controls.rules import Assessment, ChannelRule
-from graph.risk.reach import in_neighbours
-from graph.vocabulary import EdgeKind, NodeKind, Severity
+from graph.vocabulary import NodeKind, Severity
 
 __all__ = ["CUSTOMER_RULES", "OperatorRingsRule"]
 
@@ -47,14 +46,10 @@ class OperatorRingsRule:
         for product in context.nodes(NodeKind.PRODUCT):
             if not context.software_channels(product):
                 continue
-            for hg in in_neighbours(context.view, product, EdgeKind.RUNS):
-                operator = context.operator_of(hg)
+            for operator in _runners(context, product):
                 if operator is not None:
                     out.add((operator, product))
-        return [
-            RuleSubject(key=op, kind=NodeKind.OPERATOR, qualifier=product)
-            for op, product in sorted(out)
-        ]
+        return [rule_subject(op, NodeKind.OPERATOR, product) for op, product in sorted(out)]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         view, product = context.view, subject.qualifier or ""
@@ -102,13 +97,13 @@ def _runners(context: RuleContext, product: str) -> dict[str | None, list[str]]:
     """Host groups running ``product`` by operator, sorted: one pass per product, not one
     per (operator, product) subject (quadratic on a product every operator runs)."""
 
-    def build() -> dict[str | None, list[str]]:
-        out: dict[str | None, list[str]] = {}
-        for hg in in_neighbours(context.view, product, EdgeKind.RUNS):
-            out.setdefault(context.operator_of(hg), []).append(hg)
-        return out
-
-    return context.memo(("runners-by-operator", product), build)
+    known: dict[str, dict[str | None, list[str]]] = context.memo(("runners-by-operator",), dict)
+    found = known.get(product)
+    if found is None:
+        found = known[product] = {}
+        for hg in context.runners(product):
+            found.setdefault(context.operator_of(hg), []).append(hg)
+    return found
 
 
 CUSTOMER_RULES = (

@@ -19,6 +19,7 @@ from graph.risk.controls.base import (
     Tristate,
     all_of,
     is_recent,
+    rule_subject,
 )
 from graph.risk.controls.catalogue import SD_01, SD_02, SD_03, SD_04
 from graph.risk.controls.context import RuleContext
@@ -50,10 +51,7 @@ def _dependencies(context: RuleContext) -> dict[RuleSubject, SingleVendorDepende
             )
         )
         return {
-            RuleSubject(
-                key=d.function, kind=NodeKind.FUNCTION, qualifier=f"{d.layer}/{d.vendor}"
-            ): d
-            for d in deps
+            rule_subject(d.function, NodeKind.FUNCTION, f"{d.layer}/{d.vendor}"): d for d in deps
         }
 
     return context.memo(("single-vendor",), build)
@@ -113,7 +111,7 @@ def _systemic(context: RuleContext) -> dict[RuleSubject, SystemicVendor]:
                 context.view, layers, policy=context.concentration_policy, usage=usage
             )
         return {
-            RuleSubject(key=s.vendor, kind=NodeKind.VENDOR, qualifier=s.sector): s
+            rule_subject(s.vendor, NodeKind.VENDOR, s.sector): s
             for s in found
             if s.systemic is not False
         }
@@ -123,18 +121,20 @@ def _systemic(context: RuleContext) -> dict[RuleSubject, SystemicVendor]:
 
 def _critical_users(context: RuleContext, vendor: str) -> dict[str | None, list[str]]:
     """Host groups of a critical function that depend on ``vendor``, by operator: one
-    pass per vendor, not one scan of every user per (vendor, sector) subject."""
+    pass over the host groups for every vendor, not one per (vendor, sector) subject."""
 
-    def build() -> dict[str | None, list[str]]:
-        facts = context.usage().groups
-        out: dict[str | None, list[str]] = {}
-        for hg in context.groups_using(vendor):
-            group = facts[hg]
-            if group.critical:
-                out.setdefault(group.operator, []).append(hg)
+    def build() -> dict[str, dict[str | None, list[str]]]:
+        out: dict[str, dict[str | None, list[str]]] = {}
+        for hg, operator, critical, vendors in context.group_vendors():
+            if critical:
+                for v in vendors:
+                    out.setdefault(v, {}).setdefault(operator, []).append(hg)
         return out
 
-    return context.memo(("critical-users-by-operator", vendor), build)
+    index: dict[str, dict[str | None, list[str]]] = context.memo(
+        ("critical-users-by-vendor-and-operator",), build
+    )
+    return index.get(vendor, {})
 
 
 @dataclass(frozen=True)
@@ -262,7 +262,7 @@ class ExitPlanRule:
 
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return [
-            RuleSubject(key=k, kind=NodeKind.CONTRACT)
+            rule_subject(k, NodeKind.CONTRACT)
             for k in context.nodes(NodeKind.CONTRACT)
             if not context.view.nodes[k].get("placeholder")
         ]

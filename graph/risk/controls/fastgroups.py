@@ -104,6 +104,14 @@ class SnapshotGroups:
             ranks = np.concatenate([ranks, np.asarray(extra, dtype=np.int64)])
         return self._keys(ranks)
 
+    def runners(self, key: str) -> tuple[str, ...]:
+        """:func:`graph.risk.reach.in_neighbours` of ``key`` over RUNS edges (sorted)."""
+        node = self.snapshot.index.get(key)
+        if node is None:
+            return ()
+        keys = self.snapshot.keys
+        return tuple(sorted({keys[i] for i in self.snapshot.runs.row(node).tolist()}))
+
     def channel_groups(self, channel: str) -> tuple[str, ...]:
         """:func:`graph.risk.reach.channel_host_groups` of ``channel`` (sorted keys)."""
         updated = in_neighbours(self.view, channel, EdgeKind.UPDATED_VIA)

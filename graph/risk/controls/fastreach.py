@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.risk.reach import GroupFacts, Reach
+from graph.trusted import trusted_model
 
 __all__ = ["ReachTable"]
 
@@ -59,16 +60,19 @@ class ReachTable:
         ops = np.unique(operator[operator >= 0])
         cii_ops = np.unique(operator[cii & (operator >= 0)])
         names, functions = self._operators, self._functions
-        return Reach.model_construct(
-            host_groups=groups,
-            hosts=int(hosts.sum()),
-            critical_hosts=int(hosts[has_critical].sum()),
-            operators=tuple(names[o] for o in ops.tolist()),
-            cii_operators=tuple(names[o] for o in cii_ops.tolist()),
-            critical_functions=tuple(functions[f] for f in self._rows(ids).tolist()),
-            cii_critical_functions=tuple(
-                functions[f] for f in self._rows(ids[cii & has_critical]).tolist()
-            ),
+        return trusted_model(
+            Reach,
+            {
+                "host_groups": groups,
+                "hosts": int(hosts.sum()),
+                "critical_hosts": int(hosts[has_critical].sum()),
+                "operators": tuple(names[o] for o in ops.tolist()),
+                "cii_operators": tuple(names[o] for o in cii_ops.tolist()),
+                "critical_functions": tuple(functions[f] for f in self._rows(ids).tolist()),
+                "cii_critical_functions": tuple(
+                    functions[f] for f in self._rows(ids[cii & has_critical]).tolist()
+                ),
+            },
         )
 
     def _rows(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.risk.controls.base import Control, RuleSubject, Tristate, all_of, any_of
+from graph.risk.controls.base import Control, RuleSubject, Tristate, all_of, any_of, rule_subject
 from graph.risk.controls.catalogue import KM_01, KM_02
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.records import FindingItem
@@ -43,7 +43,7 @@ class CrashLoopRule:
                 data = attrs[key]
                 boot = data.get("privilege") == Privilege.BOOT_START_DRIVER.value
                 if boot or data.get("boot_start") == BootStart.BOOT.value:
-                    out.append(RuleSubject(key=key, kind=kind))
+                    out.append(rule_subject(key, kind))
         return sorted(out, key=lambda s: s.key)
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:

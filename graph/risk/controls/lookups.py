@@ -26,11 +26,13 @@ from graph.risk.reach import (
     channel_host_groups,
     group_facts,
     host_group_operator,
+    in_neighbours,
     is_critical_function,
     reach_of,
     software_host_groups,
     supplier_of,
 )
+from graph.vocabulary import EdgeKind
 
 if TYPE_CHECKING:
     from graph.risk.controls.fastgroups import SnapshotGroups
@@ -69,6 +71,7 @@ class Lookups(ABC):
         self._critical: dict[str, bool] = {}
         self._reach: dict[tuple[str, ...], Reach] = {}
         self._group_reach: dict[str, Reach] = {}
+        self._runners: dict[str, tuple[str, ...]] = {}
         self._software_groups: dict[str, tuple[str, ...]] = {}
         self._channel_groups: dict[str, tuple[str, ...]] = {}
         self._channel_group_sets: dict[str, frozenset[str]] = {}
@@ -115,6 +118,17 @@ class Lookups(ABC):
                 else self._fast.software_groups([key])
             )
         return self._software_groups[key]
+
+    def runners(self, key: str) -> tuple[str, ...]:
+        """What RUNS ``key`` (:func:`graph.risk.reach.in_neighbours` over RUNS), once."""
+        found = self._runners.get(key)
+        if found is None:
+            found = self._runners[key] = (
+                tuple(in_neighbours(self.view, key, EdgeKind.RUNS))
+                if self._fast is None
+                else self._fast.runners(key)
+            )
+        return found
 
     def channel_groups(self, channel: str) -> tuple[str, ...]:
         """Host groups ``channel`` reaches (:func:`graph.risk.reach.channel_host_groups`)."""

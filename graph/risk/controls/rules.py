@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from graph.model import HostGroupNode
-from graph.risk.controls.base import Control, RuleSubject, Tristate
+from graph.risk.controls.base import Control, RuleSubject, Tristate, rule_subject
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.records import EvidenceItem, FindingItem
 from graph.vocabulary import NodeKind, Severity
@@ -40,7 +40,7 @@ class ChannelRule:
 
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return [
-            RuleSubject(key=key, kind=NodeKind.UPDATE_CHANNEL)
+            rule_subject(key, NodeKind.UPDATE_CHANNEL)
             for key in context.nodes(NodeKind.UPDATE_CHANNEL)
         ]
 
@@ -72,7 +72,7 @@ def host_group_subjects(context: RuleContext) -> list[RuleSubject]:
     def build() -> list[RuleSubject]:
         nodes = context.view.nodes
         return [
-            RuleSubject(key=key, kind=NodeKind.HOST_GROUP)
+            rule_subject(key, NodeKind.HOST_GROUP)
             for key in context.nodes(NodeKind.HOST_GROUP)
             if not nodes[key].get("placeholder")
         ]

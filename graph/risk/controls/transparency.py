@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import ContractNode
-from graph.risk.controls.base import Control, RuleSubject, Tristate, all_of
+from graph.risk.controls.base import Control, RuleSubject, Tristate, all_of, rule_subject
 from graph.risk.controls.catalogue import TR_01, TR_02, TR_03
 from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.records import EvidenceItem, FindingItem, evidence_item
@@ -134,7 +134,7 @@ class SbomRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         view = context.view
         return [
-            RuleSubject(key=k, kind=NodeKind.PRODUCT)
+            rule_subject(k, NodeKind.PRODUCT)
             for k in context.nodes(NodeKind.PRODUCT)
             if not view.nodes[k].get("placeholder") or in_neighbours(view, k, EdgeKind.RUNS)
         ]
@@ -183,7 +183,7 @@ class ContractTransparencyRule:
 
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         return [
-            RuleSubject(key=k, kind=NodeKind.CONTRACT)
+            rule_subject(k, NodeKind.CONTRACT)
             for k in context.nodes(NodeKind.CONTRACT)
             if not context.view.nodes[k].get("placeholder")
         ]

@@ -21,6 +21,7 @@ from graph.risk.policy import Policy
 from graph.risk.reach import (
     channel_host_groups,
     group_facts,
+    in_neighbours,
     nodes_of_kind,
     reach_of,
     software_host_groups,
@@ -66,6 +67,8 @@ def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
         assert sorted(by_kind[kind.value]) == nodes_of_kind(view, kind)
     for key in view:
         assert groups.software_groups([key]) == software_host_groups(view, [key]), key
+        assert groups.runners(key) == tuple(in_neighbours(view, key, EdgeKind.RUNS)), key
+    assert groups.runners("product:not-in-the-view") == ()
     for channel in nodes_of_kind(view, NodeKind.UPDATE_CHANNEL):
         assert groups.channel_groups(channel) == channel_host_groups(view, channel), channel
     keys = sorted(view)

@@ -20,6 +20,7 @@ from graph.risk.controls.base import (
     FindingStatus,
     RiskRemoved,
     RuleSubject,
+    rule_subject,
 )
 from graph.risk.controls.catalogue import SR_01
 from graph.risk.controls.context import RuleContext
@@ -29,7 +30,7 @@ from graph.risk.controls.records import (
     finding_record,
     plain_provenance,
 )
-from graph.risk.reach import Reach, reach_of
+from graph.risk.reach import GroupFacts, Reach, reach_of
 from graph.store.view import provenance_record
 from graph.vocabulary import NodeKind, Severity
 from tests.graph.risk.test_controls_pattern import AS_OF
@@ -148,3 +149,18 @@ def test_a_rule_finding_validates_what_a_rule_passes_untyped() -> None:
     assert typed == found and finding_model(typed) == finding_model(found)
     with pytest.raises(ValidationError):
         context.finding(SR_01, subject, guidance=Severity.HIGH, vendor=5, **kept)  # type: ignore[arg-type]
+
+
+def test_reach_of_and_rule_subjects_equal_the_validated_records() -> None:
+    facts = [GroupFacts(3, "operator:o", True, ("function:f",)), GroupFacts(2, None, False, ())]
+    got = reach_of(("hostgroup:a", "hostgroup:b"), facts)
+    _same(got, Reach(**got.__dict__))
+    assert got.critical_hosts == 3 and got.cii_critical_functions == ("function:f",)
+    _same(rule_subject("k", NodeKind.PRODUCT), RuleSubject(key="k", kind=NodeKind.PRODUCT))
+    _same(
+        rule_subject("k", NodeKind.OPERATOR, "product:p"),
+        RuleSubject(key="k", kind=NodeKind.OPERATOR, qualifier="product:p"),
+    )
+    assert rule_subject("k", "Product").kind is NodeKind.PRODUCT  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        rule_subject("k", "Nonsense")  # type: ignore[arg-type]

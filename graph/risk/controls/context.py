@@ -378,9 +378,9 @@ class RuleContext(Lookups):
         products: set[str] = set()
         while stack:
             node = stack.pop()
-            if self.view.nodes[node].get("kind") == NodeKind.PRODUCT.value:
+            if self.view._node[node].get("kind") == NodeKind.PRODUCT.value:
                 products.add(node)
-            for pred in in_neighbours(self.view, node, EdgeKind.CONTAINS):
+            for pred in self.containers(node):
                 if pred not in seen:
                     seen.add(pred)
                     stack.append(pred)

@@ -79,7 +79,7 @@ class OperatorRingsRule:
             ]
             present = not early
             detail = "critical functions not in the last ring" if early else ""
-        cii = subject.key in view and bool(view.nodes[subject.key].get("cii"))
+        cii = subject.key in view and bool(view._node[subject.key].get("cii"))
         return context.finding(
             self.control,
             subject,

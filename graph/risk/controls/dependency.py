@@ -195,7 +195,7 @@ class DrDiversityRule:
     control: Control = SD_03
 
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
-        return [s for s in host_group_subjects(context) if context.view.nodes[s.key].get("dr_for")]
+        return [s for s in host_group_subjects(context) if context.view._node[s.key].get("dr_for")]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
         dr = context.typed(subject.key, HostGroupNode)
@@ -264,7 +264,7 @@ class ExitPlanRule:
         return [
             rule_subject(k, NodeKind.CONTRACT)
             for k in context.nodes(NodeKind.CONTRACT)
-            if not context.view.nodes[k].get("placeholder")
+            if not context.view._node[k].get("placeholder")
         ]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:

@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.risk.reach import declared_platforms, in_neighbours
-from graph.risk.snapshot_columns import KIND_CODES, compiled, csr_from_pairs
-from graph.vocabulary import EdgeKind, NodeKind
+from graph.risk.snapshot import CONTAINS_CSR
+from graph.risk.snapshot_columns import KIND_CODES, PRIVILEGES, Csr, compiled, csr_from_pairs
+from graph.vocabulary import EdgeKind, NodeKind, Privilege
 
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
@@ -65,6 +66,7 @@ class SnapshotGroups:
         self._declared: dict[Any, list[str]] | None = None
         self._families: NDArray[np.int64] | None = None
         self._family_bits: dict[str, int] = {}
+        self._parents: Csr | None = None
 
     @staticmethod
     def fits(snapshot: Snapshot | None, view: nx.MultiDiGraph) -> bool:
@@ -103,6 +105,36 @@ class SnapshotGroups:
         if extra:
             ranks = np.concatenate([ranks, np.asarray(extra, dtype=np.int64)])
         return self._keys(ranks)
+
+    def containers(self, key: str) -> tuple[str, ...] | None:
+        """:func:`graph.risk.reach.in_neighbours` of ``key`` over CONTAINS edges (sorted);
+        None when the snapshot holds no CONTAINS CSR."""
+        parents = self._contains_parents()
+        node = self.snapshot.index.get(key)
+        if parents is None or node is None:
+            return None if parents is None else ()
+        keys = self.snapshot.keys
+        return tuple(sorted({keys[i] for i in parents.row(node).tolist()}))
+
+    def _contains_parents(self) -> Csr | None:
+        """Node <- what CONTAINS it: the snapshot's CONTAINS CSR turned round, once."""
+        if self._parents is None:
+            contains: Csr | None = self.snapshot.cache.get(CONTAINS_CSR)
+            if contains is None:
+                return None
+            n = self.snapshot.node_count
+            owners = np.repeat(np.arange(n), np.diff(contains.ptr))
+            self._parents = csr_from_pairs(n, contains.idx, owners)
+        return self._parents
+
+    def boot_candidates(self) -> list[int]:
+        """Products and components whose privilege is boot-start-driver or that start at
+        boot, system start or automatically (a superset of KG-KM-02's subjects, which
+        start at boot), from the snapshot's columns."""
+        cols = self.snapshot.cols
+        boot_driver = cols.privilege == PRIVILEGES.index(Privilege.BOOT_START_DRIVER.value)
+        mask = np.isin(cols.kind, _SOFTWARE) & (boot_driver | cols.boot_loop)
+        return np.flatnonzero(mask).tolist()
 
     def runners(self, key: str) -> tuple[str, ...]:
         """:func:`graph.risk.reach.in_neighbours` of ``key`` over RUNS edges (sorted)."""

@@ -10,8 +10,7 @@ from graph.risk.controls.context import ChannelFacts, RuleContext
 from graph.risk.controls.records import FindingItem
 from graph.risk.controls.rules import Assessment, ChannelRule
 from graph.risk.controls.validation import content_control
-from graph.risk.reach import in_neighbours
-from graph.vocabulary import BootStart, EdgeKind, NodeKind, Privilege, Severity
+from graph.vocabulary import BootStart, NodeKind, Privilege, Severity
 
 __all__ = ["KERNEL_RULES", "CrashLoopRule"]
 
@@ -38,8 +37,12 @@ class CrashLoopRule:
     def subjects(self, context: RuleContext) -> list[RuleSubject]:
         out = []
         attrs = context.view._node  # networkx's attribute dicts, read only
+        candidates = context.boot_candidates()
         for kind in (NodeKind.COMPONENT, NodeKind.PRODUCT):
-            for key in context.nodes(kind):
+            keys = context.nodes(kind)
+            if candidates is not None:  # the snapshot's columns narrowed them down
+                keys = [k for k in candidates if attrs[k].get("kind") == kind.value]
+            for key in keys:
                 data = attrs[key]
                 boot = data.get("privilege") == Privilege.BOOT_START_DRIVER.value
                 if boot or data.get("boot_start") == BootStart.BOOT.value:
@@ -47,23 +50,23 @@ class CrashLoopRule:
         return sorted(out, key=lambda s: s.key)
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
-        view = context.view
+        attrs = context.view._node  # networkx's attribute dicts, read only
         holders = [subject.key, *self._containers(context, subject.key)]
         evidence = [
-            context.evidence(k, "crash_loop_guard", view.nodes[k].get("crash_loop_guard"))
+            context.evidence(k, "crash_loop_guard", attrs[k].get("crash_loop_guard"))
             for k in holders
         ]
-        own = view.nodes[subject.key].get("crash_loop_guard")
+        own = attrs[subject.key].get("crash_loop_guard")
         # its own declaration decides; else any product that contains it
         guard = (
             own
             if own is not None
-            else any_of(*(view.nodes[k].get("crash_loop_guard") for k in holders[1:]))
+            else any_of(*(attrs[k].get("crash_loop_guard") for k in holders[1:]))
         )
         groups = context.software_groups(subject.key)
         recovery: Tristate = False
         if groups:
-            values = [view.nodes[g].get("automated_recovery") for g in groups]
+            values = [attrs[g].get("automated_recovery") for g in groups]
             evidence += [
                 context.evidence(g, "automated_recovery", v)
                 for g, v in zip(groups, values, strict=True)
@@ -86,7 +89,7 @@ class CrashLoopRule:
         seen: set[str] = set()
         stack = [key]
         while stack:
-            for parent in in_neighbours(context.view, stack.pop(), EdgeKind.CONTAINS):
+            for parent in context.containers(stack.pop()):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)

@@ -72,6 +72,7 @@ class Lookups(ABC):
         self._reach: dict[tuple[str, ...], Reach] = {}
         self._group_reach: dict[str, Reach] = {}
         self._runners: dict[str, tuple[str, ...]] = {}
+        self._containers: dict[str, tuple[str, ...]] = {}
         self._software_groups: dict[str, tuple[str, ...]] = {}
         self._channel_groups: dict[str, tuple[str, ...]] = {}
         self._channel_group_sets: dict[str, frozenset[str]] = {}
@@ -118,6 +119,24 @@ class Lookups(ABC):
                 else self._fast.software_groups([key])
             )
         return self._software_groups[key]
+
+    def containers(self, key: str) -> tuple[str, ...]:
+        """What CONTAINS ``key`` (:func:`graph.risk.reach.in_neighbours` over CONTAINS)."""
+        found = self._containers.get(key)
+        if found is None:
+            fast = None if self._fast is None else self._fast.containers(key)
+            found = self._containers[key] = (
+                tuple(in_neighbours(self.view, key, EdgeKind.CONTAINS)) if fast is None else fast
+            )
+        return found
+
+    def boot_candidates(self) -> list[str] | None:
+        """Keys of products and components that may start at boot (a superset of those
+        that do; None without a snapshot: scan every node)."""
+        if self._fast is None:
+            return None
+        keys = self._fast.snapshot.keys
+        return [keys[i] for i in self._fast.boot_candidates()]
 
     def runners(self, key: str) -> tuple[str, ...]:
         """What RUNS ``key`` (:func:`graph.risk.reach.in_neighbours` over RUNS), once."""
@@ -202,7 +221,7 @@ class Lookups(ABC):
             operator=operator,
             operator_cii=operator is not None
             and operator in view
-            and bool(view.nodes[operator].get("cii")),
+            and bool(view._node[operator].get("cii")),
             critical_functions=tuple(f for f in usage.functions if self._is_critical(f)),
         )
 

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
 
 from graph.risk.concentration_models import ConcentrationReport
 from graph.risk.concentration_usage import EstateUsage
-from graph.risk.controls.base import Finding, RiskRemoved, item_plan_key
+from graph.risk.controls.base import Finding, FindingStatus, RiskRemoved, item_plan_key
 from graph.risk.controls.engine import evaluate_items
 from graph.risk.controls.records import FindingItem, finding_model
 from graph.risk.policy import Policy
 from graph.risk.remediation import risk_removed
+from graph.vocabulary import Severity
 
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
 
-__all__ = ["ControlPlan", "control_plan"]
+__all__ = ["ControlPlan", "control_plan", "plan_order"]
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,49 @@ def control_plan(
         concentration=concentration,
         snapshot=snapshot,
     )
-    removed = risk_removed(view, found, policy=policy, snapshot=snapshot)
-    paired = [(f, removed.get(f[0])) for f in found]
-    paired.sort(key=lambda pair: item_plan_key(*pair))
+    by_id = risk_removed(view, found, policy=policy, snapshot=snapshot)
+    removed = [by_id.get(f[0]) for f in found]
+    order = plan_order(found, removed)
     return ControlPlan(
-        findings=tuple([f for f, _ in paired]), removed=tuple([r for _, r in paired])
+        findings=tuple([found[i] for i in order]), removed=tuple([removed[i] for i in order])
     )
+
+
+def plan_order(found: list[FindingItem], removed: list[RiskRemoved | None]) -> list[int]:
+    """Positions of ``found`` (``removed[i]`` the risk removed of ``found[i]``) sorted by
+    :func:`item_plan_key`, as a stable sort orders them.
+
+    The key's numbers are sorted as columns (``numpy.lexsort``, stable) and its last part,
+    the finding id, through each id's rank in a sort of the ids (equal ids ranked in input
+    order, as a stable sort keeps them); 93,000 key tuples compared in Python were the
+    plan's slowest step. Numbers beyond 64 bits fall back to the tuple sort.
+    """
+    n = len(found)
+    ids = [f[0] for f in found]
+    rank = np.empty(n, dtype=np.int64)
+    rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
+    none = [r is None for r in removed]
+    figures = [_NOTHING if r is None else r.__dict__ for r in removed]
+    columns = [
+        [-f["hosts_down_avoided"] for f in figures],
+        [-f["operators_avoided"] for f in figures],
+        [-f["recovery_hours_avoided"] for f in figures],
+        [_SEVERITY_RANK[f[3]] for f in found],
+        [0 if f[4] is FindingStatus.MISSING else 1 for f in found],
+        [not f[14] for f in found],
+        [-f[15].hosts for f in found],
+    ]
+    try:
+        keys: list[NDArray[Any]] = [
+            np.asarray(c, dtype=t) for c, t in zip(columns, _TYPES, strict=True)
+        ]
+    except OverflowError:
+        return sorted(range(n), key=lambda i: item_plan_key(found[i], removed[i]))
+    keys.insert(0, np.asarray(none, dtype=np.bool_))
+    keys.append(rank)
+    return np.lexsort(keys[::-1]).tolist() if n else []
+
+
+_NOTHING = {"hosts_down_avoided": 0.0, "operators_avoided": 0, "recovery_hours_avoided": 0.0}
+_TYPES = (np.float64, np.int64, np.float64, np.int64, np.int64, np.bool_, np.int64)
+_SEVERITY_RANK = {s: s.rank for s in Severity}

@@ -70,7 +70,7 @@ def host_group_subjects(context: RuleContext) -> list[RuleSubject]:
     evaluation, shared by the host-group rules."""
 
     def build() -> list[RuleSubject]:
-        nodes = context.view.nodes
+        nodes = context.view._node  # networkx's attribute dicts, read only
         return [
             rule_subject(key, NodeKind.HOST_GROUP)
             for key in context.nodes(NodeKind.HOST_GROUP)

@@ -136,7 +136,7 @@ class SbomRule:
         return [
             rule_subject(k, NodeKind.PRODUCT)
             for k in context.nodes(NodeKind.PRODUCT)
-            if not view.nodes[k].get("placeholder") or in_neighbours(view, k, EdgeKind.RUNS)
+            if not view._node[k].get("placeholder") or in_neighbours(view, k, EdgeKind.RUNS)
         ]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:
@@ -185,7 +185,7 @@ class ContractTransparencyRule:
         return [
             rule_subject(k, NodeKind.CONTRACT)
             for k in context.nodes(NodeKind.CONTRACT)
-            if not context.view.nodes[k].get("placeholder")
+            if not context.view._node[k].get("placeholder")
         ]
 
     def check(self, subject: RuleSubject, context: RuleContext) -> FindingItem | None:

@@ -68,6 +68,12 @@ def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
     for key in view:
         assert groups.software_groups([key]) == software_host_groups(view, [key]), key
         assert groups.runners(key) == tuple(in_neighbours(view, key, EdgeKind.RUNS)), key
+        assert groups.containers(key) == tuple(in_neighbours(view, key, EdgeKind.CONTAINS))
+    boot = {snap.keys[i] for i in groups.boot_candidates()}
+    for key, data in view.nodes(data=True):  # KG-KM-02's subjects are among the candidates
+        booting = data.get("privilege") == "boot-start-driver" or data.get("boot_start") == "boot"
+        if booting and data.get("kind") in ("Product", "Component"):
+            assert key in boot, key
     assert groups.runners("product:not-in-the-view") == ()
     for channel in nodes_of_kind(view, NodeKind.UPDATE_CHANNEL):
         assert groups.channel_groups(channel) == channel_host_groups(view, channel), channel

@@ -8,14 +8,19 @@ from typing import Any
 import networkx as nx
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.reports.controls_rows import plan_findings, report_findings
 from graph.risk.concentration_usage import estate_usage
+from graph.risk.controls.base import FindingStatus, RiskRemoved, item_plan_key
 from graph.risk.controls.engine import evaluate_controls
-from graph.risk.controls.plan import control_plan
+from graph.risk.controls.plan import control_plan, plan_order
+from graph.risk.controls.records import FindingItem
 from graph.risk.policy import Policy
+from graph.risk.reach import Reach
 from graph.risk.remediation import attach_risk_removed
 from graph.risk.snapshot import Snapshot, build_snapshot
+from graph.vocabulary import NodeKind, Severity
 from tests.graph.risk.test_blast_properties import _view, estates
 from tests.graph.risk.test_controls_fastgroups import _platform_view
 from tests.graph.risk.test_controls_pattern import AS_OF, demo_estate
@@ -79,3 +84,53 @@ def test_plan_equals_the_findings_on_random_estates(
 @pytest.mark.slow
 def test_plan_equals_the_findings_on_10k(synth10k: Estate) -> None:
     assert _same_plan(*synth10k) > 5000
+
+
+def _item(fid: str, severity: Severity, missing: bool, related: bool, hosts: int) -> FindingItem:
+    return FindingItem(
+        fid,
+        "KG-SR-01",
+        "t",
+        severity,
+        FindingStatus.MISSING if missing else FindingStatus.UNKNOWN,
+        "channel:c",
+        NodeKind.UPDATE_CHANNEL,
+        None,
+        None,
+        None,
+        None,
+        (),
+        (),
+        "r",
+        ("KG-SR-06",) if related else (),
+        Reach(hosts=hosts),
+    )
+
+
+_removed = st.one_of(
+    st.none(),
+    st.builds(
+        RiskRemoved,
+        hosts_down_avoided=st.sampled_from([0.0, 1.0, 2.5, 1e300, float("inf")]),
+        operators_avoided=st.sampled_from([0, 1, 3, 2**70]),
+        recovery_hours_avoided=st.sampled_from([0.0, 0.5, 7.25]),
+    ),
+)
+_items = st.builds(
+    _item,
+    st.sampled_from(["a", "b", "KG-1:x", "KG-1:x@y", "é"]),  # repeated ids keep input order
+    st.sampled_from(list(Severity)),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([0, 1, 10, 2**64]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=st.lists(st.tuples(_items, _removed), max_size=30))
+def test_plan_order_equals_the_sort_by_plan_key(
+    pairs: list[tuple[FindingItem, RiskRemoved | None]],
+) -> None:
+    found, removed = [f for f, _ in pairs], [r for _, r in pairs]
+    expected = sorted(range(len(found)), key=lambda i: item_plan_key(found[i], removed[i]))
+    assert plan_order(found, removed) == expected

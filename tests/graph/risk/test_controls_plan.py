@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.reports.controls_rows import plan_findings, report_findings
+from dashboard.reports.model import ReportFinding
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.base import FindingStatus, RiskRemoved, item_plan_key
 from graph.risk.controls.engine import evaluate_controls
@@ -57,6 +58,14 @@ def _same_plan(view: nx.MultiDiGraph, snapshot: Snapshot | None) -> int:
     rows, expected_rows = plan_findings(plan), report_findings(reference)
     assert rows == expected_rows
     assert [r.model_dump_json() for r in rows] == [r.model_dump_json() for r in expected_rows]
+    for row in rows:  # rows made without validation equal validated ones
+        validated = ReportFinding.model_validate_json(row.model_dump_json())
+        assert row == validated
+        assert row.model_fields_set == validated.model_fields_set
+        assert [e.model_fields_set for e in row.evidence] == [
+            e.model_fields_set for e in validated.evidence
+        ]
+        assert [type(e.value) for e in row.evidence] == [type(e.value) for e in validated.evidence]
     return len(models)
 
 

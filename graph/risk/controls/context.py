@@ -176,7 +176,10 @@ class RuleContext(Lookups):
 
     def usage(self) -> EstateUsage:
         """Vendor uses of every host group (concentration's view of the estate)."""
-        return self.memo(("usage",), lambda: estate_usage(self.view))
+        found: EstateUsage | None = self._memo.get(("usage",))
+        if found is None:
+            found = self._memo[("usage",)] = estate_usage(self.view)
+        return found
 
     def vendor_groups(self, operator: str | None, vendor: str) -> list[str]:
         """Host groups of ``operator`` that depend on ``vendor`` in any layer."""

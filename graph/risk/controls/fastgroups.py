@@ -21,7 +21,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.risk.reach import declared_platforms, in_neighbours
+from graph.risk.reach import in_neighbours
 from graph.risk.snapshot import CONTAINS_CSR
 from graph.risk.snapshot_columns import KIND_CODES, PRIVILEGES, Csr, compiled, csr_from_pairs
 from graph.vocabulary import EdgeKind, NodeKind, Privilege
@@ -33,6 +33,7 @@ __all__ = ["SnapshotGroups"]
 
 _SOFTWARE = (KIND_CODES[NodeKind.PRODUCT.value], KIND_CODES[NodeKind.COMPONENT.value])
 _HOST_GROUP = KIND_CODES[NodeKind.HOST_GROUP.value]
+_HOST_GROUP_KIND = NodeKind.HOST_GROUP.value
 _KINDS = tuple(sorted(KIND_CODES, key=KIND_CODES.__getitem__))  # kind value of each code
 
 
@@ -184,8 +185,16 @@ class SnapshotGroups:
         return self._seen[:n_seen].copy(), self._groups[:n_groups].copy()
 
     def _declared_platforms(self) -> Mapping[Any, list[str]]:
+        """:func:`graph.risk.reach.declared_platforms`, scanning host groups only."""
         if self._declared is None:
-            self._declared = declared_platforms(self.view)
+            attrs, keys = self.view._node, self.snapshot.keys  # attribute dicts, read only
+            out: dict[Any, list[str]] = {}
+            for i in np.flatnonzero(self._host_group).tolist():
+                data = attrs[keys[i]]
+                platform = data.get("platform")
+                if platform is not None and data.get("kind") == _HOST_GROUP_KIND:
+                    out.setdefault(platform, []).append(keys[i])
+            self._declared = out
         return self._declared
 
     def _group_families(self) -> NDArray[np.int64]:

@@ -48,7 +48,9 @@ def sbom_counts(
     np.cumsum(sizes, out=ptr[1:])
     mark.fill(-1)
     members = _closure_members(starts, contains.ptr, contains.idx, mark, stack, ptr)
-    met = np.unique(members)
+    seen = np.zeros(n, dtype=np.bool_)
+    seen[members] = True
+    met = np.flatnonzero(seen)  # every node met, once (no sort of the members)
     keys, attrs = snapshot.keys, view._node  # networkx's attribute dicts, read only
     purl = np.zeros(n, dtype=np.int64)
     purl[met] = [1 if attrs[keys[i]].get("purl") else 0 for i in met.tolist()]

@@ -20,6 +20,7 @@ from graph.risk.controls.fastreach import ReachTable
 from graph.risk.policy import Policy
 from graph.risk.reach import (
     channel_host_groups,
+    declared_platforms,
     group_facts,
     in_neighbours,
     nodes_of_kind,
@@ -69,6 +70,7 @@ def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
         assert groups.software_groups([key]) == software_host_groups(view, [key]), key
         assert groups.runners(key) == tuple(in_neighbours(view, key, EdgeKind.RUNS)), key
         assert groups.containers(key) == tuple(in_neighbours(view, key, EdgeKind.CONTAINS))
+    assert groups._declared_platforms() == declared_platforms(view)
     boot = {snap.keys[i] for i in groups.boot_candidates()}
     for key, data in view.nodes(data=True):  # KG-KM-02's subjects are among the candidates
         booting = data.get("privilege") == "boot-start-driver" or data.get("boot_start") == "boot"

@@ -17,6 +17,7 @@ import networkx as nx
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
 from dashboard.reports.integrity import inputs_sha256, seal
+from dashboard.reports.json_report import keep_rendered
 from dashboard.reports.model import (
     BlastSection,
     EstateSection,
@@ -37,6 +38,7 @@ from dashboard.reports.scoping import (
     parse_scope,
     scope_from_access,
 )
+from dashboard.reports.sealjson import seal_with_json
 from dashboard.reports.sections_controls import controls_section, methodology, report_findings
 from dashboard.reports.sections_risk import (
     concentration_section,
@@ -98,6 +100,7 @@ def build_report(
     view: nx.MultiDiGraph | None = None,
     on_stage: Stage | None = None,
     retain: list[object] | None = None,
+    prerender: str | None = None,
 ) -> Report:
     """The report of ``store`` for ``scope``, computed with ``policy`` at ``clock()``.
 
@@ -108,10 +111,17 @@ def build_report(
     when given, receives the build's large intermediates (views, snapshot, findings)
     instead of their being freed on return: for a process about to exit
     (``dashboard.cli.fastexit``), where freeing them is seconds of wasted work at 100k.
+    ``prerender="json"`` writes the JSON while sealing (:mod:`dashboard.reports.sealjson`,
+    the hash in a forked child): the next ``render_json`` of the report returns it.
     """
     with paused_gc():
         stage = on_stage or (lambda _: None)
-        return _build(store, scope, policy, clock, options, view, stage, retain)
+        report = _build(store, scope, policy, clock, options, view, stage, retain)
+        if prerender != "json":
+            return seal(report)
+        sealed, data = seal_with_json(report)
+        keep_rendered(sealed, data)
+        return sealed
 
 
 def _build(
@@ -149,6 +159,7 @@ def _build(
         policy=policy.concentration,
         controls_policy=policy.controls,
         usage=usage,
+        snapshot=snapshot,
     )
     concentration = summary.findings
     context = None
@@ -216,7 +227,7 @@ def _build(
         retain.extend((full, cut, snapshot, ranked, top, usage, summary, findings))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
-    return seal(report)
+    return report
 
 
 def _rank(

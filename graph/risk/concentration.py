@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -52,6 +53,9 @@ from graph.risk.concentration_shares import (
 from graph.risk.concentration_table import LayerSummary, ShareFigures, layer_summaries
 from graph.risk.concentration_usage import ESTATE, EstateUsage, estate_usage
 from graph.risk.controls.base import ControlsPolicy
+
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
 
 __all__ = [
     "ESTATE",
@@ -156,15 +160,18 @@ def concentration_summary(
     policy: ConcentrationPolicy | None = None,
     controls_policy: ControlsPolicy | None = None,
     usage: EstateUsage | None = None,
+    snapshot: Snapshot | None = None,
 ) -> ConcentrationSummary:
     """:func:`concentration_report` without intersections and with layer summaries, equal
-    to it row for row (:func:`~graph.risk.concentration_table.summarise` of its layers)."""
+    to it row for row (:func:`~graph.risk.concentration_table.summarise` of its layers).
+    ``snapshot``, the compiled snapshot of ``view`` when the caller has one, answers the
+    findings' channel reach and product channels (:class:`Reached`)."""
     policy = policy or ConcentrationPolicy()
     kinds = tuple(scope_kinds)
     if usage is None or usage.group_level != group_level:
         usage = estate_usage(view, group_level=group_level)
     layers = layer_summaries(view, usage, scope_kinds={*kinds, ScopeKind.SECTOR}, policy=policy)
-    reached = Reached(view)
+    reached = Reached(view, snapshot)
     return ConcentrationSummary(
         group_level=group_level,
         layers=tuple(lc for lc in layers if lc.scope.kind in kinds),

@@ -20,7 +20,6 @@ from dashboard.reports.integrity import inputs_sha256, seal
 from dashboard.reports.json_report import keep_rendered
 from dashboard.reports.model import (
     BlastSection,
-    EstateSection,
     InputDocument,
     InputHash,
     Integrity,
@@ -42,11 +41,10 @@ from dashboard.reports.sealjson import seal_with_json
 from dashboard.reports.sections_controls import controls_section, methodology, report_findings
 from dashboard.reports.sections_risk import (
     concentration_section,
-    operator_rows,
+    estate_section,
     rank_rows,
     subject_impact,
 )
-from graph.estate import estate_figures
 from graph.gcpause import drop_cached_views, paused_gc
 from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
@@ -209,7 +207,7 @@ def _build(
         scope=report_scope,
         period=_period(cut.documents, generated_at),
         inputs=inputs,
-        estate=EstateSection(figures=estate_figures(scoped), operators=operator_rows(scoped)),
+        estate=estate_section(scoped),
         blast=BlastSection(
             mode=mode.value,
             window_hours=round(policy.window_hours, 6),

@@ -111,6 +111,7 @@ def _build(args: argparse.Namespace) -> int:
             options=options,
             retain=built,
             prerender=fmt,
+            parallel=True,
         )
     finally:
         store.close()

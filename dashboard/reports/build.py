@@ -8,7 +8,7 @@ every renderer (``json_report``, ``csv_report``, ``html_report``, ``pdf_report``
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
@@ -16,37 +16,29 @@ import networkx as nx
 
 from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
 from dashboard.access.scope import Access
-from dashboard.reports.integrity import inputs_sha256, seal
+from dashboard.reports.forked import Forked
+from dashboard.reports.integrity import seal
 from dashboard.reports.json_report import keep_rendered
 from dashboard.reports.model import (
-    BlastSection,
-    InputDocument,
-    InputHash,
     Integrity,
-    Manifest,
-    Period,
     Report,
     ReportOptions,
     ReportScope,
     SubjectImpact,
 )
+from dashboard.reports.parts import report_parts
 from dashboard.reports.scoping import (
-    WITHHELD,
     ScopedInputs,
     apply_scope,
     parse_scope,
     scope_from_access,
 )
 from dashboard.reports.sealjson import seal_with_json
-from dashboard.reports.sections_controls import controls_section, methodology, report_findings
+from dashboard.reports.sections_controls import controls_section, report_findings
 from dashboard.reports.sections_risk import (
-    concentration_section,
-    estate_section,
-    rank_rows,
     subject_impact,
 )
 from graph.gcpause import drop_cached_views, paused_gc
-from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
 from graph.risk.blast_results import BlastRadius
 from graph.risk.concentration import concentration_summary, layer_concentrations
@@ -99,6 +91,7 @@ def build_report(
     on_stage: Stage | None = None,
     retain: list[object] | None = None,
     prerender: str | None = None,
+    parallel: bool = False,
 ) -> Report:
     """The report of ``store`` for ``scope``, computed with ``policy`` at ``clock()``.
 
@@ -111,10 +104,13 @@ def build_report(
     (``dashboard.cli.fastexit``), where freeing them is seconds of wasted work at 100k.
     ``prerender="json"`` writes the JSON while sealing (:mod:`dashboard.reports.sealjson`,
     the hash in a forked child): the next ``render_json`` of the report returns it.
+    ``parallel`` builds the sections that do not depend on the controls in a forked child
+    while this process evaluates them (:mod:`dashboard.reports.forked`; a one-shot
+    command's choice: not for a process running other threads). Same report either way.
     """
     with paused_gc():
         stage = on_stage or (lambda _: None)
-        report = _build(store, scope, policy, clock, options, view, stage, retain)
+        report = _build(store, scope, policy, clock, options, view, stage, retain, parallel)
         if prerender != "json":
             return seal(report)
         sealed, data = seal_with_json(report)
@@ -131,6 +127,7 @@ def _build(
     view: nx.MultiDiGraph | None,
     stage: Stage,
     retain: list[object] | None = None,
+    parallel: bool = False,
 ) -> Report:
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
@@ -175,50 +172,45 @@ def _build(
             gaps=(),
         )
         context = heat_cells(whole, cohorts)  # the layers only: no other operator's findings
-    stage("controls")
-    findings = evaluate_controls(
-        scoped,
-        policy=policy.controls,
-        concentration_policy=policy.concentration,
-        as_of=generated_at.date(),
-        usage=usage,
-        concentration=concentration,
-        snapshot=snapshot,
+    parts = partial(
+        report_parts,
+        report_scope,
+        options,
+        policy,
+        tool_version(),
+        generated_at,
+        cut,
+        ranked,
+        top,
+        summary,
+        context,
     )
-    findings = attach_risk_removed(scoped, findings, policy=policy, snapshot=snapshot)
-
-    stage("assemble")
-    inputs = tuple(_input(d, d.id in cut.withheld) for d in cut.documents)
-    hashes = tuple(
-        InputHash(document_id=d.id, sha256=d.sha256, status=d.status.value) for d in cut.documents
-    )
+    with Forked(parts, enabled=parallel) as side:  # on the other core during the controls
+        stage("controls")
+        findings = evaluate_controls(
+            scoped,
+            policy=policy.controls,
+            concentration_policy=policy.concentration,
+            as_of=generated_at.date(),
+            usage=usage,
+            concentration=concentration,
+            snapshot=snapshot,
+        )
+        findings = attach_risk_removed(scoped, findings, policy=policy, snapshot=snapshot)
+        stage("assemble")
+        built = side.result()
     report = Report(
         title=f"riskgraph report: {report_scope.label}",
-        manifest=Manifest(
-            tool_version=tool_version(),
-            ruleset_version=policy.version,
-            generated_at=generated_at,
-            scope=report_scope,
-            options=options,
-            policy=policy.model_dump(mode="json"),
-            inputs=hashes,
-            inputs_sha256=inputs_sha256(hashes),
-        ),
+        manifest=built.manifest,
         scope=report_scope,
-        period=_period(cut.documents, generated_at),
-        inputs=inputs,
-        estate=estate_section(scoped),
-        blast=BlastSection(
-            mode=mode.value,
-            window_hours=round(policy.window_hours, 6),
-            online_fraction=policy.online_fraction,
-            ranking=rank_rows(ranked),
-            top=top,
-        ),
-        concentration=concentration_section(summary, context),
+        period=built.period,
+        inputs=built.inputs,
+        estate=built.estate,
+        blast=built.blast,
+        concentration=built.concentration,
         controls=controls_section(report_findings(findings)),
         data_quality=cut.findings,
-        methodology=methodology(policy),
+        methodology=built.methodology,
         integrity=Integrity(body_sha256=""),
     )
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
@@ -293,37 +285,3 @@ def _radii(
     from graph.risk.fastreport import SnapshotRadii  # noqa: PLC0415 (numba, on demand)
 
     return SnapshotRadii(snapshot, view, mode, policy=policy).radius
-
-
-def _input(doc: DocumentInfo, withheld: bool) -> InputDocument:
-    return InputDocument(
-        id=doc.id,
-        path=WITHHELD if withheld else doc.path,
-        name=WITHHELD if withheld else doc.name,
-        format=doc.format.value,
-        spec_version=doc.spec_version,
-        sha256=doc.sha256,
-        size=doc.size,
-        created=doc.created,
-        ingested_at=doc.ingested_at,
-        status=doc.status.value,
-        superseded_by=doc.superseded_by,
-        lineage=WITHHELD if withheld else doc.lineage,
-    )
-
-
-def _period(documents: tuple[DocumentInfo, ...], generated_at: datetime) -> Period:
-    created = sorted(_aware(d.created) for d in documents if d.created is not None)
-    ingested = sorted(_aware(d.ingested_at) for d in documents if d.ingested_at is not None)
-    return Period(
-        as_of=generated_at.date(),
-        generated_at=generated_at,
-        inputs_created_from=created[0] if created else None,
-        inputs_created_to=created[-1] if created else None,
-        inputs_ingested_from=ingested[0] if ingested else None,
-        inputs_ingested_to=ingested[-1] if ingested else None,
-    )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

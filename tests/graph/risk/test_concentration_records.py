@@ -1,0 +1,107 @@
+"""Single-vendor and systemic records built without revalidation equal validated ones (value,
+type of every value, fields set, dump, hash); values of another type are validated."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from pydantic import BaseModel, ValidationError
+
+from graph.risk.concentration import concentration_summary
+from graph.risk.concentration_models import SingleVendorDependency, SystemicVendor
+from graph.risk.concentration_records import dependency_record, systemic_record
+from graph.risk.snapshot import Snapshot
+from graph.vocabulary import ProductCategory
+from tests.graph.risk.test_concentration_closure import estates
+
+
+def _same_as_validated(record: BaseModel) -> None:
+    validated = type(record)(**dict(record.__dict__))
+    assert record == validated
+    assert [type(v) for v in vars(record).values()] == [type(v) for v in vars(validated).values()]
+    assert record.model_fields_set == validated.model_fields_set
+    assert record.model_dump_json() == validated.model_dump_json()
+    assert hash(record) == hash(validated)
+
+
+def _check(view: nx.MultiDiGraph) -> tuple[int, int]:
+    summary = concentration_summary(view)
+    for record in (*summary.single_vendor, *summary.systemic):
+        _same_as_validated(record)
+    return len(summary.single_vendor), len(summary.systemic)
+
+
+def test_demo_findings_equal_validated_records(demo: tuple[nx.MultiDiGraph, Snapshot]) -> None:
+    single, systemic = _check(demo[0])
+    assert single and systemic
+
+
+@settings(max_examples=40, deadline=None)
+@given(view=estates())
+def test_random_findings_equal_validated_records(view: nx.MultiDiGraph) -> None:
+    _check(view)
+
+
+_DEPENDENCY = {
+    "operator": "operator:o",
+    "function": "function:f",
+    "cii": True,
+    "layer": ProductCategory.EDR,
+    "vendor": "vendor:v",
+    "share": 75.0,
+    "hosts": 3,
+    "function_hosts": 4,
+    "host_groups": ("hostgroup:a",),
+    "via": ("product:p",),
+    "channels": (),
+    "failing_channels": (),
+    "undeclared_channels": (),
+    "escalated": False,
+    "provenance": (),
+}
+_SYSTEMIC = {
+    "sector": "sector:energy",
+    "vendor": "vendor:v",
+    "layers": (ProductCategory.EDR,),
+    "population": 2,
+    "operators_using": ("operator:o",),
+    "count_share": 50.0,
+    "size_share": None,
+    "size_coverage": 0.0,
+    "systemic": None,
+    "max_layer_hhi": 10_000.0,
+    "common_mode_channels": (),
+}
+
+
+@pytest.mark.parametrize(
+    ("build", "values", "field", "value"),
+    [
+        (dependency_record, _DEPENDENCY, "share", 75),  # an int: validated to 75.0
+        (dependency_record, _DEPENDENCY, "layer", "edr"),
+        (dependency_record, _DEPENDENCY, "host_groups", ["hostgroup:a"]),
+        (systemic_record, _SYSTEMIC, "layers", ("edr",)),
+        (systemic_record, _SYSTEMIC, "count_share", 50),
+    ],
+)
+def test_other_types_are_validated(build, values, field, value) -> None:  # type: ignore[no-untyped-def]
+    record = build({**values, field: value})
+    _same_as_validated(record)
+    assert getattr(record, field) is not value  # validated: a new value
+
+
+@pytest.mark.parametrize(
+    ("build", "values", "field", "value"),
+    [
+        (dependency_record, _DEPENDENCY, "hosts", -1),
+        (dependency_record, _DEPENDENCY, "operator", 7),
+        (systemic_record, _SYSTEMIC, "population", -2),
+    ],
+)
+def test_bad_values_still_fail(build, values, field, value) -> None:  # type: ignore[no-untyped-def]
+    model = SingleVendorDependency if build is dependency_record else SystemicVendor
+    with pytest.raises(ValidationError):
+        model(**{**values, field: value})
+    with pytest.raises(ValidationError):
+        build({**values, field: value})

@@ -26,7 +26,6 @@ from graph.risk.concentration_models import (
 )
 from graph.risk.reach import (
     host_group_operator,
-    is_critical_function,
     node_provenance,
     nodes_of_kind,
     out_neighbours,
@@ -143,34 +142,37 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
     gaps: set[CoverageGap] = set()
     # layer and supplier resolved once per platform and per product, not per host group
     targets: tuple[dict[str, _Target], dict[str, _Target]] = ({}, {})
+    nodes = view._node  # the attribute dicts, without a NodeView lookup per node
     for hg in nodes_of_kind(view, NodeKind.HOST_GROUP):
-        data = view.nodes[hg]
+        data = nodes[hg]
         if data.get("placeholder"):
             gaps.add(CoverageGap(subject=hg, reason="host group asserted by no document"))
             continue
-        uses: list[VendorUse] = []
+        found: list[tuple[str, str, str, int, ProductCategory, tuple[Provenance, ...]]] = []
         runs_on, runs, supports = _links(view, hg)
         for via, is_platform, edge_prov in _linked(view, hg, runs_on, runs):
             memo = targets[is_platform]
             target = memo.get(via)
             if target is None:
                 target = memo[via] = _target(view, via, is_platform, group_level, gaps, members)
-            if target.layer is None:
+            layer, vendor = target.layer, target.vendor
+            if layer is None:
                 continue
-            if target.vendor is None:
-                unattributed[hg].add(target.layer)
+            if vendor is None:
+                unattributed[hg].add(layer)
                 continue
-            records = [*edge_prov, *target.provenance]
-            provenance = tuple(dict.fromkeys(records)) if len(records) > 1 else tuple(records)
-            uses.append(vendor_use(target.layer, target.vendor, via, provenance))
+            prov = _merged(edge_prov, target.provenance)
+            found.append((layer.value, vendor, via, len(found), layer, prov))
+        found.sort()  # by (layer, vendor, via), ties in link order: the index ends the key
         functions = tuple(supports)  # what host_group_functions gives
+        operator = data.get("operator")
         groups[hg] = host_group_usage(
             hg,
-            host_group_operator(view, hg),
+            str(operator) if operator else host_group_operator(view, hg),
             _hosts(data.get("host_count")),
             functions,
-            any(is_critical_function(view, f) for f in functions),
-            tuple(sorted(uses, key=lambda u: (u.layer.value, u.vendor, u.via))),
+            any(nodes[f].get("critical", True) for f in functions),
+            tuple(vendor_use(layer, vendor, via, prov) for _, vendor, via, _, layer, prov in found),
         )
     names = {
         vendor: str(view.nodes[vendor].get("name") or vendor) if vendor in view else vendor
@@ -183,6 +185,27 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
         members={k: tuple(sorted(v)) for k, v in members.items()},
         gaps=tuple(sorted(gaps, key=lambda g: (g.subject, g.reason))),
         group_level=group_level,
+    )
+
+
+def _merged(edge: list[Provenance], supplied: tuple[Provenance, ...]) -> tuple[Provenance, ...]:
+    """The link's records then the supplier link's, each once (first place kept)."""
+    if not supplied:
+        return tuple(dict.fromkeys(edge)) if len(edge) > 1 else tuple(edge)
+    if len(edge) == 1 and len(supplied) == 1:  # the common case: compare, do not hash
+        a, b = edge[0], supplied[0]
+        return (a,) if _same(a, b) else (a, b)
+    return tuple(dict.fromkeys([*edge, *supplied]))
+
+
+def _same(a: Provenance, b: Provenance) -> bool:
+    """``a == b`` as pydantic compares records (type, fields, extra and private values),
+    without its general ``__eq__``."""
+    return a is b or (
+        type(a) is type(b)
+        and a.__dict__ == b.__dict__
+        and a.__pydantic_extra__ == b.__pydantic_extra__
+        and a.__pydantic_private__ == b.__pydantic_private__
     )
 
 

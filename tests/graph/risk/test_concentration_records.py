@@ -1,16 +1,20 @@
 """Single-vendor and systemic records built without revalidation equal validated ones (value,
-type of every value, fields set, dump, hash); values of another type are validated."""
+type of every value, fields set, dump, hash); values of another type are validated; a use's
+provenance merged without hashing equals the hashed merge."""
 
 from __future__ import annotations
 
 import networkx as nx
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from graph.model import Provenance
 from graph.risk.concentration import concentration_summary
 from graph.risk.concentration_models import SingleVendorDependency, SystemicVendor
 from graph.risk.concentration_records import dependency_record, systemic_record
+from graph.risk.concentration_usage import _merged
 from graph.risk.snapshot import Snapshot
 from graph.vocabulary import ProductCategory
 from tests.graph.risk.test_concentration_closure import estates
@@ -105,3 +109,21 @@ def test_bad_values_still_fail(build, values, field, value) -> None:  # type: ig
         model(**{**values, field: value})
     with pytest.raises(ValidationError):
         build({**values, field: value})
+
+
+_RECORDS = st.builds(
+    Provenance,
+    document_id=st.sampled_from(["doc-a", "doc-b"]),
+    sha256=st.sampled_from(["0" * 64, "1" * 64]),
+    location=st.sampled_from([None, "/a", "/b"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(edge=st.lists(_RECORDS, max_size=3), supplied=st.lists(_RECORDS, max_size=3))
+def test_merged_provenance_is_the_records_once_in_order(
+    edge: list[Provenance], supplied: list[Provenance]
+) -> None:
+    merged = _merged(edge, tuple(supplied))
+    assert merged == tuple(dict.fromkeys([*edge, *supplied]))
+    assert all(a is b for a, b in zip(merged, dict.fromkeys([*edge, *supplied]), strict=True))

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
+from dashboard.access.aggregates import HeatCell, cohorts_of, heat_cells
 from dashboard.access.scope import Access
 from dashboard.reports.forked import Forked
+from dashboard.reports.impacts import ranked_and_top
 from dashboard.reports.integrity import seal
 from dashboard.reports.json_report import keep_rendered
 from dashboard.reports.model import (
@@ -24,7 +25,6 @@ from dashboard.reports.model import (
     Report,
     ReportOptions,
     ReportScope,
-    SubjectImpact,
 )
 from dashboard.reports.parts import report_parts
 from dashboard.reports.scoping import (
@@ -35,26 +35,20 @@ from dashboard.reports.scoping import (
 )
 from dashboard.reports.sealjson import seal_with_json
 from dashboard.reports.sections_controls import controls_section, report_findings
-from dashboard.reports.sections_risk import (
-    subject_impact,
-)
 from graph.gcpause import drop_cached_views, paused_gc
-from graph.risk.blast import blast_radius
-from graph.risk.blast_results import BlastRadius
 from graph.risk.concentration import concentration_summary, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.engine import evaluate_controls
 from graph.risk.policy import Policy
-from graph.risk.ranking import RankedSubject
-from graph.risk.ranking_engine import rank_view, view_snapshot
+from graph.risk.ranking_engine import view_snapshot
 from graph.risk.remediation import attach_risk_removed
-from graph.risk.subject import FailureMode, Subject
+from graph.risk.subject import FailureMode
 from graph.store.interface import Clock, GraphStore
 from graph.vendors_rows import store_canonical_view
 
 if TYPE_CHECKING:
-    from graph.risk.snapshot import Snapshot
+    pass
 
 __all__ = [
     "REPORT_SCOPE_KINDS",
@@ -141,37 +135,26 @@ def _build(
     mode = FailureMode(options.mode)
 
     stage("rank")
-    ranked, snapshot = _rank(scoped, mode, policy)
-    stage("blast")
-    top = _top_impacts(
-        full, cut, ranked, snapshot, mode, policy, options, _anonymised(report_scope)
-    )
-    stage("concentration")
-    usage = estate_usage(scoped)  # shared by concentration and the control rules
-    summary = concentration_summary(  # layer figures without per-vendor lists
-        scoped,
-        scope_kinds=REPORT_SCOPE_KINDS,
-        policy=policy.concentration,
-        controls_policy=policy.controls,
-        usage=usage,
-        snapshot=snapshot,
-    )
-    concentration = summary.findings
-    context = None
-    if cut.scoped.operators and _anonymised(report_scope):
-        cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort)
-        layers = layer_concentrations(
-            full, scope_kinds=(ScopeKind.ESTATE, ScopeKind.SECTOR), policy=policy.concentration
+    snapshot = view_snapshot(scoped)
+    anonymised = _anonymised(report_scope)
+    impacts = partial(ranked_and_top, full, cut, snapshot, mode, policy, options, anonymised)
+    with Forked(partial(impacts, _quiet), enabled=parallel) as ranking:  # rank + blast
+        if not ranking.forked:  # here, in stage order
+            ranked, top = impacts(stage)
+        stage("concentration")
+        usage = estate_usage(scoped)  # shared by concentration and the control rules
+        summary = concentration_summary(  # layer figures without per-vendor lists
+            scoped,
+            scope_kinds=REPORT_SCOPE_KINDS,
+            policy=policy.concentration,
+            controls_policy=policy.controls,
+            usage=usage,
+            snapshot=snapshot,
         )
-        whole = ConcentrationReport(
-            group_level=False,
-            layers=layers,
-            intersections=(),
-            single_vendor=(),
-            systemic=(),
-            gaps=(),
-        )
-        context = heat_cells(whole, cohorts)  # the layers only: no other operator's findings
+        context = _sector_context(full, cut, report_scope, options, policy)
+        if ranking.forked:
+            stage("blast")  # the child's ranking and radii, computed meanwhile
+            ranked, top = ranking.result()
     parts = partial(
         report_parts,
         report_scope,
@@ -193,7 +176,7 @@ def _build(
             concentration_policy=policy.concentration,
             as_of=generated_at.date(),
             usage=usage,
-            concentration=concentration,
+            concentration=summary.findings,
             snapshot=snapshot,
         )
         findings = attach_risk_removed(scoped, findings, policy=policy, snapshot=snapshot)
@@ -220,13 +203,33 @@ def _build(
     return report
 
 
-def _rank(
-    view: nx.MultiDiGraph, mode: FailureMode, policy: Policy
-) -> tuple[list[RankedSubject], Snapshot | None]:
-    """Every vendor and channel ranked, and the compiled snapshot of ``view`` that ranked
-    them (large views; None: the networkx reference did)."""
-    snapshot = view_snapshot(view)
-    return rank_view(view, ("vendor", "channel"), mode, policy=policy, snapshot=snapshot), snapshot
+def _quiet(_: str) -> None:
+    """No stage callback in a forked child (the caller's is in the parent)."""
+
+
+def _sector_context(
+    full: nx.MultiDiGraph,
+    cut: ScopedInputs,
+    scope: ReportScope,
+    options: ReportOptions,
+    policy: Policy,
+) -> list[HeatCell] | None:
+    """Operator scope: the whole estate's sector heat map over anonymised cohorts."""
+    if not (cut.scoped.operators and _anonymised(scope)):
+        return None
+    cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort)
+    layers = layer_concentrations(
+        full, scope_kinds=(ScopeKind.ESTATE, ScopeKind.SECTOR), policy=policy.concentration
+    )
+    whole = ConcentrationReport(
+        group_level=False,
+        layers=layers,
+        intersections=(),
+        single_vendor=(),
+        systemic=(),
+        gaps=(),
+    )
+    return heat_cells(whole, cohorts)  # the layers only: no other operator's findings
 
 
 def _as_scope(scope: ReportScope | Access | str) -> ReportScope:
@@ -239,49 +242,3 @@ def _as_scope(scope: ReportScope | Access | str) -> ReportScope:
 
 def _anonymised(scope: ReportScope) -> bool:
     return scope.role == "operator"
-
-
-def _top_impacts(
-    full: nx.MultiDiGraph,
-    cut: ScopedInputs,
-    ranked: list[RankedSubject],
-    snapshot: Snapshot | None,
-    mode: FailureMode,
-    policy: Policy,
-    options: ReportOptions,
-    anonymised: bool,
-) -> tuple[SubjectImpact, ...]:
-    """Full blast radius of the worst vendors and channels that reach anything (from
-    ``snapshot``, the scoped view's, when there is one; the networkx reference else)."""
-    limits = {"vendor": options.top_vendors, "channel": options.top_channels}
-    chosen: list[RankedSubject] = []
-    for r in ranked:
-        if limits.get(r.kind, 0) > 0 and (r.hosts_down or r.hosts_degraded):
-            chosen.append(r)
-            limits[r.kind] -= 1
-    cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort) if anonymised else None
-    scoped = _radii(cut.scoped.graph, snapshot, mode, policy)
-    whole = None
-    if cohorts is not None and chosen:
-        same = full is cut.scoped.graph
-        whole = scoped if same else _radii(full, view_snapshot(full), mode, policy)
-    out = []
-    for r in chosen:
-        subject = Subject(kind=r.kind, ref=r.key)
-        others = None
-        if whole is not None and cohorts is not None:
-            others = others_impact(whole(subject), cut.scoped.operators, cohorts)
-        out.append(subject_impact(r, scoped(subject), others))
-    return tuple(out)
-
-
-def _radii(
-    view: nx.MultiDiGraph, snapshot: Snapshot | None, mode: FailureMode, policy: Policy
-) -> Callable[[Subject], BlastRadius]:
-    """A subject's radius as the report reads it: no evidence paths (the report shows
-    none) and no per-host-group rows; from ``snapshot`` when there is one."""
-    if snapshot is None:
-        return lambda s: blast_radius(view, s, mode, policy=policy, evidence_paths=False)
-    from graph.risk.fastreport import SnapshotRadii  # noqa: PLC0415 (numba, on demand)
-
-    return SnapshotRadii(snapshot, view, mode, policy=policy).radius

@@ -144,8 +144,8 @@ def _build(
         stage("concentration")
         usage = estate_usage(scoped)  # shared by concentration and the control rules
         summary = concentration_summary(  # layer figures without per-vendor lists
-            scoped,
-            scope_kinds=REPORT_SCOPE_KINDS,
+            scoped,  # in parallel, sector layers only (the systemic test's): the rest later
+            scope_kinds=(ScopeKind.SECTOR,) if parallel else REPORT_SCOPE_KINDS,
             policy=policy.concentration,
             controls_policy=policy.controls,
             usage=usage,
@@ -167,6 +167,8 @@ def _build(
         top,
         summary,
         context,
+        usage,
+        REPORT_SCOPE_KINDS,
     )
     with Forked(parts, enabled=parallel) as side:  # on the other core during the controls
         stage("controls")

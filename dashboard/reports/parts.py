@@ -32,6 +32,8 @@ from dashboard.reports.sections_controls import methodology
 from dashboard.reports.sections_risk import concentration_section, estate_section, rank_rows
 from graph.model import DocumentInfo
 from graph.risk.concentration import ConcentrationSummary
+from graph.risk.concentration_models import ScopeKind
+from graph.risk.concentration_usage import EstateUsage
 from graph.risk.policy import Policy
 from graph.risk.ranking import RankedSubject
 from graph.risk.subject import FailureMode
@@ -64,8 +66,13 @@ def report_parts(
     top: tuple[SubjectImpact, ...],
     summary: ConcentrationSummary,
     context: list[HeatCell] | None,
+    usage: EstateUsage,
+    layer_kinds: tuple[ScopeKind, ...],
 ) -> ReportParts:
-    """The sections of the report of ``cut`` (see :class:`ReportParts`)."""
+    """The sections of the report of ``cut`` (see :class:`ReportParts`); the concentration
+    section lists the layers of ``layer_kinds`` (computed from ``usage`` when ``summary``
+    holds other ones: ``build_report`` in parallel leaves them to this step)."""
+    summary = summary.with_layers(cut.scoped.graph, usage, layer_kinds, policy.concentration)
     hashes = tuple(
         InputHash(document_id=d.id, sha256=d.sha256, status=d.status.value) for d in cut.documents
     )

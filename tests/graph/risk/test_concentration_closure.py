@@ -1,6 +1,7 @@
 """Channels and channel reach from the compiled snapshot equal the networkx walks, and the
 concentration findings with a snapshot equal those without (random estates with cycles,
-the demo, a chain too deep to settle)."""
+the demo, a chain too deep to settle); layers added to a summary later equal layers
+computed with it."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from graph.model import (
 )
 from graph.risk.concentration import concentration_summary
 from graph.risk.concentration_closure import MAX_ROUNDS, ClosureChannels
+from graph.risk.concentration_models import ScopeKind
 from graph.risk.concentration_reached import Reached
+from graph.risk.concentration_usage import estate_usage
 from graph.risk.reach import channel_host_groups, channels_of, nodes_of_kind
 from graph.risk.snapshot import Snapshot, build_snapshot
 from graph.store.view import EdgeAssertion, NodeAssertion, build_view
@@ -185,3 +188,29 @@ def test_demo_summary_with_a_snapshot_equals_the_summary_without(
     fast = concentration_summary(view, snapshot=snap)
     assert fast == concentration_summary(view)
     assert fast.single_vendor and fast.systemic  # not vacuous
+
+
+_REPORT_KINDS = (ScopeKind.ESTATE, ScopeKind.SECTOR, ScopeKind.JURISDICTION, ScopeKind.OPERATOR)
+
+
+def _layers_later_equal(view: nx.MultiDiGraph) -> None:
+    usage = estate_usage(view)
+    whole = concentration_summary(view, scope_kinds=_REPORT_KINDS, usage=usage)
+    sectors = concentration_summary(view, scope_kinds=(ScopeKind.SECTOR,), usage=usage)
+    assert whole.with_layers(view, usage, _REPORT_KINDS) is whole
+    later = sectors.with_layers(view, usage, _REPORT_KINDS)
+    assert later == whole
+    assert (later.single_vendor, later.systemic) == (sectors.single_vendor, sectors.systemic)
+
+
+@settings(max_examples=30, deadline=None)
+@given(view=estates())
+def test_layers_added_later_equal_layers_computed_at_once(view: nx.MultiDiGraph) -> None:
+    _layers_later_equal(view)
+
+
+def test_demo_layers_added_later_equal_layers_computed_at_once(
+    demo: tuple[nx.MultiDiGraph, Snapshot],
+) -> None:
+    _layers_later_equal(demo[0])
+    assert {lc.scope.kind for lc in concentration_summary(demo[0]).layers} >= set(_REPORT_KINDS)

@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     for (name, at, c0), (_, until, c1) in itertools.pairwise(marks):
         print(f"build/{name:<14} {until - at:8.2f} {c1 - c0:8.2f}")
     print(f"build total         {built - started:8.2f} {cpu1 - cpu0:8.2f}")
+    if args.parallel or args.prerender:
+        print(f"forked children cpu s (not in the cpu column): {_children_cpu():.2f}")
     print(
         f"report: {len(report.inputs):,} inputs, {len(report.controls.findings):,} findings, "
         f"{len(report.blast.ranking):,} ranked subjects, {len(report.concentration.layers):,} "
@@ -92,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average at end: {_load()}")
     fastexit.keep(report, kept)
     return 0
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the waited-for children (the build's forked helpers)."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def _load() -> str:

@@ -26,21 +26,22 @@ import os
 import string
 
 from dashboard.reports.integrity import report_canonical_bytes, seal
-from dashboard.reports.json_report import render_json
+from dashboard.reports.json_report import Pieces, render_json
 from dashboard.reports.jsonbytes import orjson_bytes_hold
 from dashboard.reports.model import Integrity, Report
-from dashboard.reports.modeljson import unchecked_model_json_bytes
+from dashboard.reports.modeljson import model_json_bytes, unchecked_model_json_bytes
 
 __all__ = ["seal_with_json"]
 
 _PLACEHOLDER = "0" * 64
-_TAIL = b'"\n  }\n}\n'  # what follows the digest: end of body_sha256, integrity, report
+_TAIL = b'"\n  }\n}'  # what follows the digest: end of body_sha256, integrity, report
 _HEX = frozenset(string.hexdigits.lower().encode())
 
 
-def seal_with_json(report: Report) -> tuple[Report, bytes]:
+def seal_with_json(report: Report) -> tuple[Report, Pieces]:
     """``(seal(report), render_json(seal(report)))``, with the hash and the JSON written
-    in parallel when the platform can fork."""
+    in parallel when the platform can fork; the JSON as pieces to write one after the
+    other (or join): the file around the digest, not copied to put it in."""
     if not hasattr(os, "fork"):
         return _serial(report)
     stub = report.model_copy(update={"integrity": Integrity(body_sha256=_PLACEHOLDER)})
@@ -64,18 +65,18 @@ def seal_with_json(report: Report) -> tuple[Report, bytes]:
     if status != 0 or len(answer) != 65 or not set(answer[:64]) <= _HEX:
         return _serial(report)
     digest, held = answer[:64], answer[64:] == b"1"
-    body = raw + b"\n" if held and raw is not None else render_json(stub)
+    body = raw if held and raw is not None else model_json_bytes(stub, indent=True)
     end = len(body) - len(_TAIL)
     if body[end - 64 : end] != _PLACEHOLDER.encode() or body[end:] != _TAIL:
         return _serial(report)
     sealed = report.model_copy(update={"integrity": Integrity(body_sha256=digest.decode())})
     view = memoryview(body)
-    return sealed, b"".join((view[: end - 64], digest, view[end:]))
+    return sealed, (view[: end - 64], digest, view[end:], b"\n")
 
 
-def _serial(report: Report) -> tuple[Report, bytes]:
+def _serial(report: Report) -> tuple[Report, Pieces]:
     sealed = seal(report)
-    return sealed, render_json(sealed)
+    return sealed, (render_json(sealed),)
 
 
 def _child(report: Report, out: int) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.reports import Report, build_report, render_report, sealjson
+from dashboard.reports import Report, build_report, render_report, sealjson, write_report
 from dashboard.reports.integrity import declared_hash_holds, seal
 from dashboard.reports.json_report import render_json
 from dashboard.reports.model import Integrity
@@ -29,12 +29,17 @@ def _serial(report: Report) -> tuple[Report, bytes]:
     return sealed, render_json(sealed)
 
 
+def _joined(report: Report) -> tuple[Report, bytes]:
+    sealed, pieces = seal_with_json(report)
+    return sealed, b"".join(pieces)
+
+
 @pytest.mark.parametrize("scope", ["all", "operator:harbor-bank"])
 def test_parallel_seal_and_json_equal_the_serial_path(
     make_report: Callable[[str], Report], scope: str
 ) -> None:
     report = _unsealed(make_report(scope))
-    sealed, data = seal_with_json(report)
+    sealed, data = _joined(report)
     assert (sealed, data) == _serial(report)
     assert sealed == make_report(scope)
     assert sealed.integrity.body_sha256 != "0" * 64
@@ -46,7 +51,7 @@ def test_a_small_float_takes_the_checked_path_in_both(report_all: Report) -> Non
     file is written by the checked path too (the standard library's 1e-05)."""
     blast = report_all.blast.model_copy(update={"window_hours": 1e-05})
     report = _unsealed(report_all).model_copy(update={"blast": blast})
-    sealed, data = seal_with_json(report)
+    sealed, data = _joined(report)
     assert (sealed, data) == _serial(report)
     assert b'"window_hours": 1e-05,' in data
 
@@ -59,7 +64,7 @@ def test_without_fork_the_seal_is_computed_here(
 
     monkeypatch.setattr(sealjson.os, "fork", no_fork)
     report = _unsealed(report_all)
-    assert seal_with_json(report) == _serial(report)
+    assert _joined(report) == _serial(report)
 
 
 def test_a_failing_child_leaves_the_serial_path(
@@ -70,16 +75,20 @@ def test_a_failing_child_leaves_the_serial_path(
 
     monkeypatch.setattr(sealjson, "orjson_bytes_hold", broken)
     report = _unsealed(report_all)
-    assert seal_with_json(report) == _serial(report)
+    assert _joined(report) == _serial(report)
 
 
-def test_prerendered_json_is_what_render_json_writes(report_store: Path) -> None:
+def test_prerendered_json_is_what_render_json_writes(report_store: Path, tmp_path: Path) -> None:
     store = open_store(str(report_store))
     try:
         report = build_report(store, "all", policy=Policy(), clock=lambda: CLOCK, prerender="json")
+        again = build_report(store, "all", policy=Policy(), clock=lambda: CLOCK, prerender="json")
     finally:
         store.close()
     data = render_report(report, "json")
     assert data == render_report(report, "json")  # the second one is written again
     assert render_json(report) == data
     assert declared_hash_holds(json.loads(data))
+    write_report(again, "json", tmp_path / "kept.json")  # the kept pieces, one by one
+    write_report(again, "json", tmp_path / "again.json")  # written again
+    assert (tmp_path / "kept.json").read_bytes() == data == (tmp_path / "again.json").read_bytes()

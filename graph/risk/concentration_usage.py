@@ -26,7 +26,6 @@ from graph.risk.concentration_models import (
 )
 from graph.risk.reach import (
     host_group_operator,
-    node_provenance,
     nodes_of_kind,
     out_neighbours,
     successors_of,
@@ -149,21 +148,24 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
             gaps.add(CoverageGap(subject=hg, reason="host group asserted by no document"))
             continue
         found: list[tuple[str, str, str, int, ProductCategory, tuple[Provenance, ...]]] = []
-        runs_on, runs, supports = _links(view, hg)
-        for via, is_platform, edge_prov in _linked(view, hg, runs_on, runs):
-            memo = targets[is_platform]
-            target = memo.get(via)
-            if target is None:
-                target = memo[via] = _target(view, via, is_platform, group_level, gaps, members)
-            layer, vendor = target.layer, target.vendor
-            if layer is None:
-                continue
-            if vendor is None:
-                unattributed[hg].add(layer)
-                continue
-            prov = _merged(edge_prov, target.provenance)
-            found.append((layer.value, vendor, via, len(found), layer, prov))
-        found.sort()  # by (layer, vendor, via), ties in link order: the index ends the key
+        platforms, products, supports = _links(view, hg, data)
+        for rank, links in enumerate((platforms, products)):  # platforms first on a tie
+            memo = targets[rank == 0]
+            for via, edge_prov in links.items():
+                target = memo.get(via)
+                if target is None:
+                    target = memo[via] = _target(view, via, rank == 0, group_level, gaps, members)
+                layer, vendor = target.layer, target.vendor
+                if layer is None:
+                    continue
+                if vendor is None:
+                    unattributed[hg].add(layer)
+                    continue
+                prov = _merged(edge_prov, target.provenance)
+                found.append((layer.value, vendor, via, rank, layer, prov))
+        # by (layer, vendor, via); a key both a platform and a product of the group (the
+        # one tie possible) platform first
+        found.sort()
         functions = tuple(supports)  # what host_group_functions gives
         operator = data.get("operator")
         groups[hg] = host_group_usage(
@@ -249,41 +251,28 @@ def _hosts(count: Any) -> int:
 
 
 def _links(
-    view: nx.MultiDiGraph, hg: str
+    view: nx.MultiDiGraph, hg: str, data: Mapping[str, Any]
 ) -> tuple[dict[str, list[Provenance]], dict[str, list[Provenance]], list[str]]:
-    """The host group's RUNS_ON and RUNS targets with each link's provenance, and the
-    functions it SUPPORTS (sorted): one pass over its outgoing edges."""
+    """The host group's platforms (RUNS_ON targets, and the node its ``platform`` field
+    names, with the group's own provenance) and products (RUNS targets), each with the
+    provenance of its links, and the functions it SUPPORTS (sorted): one pass over its
+    outgoing edges (``data``: its attributes)."""
     runs_on: dict[str, list[Provenance]] = {}
     runs: dict[str, list[Provenance]] = {}
     supports: set[str] = set()
     for target, keyed in successors_of(view, hg).items():
-        for data in keyed.values():
-            kind = data.get("kind")
+        for edge in keyed.values():
+            kind = edge.get("kind")
             if kind == _RUNS_ON:
-                runs_on.setdefault(target, []).extend(data.get("provenance", ()))
+                runs_on.setdefault(target, []).extend(edge.get("provenance", ()))
             elif kind == _RUNS:
-                runs.setdefault(target, []).extend(data.get("provenance", ()))
+                runs.setdefault(target, []).extend(edge.get("provenance", ()))
             elif kind == _SUPPORTS:
                 supports.add(target)
+    declared = data.get("platform")
+    if declared and declared in view and declared not in runs_on:
+        runs_on[str(declared)] = list(data.get("provenance", ()))
     return runs_on, runs, sorted(supports)
-
-
-def _linked(
-    view: nx.MultiDiGraph,
-    hg: str,
-    runs_on: dict[str, list[Provenance]],
-    runs: dict[str, list[Provenance]],
-) -> Iterable[tuple[str, bool, list[Provenance]]]:
-    """(platform or product, whether a platform, provenance of the RUNS/RUNS_ON link):
-    platforms first (RUNS_ON targets and the declared ``platform``), each part sorted."""
-    platforms = dict(runs_on)
-    declared = view.nodes[hg].get("platform")
-    if declared and declared in view and declared not in platforms:
-        platforms[str(declared)] = list(node_provenance(view, hg))
-    for platform, provenance in sorted(platforms.items()):
-        yield platform, True, provenance
-    for product in sorted(runs):
-        yield product, False, runs[product]
 
 
 def operator_sectors(view: nx.MultiDiGraph, operator: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from graph.model import Provenance
 from graph.risk.concentration import concentration_summary
 from graph.risk.concentration_models import SingleVendorDependency, SystemicVendor
 from graph.risk.concentration_records import dependency_record, systemic_record
-from graph.risk.concentration_usage import _merged
+from graph.risk.concentration_usage import _merged, estate_usage
 from graph.risk.snapshot import Snapshot
 from graph.vocabulary import ProductCategory
 from tests.graph.risk.test_concentration_closure import estates
@@ -127,3 +127,20 @@ def test_merged_provenance_is_the_records_once_in_order(
     merged = _merged(edge, tuple(supplied))
     assert merged == tuple(dict.fromkeys([*edge, *supplied]))
     assert all(a is b for a, b in zip(merged, dict.fromkeys([*edge, *supplied]), strict=True))
+
+
+def test_a_key_run_as_platform_and_as_product_gives_the_platform_use_first() -> None:
+    """The one tie of the uses' sort key (layer, vendor, via): the platform link first."""
+    p1, p2, p3 = (Provenance(document_id=f"doc-{i}", sha256="0" * 64) for i in (1, 2, 3))
+    view = nx.MultiDiGraph()
+    view.add_node("hostgroup:a", kind="HostGroup", host_count=2, provenance=[p1])
+    view.add_node("platform:x", kind="Platform", platform_kind="os", category="os")
+    view.add_node("vendor:v", kind="Vendor", name="V")
+    view.add_edge("hostgroup:a", "platform:x", kind="RUNS", provenance=[p2])
+    view.add_edge("hostgroup:a", "platform:x", kind="RUNS_ON", provenance=[p1])
+    view.add_edge("platform:x", "vendor:v", kind="SUPPLIED_BY", provenance=[p3])
+    uses = estate_usage(view).groups["hostgroup:a"].uses
+    assert [(u.layer, u.vendor, u.via, u.provenance) for u in uses] == [
+        (ProductCategory.OS, "vendor:v", "platform:x", (p1, p3)),
+        (ProductCategory.OS, "vendor:v", "platform:x", (p2, p3)),
+    ]

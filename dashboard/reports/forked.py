@@ -3,8 +3,9 @@
 A report's sections that do not depend on the control findings (inputs, estate, blast
 radius, concentration rows: about a second and a half of CPU at 100k hosts) can be built
 on the second core while this process evaluates the controls. :class:`Forked` forks a
-child that runs the work on the same memory (copy-on-write: nothing is sent to it) and
-pickles the result back through a pipe; :meth:`Forked.result` reads it. When the
+child that runs the work on the same memory (copy-on-write: nothing is sent to it),
+pickles the result to an unnamed temporary file and exits at once (while it lives, every
+page this process writes is copied); :meth:`Forked.result` reads it. When the
 platform cannot fork, when the caller does not ask for it, or when the child fails, the
 work runs here at :meth:`Forked.result`: the value is the same either way (the same
 function on the same inputs; tests compare the two).
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import tempfile
 from collections.abc import Callable
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import IO, Generic, TypeVar
 
 __all__ = ["Forked"]
 
@@ -30,37 +33,32 @@ class Forked(Generic[T]):
     """``work()``, computed in a forked child when ``enabled`` (see the module docstring).
 
     Use as a context manager (or call :meth:`close`) so that a child whose result is not
-    taken, because the caller failed in between, is not left waiting on its pipe.
+    taken, because the caller failed in between, is stopped and reaped.
     """
 
     def __init__(self, work: Callable[[], T], *, enabled: bool = True) -> None:
         self._work = work
         self._pid: int | None = None
-        self._fd: int | None = None
+        self._out: IO[bytes] | None = None
         if enabled and hasattr(os, "fork"):
             self._start()
 
     def _start(self) -> None:
-        read_end, write_end = os.pipe()
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _collect or close)
         try:
             pid = os.fork()
         except OSError:
-            os.close(read_end)
-            os.close(write_end)
+            out.close()
             return
-        if pid == 0:  # the child: compute, send, leave without any cleanup
+        if pid == 0:  # the child: compute, write, leave at once without any cleanup
             code = 1
             try:
-                os.close(read_end)
-                data = pickle.dumps(self._work(), protocol=pickle.HIGHEST_PROTOCOL)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write_end, view) :]
+                pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.flush()
                 code = 0
             finally:
                 os._exit(code)
-        os.close(write_end)
-        self._pid, self._fd = pid, read_end
+        self._pid, self._out = pid, out
 
     @property
     def forked(self) -> bool:
@@ -69,35 +67,38 @@ class Forked(Generic[T]):
 
     def result(self) -> T:
         """The child's value; ``work()`` here when there is none or it failed."""
-        data, ok = self._collect()
-        if ok:
+        out = self._collect()
+        if out is not None:
             try:
-                value: T = pickle.loads(data)
+                with out:
+                    out.seek(0)
+                    value: T = pickle.load(out)
             except Exception:
                 return self._work()
             return value
         return self._work()
 
     def close(self) -> None:
-        """Stop waiting for the child (its write fails and it exits) and reap it."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Stop a child whose result was not taken (by its process id) and reap it."""
         if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
             self._pid = None
+        if self._out is not None:
+            self._out.close()
+            self._out = None
 
-    def _collect(self) -> tuple[bytes, bool]:
-        if self._fd is None or self._pid is None:
-            return b"", False
-        chunks = []
-        while chunk := os.read(self._fd, 1 << 20):
-            chunks.append(chunk)
-        os.close(self._fd)
-        self._fd = None
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        return b"".join(chunks), status == 0
+    def _collect(self) -> IO[bytes] | None:
+        """The child's output file once it exited well (None: no child, or it failed)."""
+        pid, out = self._pid, self._out
+        if pid is None or out is None:
+            return None
+        _, status = os.waitpid(pid, 0)
+        self._pid, self._out = None, None
+        if status == 0:
+            return out
+        out.close()
+        return None
 
     def __enter__(self) -> Forked[T]:
         return self

@@ -19,7 +19,7 @@ from tests.dashboard.reports.conftest import CLOCK
 
 
 def _pid_and_rows() -> tuple[int, list[tuple[str, int]]]:
-    return os.getpid(), [(f"row {i}", i * i) for i in range(50_000)]  # > a pipe's buffer
+    return os.getpid(), [(f"row {i}", i * i) for i in range(50_000)]  # megabytes of pickle
 
 
 def test_the_child_computes_the_value() -> None:

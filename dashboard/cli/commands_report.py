@@ -104,7 +104,14 @@ def _build(args: argparse.Namespace) -> int:
             return 0
         built: list[object] = []
         report = build_report(
-            store, scope, policy=policy, clock=clock_from_env(), options=options, retain=built
+            store,
+            scope,
+            policy=policy,
+            clock=clock_from_env(),
+            options=options,
+            retain=built,
+            prerender=fmt,
+            parallel=True,
         )
     finally:
         store.close()

@@ -16,7 +16,7 @@ from dashboard.reports.build import build_report
 from dashboard.reports.csv_report import render_zip, write_csv
 from dashboard.reports.errors import ReportError
 from dashboard.reports.html_report import render_html
-from dashboard.reports.json_report import render_json
+from dashboard.reports.json_report import render_json, write_json
 from dashboard.reports.model import Report, ReportOptions, ReportScope
 from dashboard.reports.pdf_report import render_pdf
 from dashboard.reports.sarif import render_sarif
@@ -67,6 +67,9 @@ def write_report(report: Report, fmt: str, out: Path) -> None:
     try:
         if fmt == "csv":
             write_csv(report, out)
+        elif fmt == "json":
+            with paused_gc():
+                write_json(report, out)
         else:
             out.write_bytes(render_report(report, fmt))
     except OSError as e:

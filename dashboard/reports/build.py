@@ -8,60 +8,46 @@ every renderer (``json_report``, ``csv_report``, ``html_report``, ``pdf_report``
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from dashboard.access.aggregates import cohorts_of, heat_cells, others_impact
+from dashboard.access.aggregates import HeatCell, cohorts_of, heat_cells
 from dashboard.access.scope import Access
-from dashboard.reports.integrity import inputs_sha256, seal
+from dashboard.reports.forked import Forked
+from dashboard.reports.impacts import ranked_and_top
+from dashboard.reports.integrity import seal
+from dashboard.reports.json_report import keep_rendered
 from dashboard.reports.model import (
-    BlastSection,
-    EstateSection,
-    InputDocument,
-    InputHash,
     Integrity,
-    Manifest,
-    Period,
     Report,
     ReportOptions,
     ReportScope,
-    SubjectImpact,
 )
+from dashboard.reports.parts import report_parts
 from dashboard.reports.scoping import (
-    WITHHELD,
     ScopedInputs,
     apply_scope,
     parse_scope,
     scope_from_access,
 )
-from dashboard.reports.sections_controls import controls_section, methodology, plan_findings
-from dashboard.reports.sections_risk import (
-    concentration_section,
-    operator_rows,
-    rank_rows,
-    subject_impact,
-)
-from graph.estate import estate_figures
+from dashboard.reports.sealjson import seal_with_json
+from dashboard.reports.sections_controls import controls_section, plan_findings
 from graph.gcpause import drop_cached_views, paused_gc
-from graph.model import DocumentInfo
-from graph.risk.blast import blast_radius
-from graph.risk.blast_results import BlastRadius
 from graph.risk.concentration import concentration_summary, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.plan import control_plan
 from graph.risk.policy import Policy
-from graph.risk.ranking import RankedSubject
-from graph.risk.ranking_engine import rank_view, view_snapshot
-from graph.risk.subject import FailureMode, Subject
+from graph.risk.ranking_engine import view_snapshot
+from graph.risk.subject import FailureMode
 from graph.store.interface import Clock, GraphStore
 from graph.vendors_rows import store_canonical_view
 
 if TYPE_CHECKING:
-    from graph.risk.snapshot import Snapshot
+    pass
 
 __all__ = [
     "REPORT_SCOPE_KINDS",
@@ -97,6 +83,8 @@ def build_report(
     view: nx.MultiDiGraph | None = None,
     on_stage: Stage | None = None,
     retain: list[object] | None = None,
+    prerender: str | None = None,
+    parallel: bool = False,
 ) -> Report:
     """The report of ``store`` for ``scope``, computed with ``policy`` at ``clock()``.
 
@@ -107,10 +95,20 @@ def build_report(
     when given, receives the build's large intermediates (views, snapshot, findings)
     instead of their being freed on return: for a process about to exit
     (``dashboard.cli.fastexit``), where freeing them is seconds of wasted work at 100k.
+    ``prerender="json"`` writes the JSON while sealing (:mod:`dashboard.reports.sealjson`,
+    the hash in a forked child): the next ``render_json`` of the report returns it.
+    ``parallel`` builds the sections that do not depend on the controls in a forked child
+    while this process evaluates them (:mod:`dashboard.reports.forked`; a one-shot
+    command's choice: not for a process running other threads). Same report either way.
     """
     with paused_gc():
         stage = on_stage or (lambda _: None)
-        return _build(store, scope, policy, clock, options, view, stage, retain)
+        report = _build(store, scope, policy, clock, options, view, stage, retain, parallel)
+        if prerender != "json":
+            return seal(report)
+        sealed, data = seal_with_json(report)
+        keep_rendered(sealed, data)
+        return sealed
 
 
 def _build(
@@ -122,6 +120,7 @@ def _build(
     view: nx.MultiDiGraph | None,
     stage: Stage,
     retain: list[object] | None = None,
+    parallel: bool = False,
 ) -> Report:
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
@@ -135,94 +134,101 @@ def _build(
     mode = FailureMode(options.mode)
 
     stage("rank")
-    ranked, snapshot = _rank(scoped, mode, policy)
-    stage("blast")
-    top = _top_impacts(
-        full, cut, ranked, snapshot, mode, policy, options, _anonymised(report_scope)
-    )
-    stage("concentration")
-    usage = estate_usage(scoped)  # shared by concentration and the control rules
-    summary = concentration_summary(  # layer figures without per-vendor lists
-        scoped,
-        scope_kinds=REPORT_SCOPE_KINDS,
-        policy=policy.concentration,
-        controls_policy=policy.controls,
-        usage=usage,
-    )
-    concentration = summary.findings
-    context = None
-    if cut.scoped.operators and _anonymised(report_scope):
-        cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort)
-        layers = layer_concentrations(
-            full, scope_kinds=(ScopeKind.ESTATE, ScopeKind.SECTOR), policy=policy.concentration
+    snapshot = view_snapshot(scoped)
+    anonymised = _anonymised(report_scope)
+    impacts = partial(ranked_and_top, full, cut, snapshot, mode, policy, options, anonymised)
+    with Forked(partial(impacts, _quiet), enabled=parallel) as ranking:  # rank + blast
+        if not ranking.forked:  # here, in stage order
+            ranked, top = impacts(stage)
+        stage("concentration")
+        usage = estate_usage(scoped)  # shared by concentration and the control rules
+        summary = concentration_summary(  # layer figures without per-vendor lists
+            scoped,  # in parallel, sector layers only (the systemic test's): the rest later
+            scope_kinds=(ScopeKind.SECTOR,) if parallel else REPORT_SCOPE_KINDS,
+            policy=policy.concentration,
+            controls_policy=policy.controls,
+            usage=usage,
+            snapshot=snapshot,
         )
-        whole = ConcentrationReport(
-            group_level=False,
-            layers=layers,
-            intersections=(),
-            single_vendor=(),
-            systemic=(),
-            gaps=(),
+        context = _sector_context(full, cut, report_scope, options, policy)
+        if ranking.forked:
+            stage("blast")  # the child's ranking and radii, computed meanwhile
+            ranked, top = ranking.result()
+    parts = partial(
+        report_parts,
+        report_scope,
+        options,
+        policy,
+        tool_version(),
+        generated_at,
+        cut,
+        ranked,
+        top,
+        summary,
+        context,
+        usage,
+        REPORT_SCOPE_KINDS,
+    )
+    with Forked(parts, enabled=parallel) as side:  # on the other core during the controls
+        stage("controls")
+        plan = control_plan(  # the findings as tuples, in remediation order, risk removed
+            scoped,
+            policy=policy,
+            as_of=generated_at.date(),
+            usage=usage,
+            concentration=summary.findings,
+            snapshot=snapshot,
         )
-        context = heat_cells(whole, cohorts)  # the layers only: no other operator's findings
-    stage("controls")
-    plan = control_plan(  # the findings as tuples, in remediation order, risk removed
-        scoped,
-        policy=policy,
-        as_of=generated_at.date(),
-        usage=usage,
-        concentration=concentration,
-        snapshot=snapshot,
-    )
-
-    stage("assemble")
-    inputs = tuple(_input(d, d.id in cut.withheld) for d in cut.documents)
-    hashes = tuple(
-        InputHash(document_id=d.id, sha256=d.sha256, status=d.status.value) for d in cut.documents
-    )
+        stage("assemble")
+        built = side.result()
     report = Report(
         title=f"riskgraph report: {report_scope.label}",
-        manifest=Manifest(
-            tool_version=tool_version(),
-            ruleset_version=policy.version,
-            generated_at=generated_at,
-            scope=report_scope,
-            options=options,
-            policy=policy.model_dump(mode="json"),
-            inputs=hashes,
-            inputs_sha256=inputs_sha256(hashes),
-        ),
+        manifest=built.manifest,
         scope=report_scope,
-        period=_period(cut.documents, generated_at),
-        inputs=inputs,
-        estate=EstateSection(figures=estate_figures(scoped), operators=operator_rows(scoped)),
-        blast=BlastSection(
-            mode=mode.value,
-            window_hours=round(policy.window_hours, 6),
-            online_fraction=policy.online_fraction,
-            ranking=rank_rows(ranked),
-            top=top,
-        ),
-        concentration=concentration_section(summary, context),
+        period=built.period,
+        inputs=built.inputs,
+        estate=built.estate,
+        blast=built.blast,
+        concentration=built.concentration,
         controls=controls_section(plan_findings(plan)),
         data_quality=cut.findings,
-        methodology=methodology(policy),
+        methodology=built.methodology,
         integrity=Integrity(body_sha256=""),
     )
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
         retain.extend((full, cut, snapshot, ranked, top, usage, summary, plan))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
-    return seal(report)
+    return report
 
 
-def _rank(
-    view: nx.MultiDiGraph, mode: FailureMode, policy: Policy
-) -> tuple[list[RankedSubject], Snapshot | None]:
-    """Every vendor and channel ranked, and the compiled snapshot of ``view`` that ranked
-    them (large views; None: the networkx reference did)."""
-    snapshot = view_snapshot(view)
-    return rank_view(view, ("vendor", "channel"), mode, policy=policy, snapshot=snapshot), snapshot
+def _quiet(_: str) -> None:
+    """No stage callback in a forked child (the caller's is in the parent)."""
+
+
+def _sector_context(
+    full: nx.MultiDiGraph,
+    cut: ScopedInputs,
+    scope: ReportScope,
+    options: ReportOptions,
+    policy: Policy,
+) -> list[HeatCell] | None:
+    """Operator scope: the whole estate's sector heat map over anonymised cohorts."""
+    if not (cut.scoped.operators and _anonymised(scope)):
+        return None
+    cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort)
+    layers = layer_concentrations(
+        full, scope_kinds=(ScopeKind.ESTATE, ScopeKind.SECTOR), policy=policy.concentration
+    )
+    whole = ConcentrationReport(
+        group_level=False,
+        layers=layers,
+        intersections=(),
+        single_vendor=(),
+        systemic=(),
+        gaps=(),
+    )
+    return heat_cells(whole, cohorts)  # the layers only: no other operator's findings
 
 
 def _as_scope(scope: ReportScope | Access | str) -> ReportScope:
@@ -235,83 +241,3 @@ def _as_scope(scope: ReportScope | Access | str) -> ReportScope:
 
 def _anonymised(scope: ReportScope) -> bool:
     return scope.role == "operator"
-
-
-def _top_impacts(
-    full: nx.MultiDiGraph,
-    cut: ScopedInputs,
-    ranked: list[RankedSubject],
-    snapshot: Snapshot | None,
-    mode: FailureMode,
-    policy: Policy,
-    options: ReportOptions,
-    anonymised: bool,
-) -> tuple[SubjectImpact, ...]:
-    """Full blast radius of the worst vendors and channels that reach anything (from
-    ``snapshot``, the scoped view's, when there is one; the networkx reference else)."""
-    limits = {"vendor": options.top_vendors, "channel": options.top_channels}
-    chosen: list[RankedSubject] = []
-    for r in ranked:
-        if limits.get(r.kind, 0) > 0 and (r.hosts_down or r.hosts_degraded):
-            chosen.append(r)
-            limits[r.kind] -= 1
-    cohorts = cohorts_of(full, cut.scoped.operators, options.min_cohort) if anonymised else None
-    scoped = _radii(cut.scoped.graph, snapshot, mode, policy)
-    whole = None
-    if cohorts is not None and chosen:
-        same = full is cut.scoped.graph
-        whole = scoped if same else _radii(full, view_snapshot(full), mode, policy)
-    out = []
-    for r in chosen:
-        subject = Subject(kind=r.kind, ref=r.key)
-        others = None
-        if whole is not None and cohorts is not None:
-            others = others_impact(whole(subject), cut.scoped.operators, cohorts)
-        out.append(subject_impact(r, scoped(subject), others))
-    return tuple(out)
-
-
-def _radii(
-    view: nx.MultiDiGraph, snapshot: Snapshot | None, mode: FailureMode, policy: Policy
-) -> Callable[[Subject], BlastRadius]:
-    """A subject's radius as the report reads it: no evidence paths (the report shows
-    none) and no per-host-group rows; from ``snapshot`` when there is one."""
-    if snapshot is None:
-        return lambda s: blast_radius(view, s, mode, policy=policy, evidence_paths=False)
-    from graph.risk.fastreport import SnapshotRadii  # noqa: PLC0415 (numba, on demand)
-
-    return SnapshotRadii(snapshot, view, mode, policy=policy).radius
-
-
-def _input(doc: DocumentInfo, withheld: bool) -> InputDocument:
-    return InputDocument(
-        id=doc.id,
-        path=WITHHELD if withheld else doc.path,
-        name=WITHHELD if withheld else doc.name,
-        format=doc.format.value,
-        spec_version=doc.spec_version,
-        sha256=doc.sha256,
-        size=doc.size,
-        created=doc.created,
-        ingested_at=doc.ingested_at,
-        status=doc.status.value,
-        superseded_by=doc.superseded_by,
-        lineage=WITHHELD if withheld else doc.lineage,
-    )
-
-
-def _period(documents: tuple[DocumentInfo, ...], generated_at: datetime) -> Period:
-    created = sorted(_aware(d.created) for d in documents if d.created is not None)
-    ingested = sorted(_aware(d.ingested_at) for d in documents if d.ingested_at is not None)
-    return Period(
-        as_of=generated_at.date(),
-        generated_at=generated_at,
-        inputs_created_from=created[0] if created else None,
-        inputs_created_to=created[-1] if created else None,
-        inputs_ingested_from=ingested[0] if ingested else None,
-        inputs_ingested_to=ingested[-1] if ingested else None,
-    )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

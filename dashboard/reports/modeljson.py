@@ -23,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from dashboard.reports.jsonbytes import orjson_bytes_hold, stdlib_json_bytes
 
-__all__ = ["model_json_bytes"]
+__all__ = ["model_json_bytes", "unchecked_model_json_bytes"]
 
 _PLAIN: set[type] = set()
 """Model classes whose ``__dict__`` is what ``model_dump`` gives (checked once each)."""
@@ -38,18 +38,28 @@ def model_json_bytes(
     model: BaseModel, *, indent: bool = False, sort_keys: bool = False, omit: str = ""
 ) -> bytes:
     """``stdlib_json_bytes(model.model_dump(mode="json") without key omit, ...)``."""
-    option = orjson.OPT_PASSTHROUGH_DATETIME
-    option |= (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
-    top = {k: v for k, v in _fields(model).items() if k != omit}
-    try:
-        out = orjson.dumps(top, default=_fields, option=option)
-    except (orjson.JSONEncodeError, _NotPlain):
-        out = None
+    out = unchecked_model_json_bytes(model, indent=indent, sort_keys=sort_keys, omit=omit)
     if out is not None and orjson_bytes_hold(out):
         return out
     body = model.model_dump(mode="json")
     body.pop(omit, None)
     return stdlib_json_bytes(body, indent=indent, sort_keys=sort_keys)
+
+
+def unchecked_model_json_bytes(
+    model: BaseModel, *, indent: bool = False, sort_keys: bool = False, omit: str = ""
+) -> bytes | None:
+    """orjson's bytes of ``model`` (as :func:`model_json_bytes` writes them when they hold),
+    or None when orjson cannot write it from the models; not checked with
+    :func:`~dashboard.reports.jsonbytes.orjson_bytes_hold`: the caller must know they hold
+    (:mod:`dashboard.reports.sealjson`: the same values' other layout held)."""
+    option = orjson.OPT_PASSTHROUGH_DATETIME
+    option |= (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    top = {k: v for k, v in _fields(model).items() if k != omit}
+    try:
+        return orjson.dumps(top, default=_fields, option=option)
+    except (orjson.JSONEncodeError, _NotPlain):
+        return None
 
 
 def _fields(value: Any) -> Any:

@@ -16,7 +16,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -52,6 +53,11 @@ from graph.risk.concentration_shares import (
 from graph.risk.concentration_table import LayerSummary, ShareFigures, layer_summaries
 from graph.risk.concentration_usage import ESTATE, EstateUsage, estate_usage
 from graph.risk.controls.base import ControlsPolicy
+
+if TYPE_CHECKING:
+    from graph.risk.snapshot import Snapshot
+
+_POLICY = ConcentrationPolicy()
 
 __all__ = [
     "ESTATE",
@@ -133,6 +139,29 @@ class ConcentrationSummary:
     single_vendor: tuple[SingleVendorDependency, ...]
     systemic: tuple[SystemicVendor, ...]
     gaps: tuple[CoverageGap, ...]
+    scope_kinds: tuple[ScopeKind, ...] = tuple(ScopeKind)
+    """The scope kinds ``layers`` covers (every layer of every scope of these kinds)."""
+
+    def with_layers(
+        self,
+        view: nx.MultiDiGraph,
+        usage: EstateUsage,
+        scope_kinds: Iterable[ScopeKind],
+        policy: ConcentrationPolicy | None = None,
+    ) -> ConcentrationSummary:
+        """This summary with the layers of ``scope_kinds`` (of ``view`` and ``usage``, the
+        ones it was computed from): what :func:`concentration_summary` gives for them.
+        The findings do not depend on which layers are listed (the systemic test reads
+        sector layers, computed in any case, whose figures do not depend on the other
+        scopes computed with them)."""
+        kinds = tuple(scope_kinds)
+        if kinds == self.scope_kinds:
+            return self
+        kinds_set = {*kinds, ScopeKind.SECTOR}
+        layers = layer_summaries(view, usage, scope_kinds=kinds_set, policy=policy or _POLICY)
+        return replace(
+            self, layers=tuple(lc for lc in layers if lc.scope.kind in kinds), scope_kinds=kinds
+        )
 
     @property
     def findings(self) -> ConcentrationReport:
@@ -156,15 +185,18 @@ def concentration_summary(
     policy: ConcentrationPolicy | None = None,
     controls_policy: ControlsPolicy | None = None,
     usage: EstateUsage | None = None,
+    snapshot: Snapshot | None = None,
 ) -> ConcentrationSummary:
     """:func:`concentration_report` without intersections and with layer summaries, equal
-    to it row for row (:func:`~graph.risk.concentration_table.summarise` of its layers)."""
+    to it row for row (:func:`~graph.risk.concentration_table.summarise` of its layers).
+    ``snapshot``, the compiled snapshot of ``view`` when the caller has one, answers the
+    findings' channel reach and product channels (:class:`Reached`)."""
     policy = policy or ConcentrationPolicy()
     kinds = tuple(scope_kinds)
     if usage is None or usage.group_level != group_level:
         usage = estate_usage(view, group_level=group_level)
     layers = layer_summaries(view, usage, scope_kinds={*kinds, ScopeKind.SECTOR}, policy=policy)
-    reached = Reached(view)
+    reached = Reached(view, snapshot)
     return ConcentrationSummary(
         group_level=group_level,
         layers=tuple(lc for lc in layers if lc.scope.kind in kinds),
@@ -173,4 +205,5 @@ def concentration_summary(
         ),
         systemic=systemic_vendors(view, layers, policy=policy, usage=usage, reached=reached),
         gaps=usage.gaps,
+        scope_kinds=kinds,
     )

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 
 import networkx as nx
 
-from graph.model import OperatorNode, Provenance, UpdateChannelNode
+from graph.model import OperatorNode, UpdateChannelNode
 from graph.risk.concentration_models import (
     ConcentrationPolicy,
     HostGroupUsage,
@@ -24,6 +25,7 @@ from graph.risk.concentration_models import (
     SystemicVendor,
 )
 from graph.risk.concentration_reached import Reached
+from graph.risk.concentration_records import dependency_record, systemic_record
 from graph.risk.concentration_table import LayerSummary
 from graph.risk.concentration_usage import EstateUsage, estate_usage, operator_sectors
 from graph.risk.controls.base import ControlsPolicy
@@ -151,25 +153,25 @@ def _dependency(
         failing or (undeclared and policy.escalate_on_undeclared)
     )
     operator = view.nodes[function].get("operator") or usage.groups[min(groups)].operator
-    provenance: dict[Provenance, None] = {}
-    for use in uses:
-        provenance.update(dict.fromkeys(use.provenance))
-    return SingleVendorDependency(
-        operator=operator,
-        function=function,
-        cii=bool(operator in view and view.nodes[operator].get("cii")),
-        layer=layer,
-        vendor=vendor,
-        share=share,
-        hosts=hosts,
-        function_hosts=total,
-        host_groups=tuple(sorted(groups)),
-        via=tuple(sorted({u.via for u in uses})),
-        channels=tuple(channels),
-        failing_channels=tuple(failing),
-        undeclared_channels=tuple(undeclared),
-        escalated=escalated,
-        provenance=tuple(provenance),
+    provenance = dict.fromkeys(chain.from_iterable(use.provenance for use in uses))
+    return dependency_record(
+        {
+            "operator": operator,
+            "function": function,
+            "cii": bool(operator in view and view.nodes[operator].get("cii")),
+            "layer": layer,
+            "vendor": vendor,
+            "share": share,
+            "hosts": hosts,
+            "function_hosts": total,
+            "host_groups": tuple(sorted(groups)),
+            "via": tuple(sorted({u.via for u in uses})),
+            "channels": tuple(channels),
+            "failing_channels": tuple(failing),
+            "undeclared_channels": tuple(undeclared),
+            "escalated": escalated,
+            "provenance": tuple(provenance),
+        }
     )
 
 
@@ -278,16 +280,18 @@ def _systemic(
             ):
                 common_mode.add(channel)
     hhis = [sector_hhi[(sector, layer)] for layer in layers if (sector, layer) in sector_hhi]
-    return SystemicVendor(
-        sector=sector,
-        vendor=vendor,
-        layers=tuple(layers),
-        population=len(population),
-        operators_using=tuple(sorted(users)),
-        count_share=count_share,
-        size_share=size_share,
-        size_coverage=len(known) / len(population),
-        systemic=systemic,
-        max_layer_hhi=max(hhis) if hhis else None,
-        common_mode_channels=tuple(sorted(common_mode)),
+    return systemic_record(
+        {
+            "sector": sector,
+            "vendor": vendor,
+            "layers": tuple(layers),
+            "population": len(population),
+            "operators_using": tuple(sorted(users)),
+            "count_share": count_share,
+            "size_share": size_share,
+            "size_coverage": len(known) / len(population),
+            "systemic": systemic,
+            "max_layer_hhi": max(hhis) if hhis else None,
+            "common_mode_channels": tuple(sorted(common_mode)),
+        }
     )

@@ -10,6 +10,8 @@ products share the node.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
 
 from graph.risk.reach import (
@@ -19,6 +21,11 @@ from graph.risk.reach import (
     successors_of,
 )
 from graph.vocabulary import EdgeKind, NodeKind
+
+if TYPE_CHECKING:
+    from graph.risk.concentration_closure import ClosureChannels
+    from graph.risk.controls.fastgroups import SnapshotGroups
+    from graph.risk.snapshot import Snapshot
 
 __all__ = ["Reached"]
 
@@ -33,8 +40,15 @@ class Reached:
     """Host groups each channel reaches, and the channels updating each product, computed
     once per analysis (the same product is looked up once per host group using it)."""
 
-    def __init__(self, view: nx.MultiDiGraph) -> None:
+    def __init__(self, view: nx.MultiDiGraph, snapshot: Snapshot | None = None) -> None:
+        """``snapshot``, the compiled snapshot of ``view`` when the caller has one, answers
+        both questions from its arrays (equal results, tested); it is not used when it
+        does not fit ``view`` (other nodes or order)."""
         self._view = view
+        self._groups: SnapshotGroups | None = None
+        self._closure: ClosureChannels | None = None
+        if snapshot is not None:
+            self._use(snapshot)
         self._cache: dict[str, frozenset[str]] = {}
         self._channels: dict[str, tuple[str, ...]] = {}
         self._host_fatal: dict[str, bool] = {}
@@ -42,8 +56,20 @@ class Reached:
         self._declared: dict[str, list[str]] | None = None
         self._steps: dict[str, _Step] = {}
 
+    def _use(self, snapshot: Snapshot) -> None:
+        # numba and numpy on demand, as graph.risk.ranking_engine loads them
+        from graph.risk.concentration_closure import ClosureChannels  # noqa: PLC0415
+        from graph.risk.controls.fastgroups import SnapshotGroups  # noqa: PLC0415
+
+        if SnapshotGroups.fits(snapshot, self._view):
+            self._groups = SnapshotGroups(snapshot, self._view)
+            self._closure = ClosureChannels.of_snapshot(snapshot)
+
     def __call__(self, channel: str) -> frozenset[str]:
         if channel not in self._cache:
+            if self._groups is not None:
+                self._cache[channel] = frozenset(self._groups.channel_groups(channel))
+                return self._cache[channel]
             if self._declared is None:
                 self._declared = declared_platforms(self._view)
             groups = channel_host_groups(self._view, channel, self._families, self._declared)
@@ -55,7 +81,9 @@ class Reached:
         CONTAINS/DEPENDS_ON closure, sorted."""
         found = self._channels.get(key)
         if found is None:
-            found = self._channels[key] = self._walk(key)
+            closure = self._closure
+            found = closure.channels_of(key) if closure and closure.covers(key) else None
+            found = self._channels[key] = self._walk(key) if found is None else found
         return found
 
     def host_fatal(self, channel: str) -> bool:

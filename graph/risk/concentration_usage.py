@@ -26,8 +26,6 @@ from graph.risk.concentration_models import (
 )
 from graph.risk.reach import (
     host_group_operator,
-    is_critical_function,
-    node_provenance,
     nodes_of_kind,
     out_neighbours,
     successors_of,
@@ -143,34 +141,40 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
     gaps: set[CoverageGap] = set()
     # layer and supplier resolved once per platform and per product, not per host group
     targets: tuple[dict[str, _Target], dict[str, _Target]] = ({}, {})
+    nodes = view._node  # the attribute dicts, without a NodeView lookup per node
     for hg in nodes_of_kind(view, NodeKind.HOST_GROUP):
-        data = view.nodes[hg]
+        data = nodes[hg]
         if data.get("placeholder"):
             gaps.add(CoverageGap(subject=hg, reason="host group asserted by no document"))
             continue
-        uses: list[VendorUse] = []
-        runs_on, runs, supports = _links(view, hg)
-        for via, is_platform, edge_prov in _linked(view, hg, runs_on, runs):
-            memo = targets[is_platform]
-            target = memo.get(via)
-            if target is None:
-                target = memo[via] = _target(view, via, is_platform, group_level, gaps, members)
-            if target.layer is None:
-                continue
-            if target.vendor is None:
-                unattributed[hg].add(target.layer)
-                continue
-            records = [*edge_prov, *target.provenance]
-            provenance = tuple(dict.fromkeys(records)) if len(records) > 1 else tuple(records)
-            uses.append(vendor_use(target.layer, target.vendor, via, provenance))
+        found: list[tuple[str, str, str, int, ProductCategory, tuple[Provenance, ...]]] = []
+        platforms, products, supports = _links(view, hg, data)
+        for rank, links in enumerate((platforms, products)):  # platforms first on a tie
+            memo = targets[rank == 0]
+            for via, edge_prov in links.items():
+                target = memo.get(via)
+                if target is None:
+                    target = memo[via] = _target(view, via, rank == 0, group_level, gaps, members)
+                layer, vendor = target.layer, target.vendor
+                if layer is None:
+                    continue
+                if vendor is None:
+                    unattributed[hg].add(layer)
+                    continue
+                prov = _merged(edge_prov, target.provenance)
+                found.append((layer.value, vendor, via, rank, layer, prov))
+        # by (layer, vendor, via); a key both a platform and a product of the group (the
+        # one tie possible) platform first
+        found.sort()
         functions = tuple(supports)  # what host_group_functions gives
+        operator = data.get("operator")
         groups[hg] = host_group_usage(
             hg,
-            host_group_operator(view, hg),
+            str(operator) if operator else host_group_operator(view, hg),
             _hosts(data.get("host_count")),
             functions,
-            any(is_critical_function(view, f) for f in functions),
-            tuple(sorted(uses, key=lambda u: (u.layer.value, u.vendor, u.via))),
+            any(nodes[f].get("critical", True) for f in functions),
+            tuple(vendor_use(layer, vendor, via, prov) for _, vendor, via, _, layer, prov in found),
         )
     names = {
         vendor: str(view.nodes[vendor].get("name") or vendor) if vendor in view else vendor
@@ -183,6 +187,27 @@ def estate_usage(view: nx.MultiDiGraph, *, group_level: bool = False) -> EstateU
         members={k: tuple(sorted(v)) for k, v in members.items()},
         gaps=tuple(sorted(gaps, key=lambda g: (g.subject, g.reason))),
         group_level=group_level,
+    )
+
+
+def _merged(edge: list[Provenance], supplied: tuple[Provenance, ...]) -> tuple[Provenance, ...]:
+    """The link's records then the supplier link's, each once (first place kept)."""
+    if not supplied:
+        return tuple(dict.fromkeys(edge)) if len(edge) > 1 else tuple(edge)
+    if len(edge) == 1 and len(supplied) == 1:  # the common case: compare, do not hash
+        a, b = edge[0], supplied[0]
+        return (a,) if _same(a, b) else (a, b)
+    return tuple(dict.fromkeys([*edge, *supplied]))
+
+
+def _same(a: Provenance, b: Provenance) -> bool:
+    """``a == b`` as pydantic compares records (type, fields, extra and private values),
+    without its general ``__eq__``."""
+    return a is b or (
+        type(a) is type(b)
+        and a.__dict__ == b.__dict__
+        and a.__pydantic_extra__ == b.__pydantic_extra__
+        and a.__pydantic_private__ == b.__pydantic_private__
     )
 
 
@@ -226,41 +251,28 @@ def _hosts(count: Any) -> int:
 
 
 def _links(
-    view: nx.MultiDiGraph, hg: str
+    view: nx.MultiDiGraph, hg: str, data: Mapping[str, Any]
 ) -> tuple[dict[str, list[Provenance]], dict[str, list[Provenance]], list[str]]:
-    """The host group's RUNS_ON and RUNS targets with each link's provenance, and the
-    functions it SUPPORTS (sorted): one pass over its outgoing edges."""
+    """The host group's platforms (RUNS_ON targets, and the node its ``platform`` field
+    names, with the group's own provenance) and products (RUNS targets), each with the
+    provenance of its links, and the functions it SUPPORTS (sorted): one pass over its
+    outgoing edges (``data``: its attributes)."""
     runs_on: dict[str, list[Provenance]] = {}
     runs: dict[str, list[Provenance]] = {}
     supports: set[str] = set()
     for target, keyed in successors_of(view, hg).items():
-        for data in keyed.values():
-            kind = data.get("kind")
+        for edge in keyed.values():
+            kind = edge.get("kind")
             if kind == _RUNS_ON:
-                runs_on.setdefault(target, []).extend(data.get("provenance", ()))
+                runs_on.setdefault(target, []).extend(edge.get("provenance", ()))
             elif kind == _RUNS:
-                runs.setdefault(target, []).extend(data.get("provenance", ()))
+                runs.setdefault(target, []).extend(edge.get("provenance", ()))
             elif kind == _SUPPORTS:
                 supports.add(target)
+    declared = data.get("platform")
+    if declared and declared in view and declared not in runs_on:
+        runs_on[str(declared)] = list(data.get("provenance", ()))
     return runs_on, runs, sorted(supports)
-
-
-def _linked(
-    view: nx.MultiDiGraph,
-    hg: str,
-    runs_on: dict[str, list[Provenance]],
-    runs: dict[str, list[Provenance]],
-) -> Iterable[tuple[str, bool, list[Provenance]]]:
-    """(platform or product, whether a platform, provenance of the RUNS/RUNS_ON link):
-    platforms first (RUNS_ON targets and the declared ``platform``), each part sorted."""
-    platforms = dict(runs_on)
-    declared = view.nodes[hg].get("platform")
-    if declared and declared in view and declared not in platforms:
-        platforms[str(declared)] = list(node_provenance(view, hg))
-    for platform, provenance in sorted(platforms.items()):
-        yield platform, True, provenance
-    for product in sorted(runs):
-        yield product, False, runs[product]
 
 
 def operator_sectors(view: nx.MultiDiGraph, operator: str) -> tuple[str, ...]:

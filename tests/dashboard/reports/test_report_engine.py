@@ -45,8 +45,10 @@ def test_snapshot_engine_gives_the_reference_report_bytes(
 
     monkeypatch.setattr(ranking_engine, "FAST_RANK_NODES", 0)  # the snapshot even on the demo
     from dashboard.reports import build as build_module
+    from dashboard.reports import impacts as impacts_module
 
     monkeypatch.setattr(build_module, "view_snapshot", counted)
+    monkeypatch.setattr(impacts_module, "view_snapshot", counted)  # the whole view's
     assert _json(report_store, scope) == reference
     assert calls and all(calls)  # the snapshot path ran
     if scope != "all":

@@ -3,13 +3,21 @@ section of the layer summaries equals the section of the full concentration repo
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from dashboard.reports import Report
-from dashboard.reports.model import LayerRow, ShareRow
-from dashboard.reports.sections_risk import concentration_section
+from dashboard.reports.model import EstateSection, LayerRow, ShareRow
+from dashboard.reports.sections_risk import concentration_section, estate_section, operator_rows
+from graph.estate import estate_figures
 from graph.risk.concentration import concentration_report, concentration_summary
+from graph.store import open_store
+from graph.vendors_rows import store_canonical_view
 from tests.graph.risk.test_concentration_table import _estate
 
 
@@ -48,3 +56,44 @@ def test_the_section_of_the_summary_equals_the_section_of_the_report() -> None:
     summary = concentration_section(concentration_summary(view))
     assert summary.model_dump_json() == full.model_dump_json()
     assert summary.layers and summary.shares and summary.heat_map
+
+
+_KINDS = ["Operator", "HostGroup", "Function", "Component", "Product", "Sector", "Vendor"]
+_NODE = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from([*_KINDS, "UpdateChannel", "Other"]),
+        "placeholder": st.sampled_from([None, False, True]),
+        "host_count": st.sampled_from([None, 0, 7, -3, True, 2.5, "7"]),
+        "operator": st.sampled_from([None, "", "operator:a", "operator:b"]),
+        "critical": st.sampled_from([None, True, False, 0]),
+        "privilege": st.sampled_from([None, "kernel", "boot-start-driver", "user"]),
+        "sectors": st.sampled_from([None, (), ("energy", "banking")]),
+        "cii": st.sampled_from([None, True]),
+    }
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(nodes=st.lists(_NODE, max_size=12))
+def test_the_estate_section_equals_estate_figures_and_operator_rows(nodes: list[dict]) -> None:
+    view = nx.MultiDiGraph()
+    view.add_node("operator:b", kind="Operator", name="B", jurisdictions=("NL", "DE"))
+    view.add_node("operator:a", kind="Operator", cii=True)
+    for i, attrs in enumerate(nodes):
+        view.add_node(f"n{i}", **{k: v for k, v in attrs.items() if v is not None})
+    section = estate_section(view)
+    assert section == EstateSection(figures=estate_figures(view), operators=operator_rows(view))
+    assert list(section.figures) == list(estate_figures(view))
+
+
+def test_the_demo_estate_section_equals_estate_figures_and_operator_rows(
+    report_store: Path,
+) -> None:
+    store = open_store(str(report_store))
+    try:
+        view = store_canonical_view(store)
+    finally:
+        store.close()
+    section = estate_section(view)
+    assert section == EstateSection(figures=estate_figures(view), operators=operator_rows(view))
+    assert section.operators and section.figures["hosts"] > 0

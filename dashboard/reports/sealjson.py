@@ -1,0 +1,101 @@
+"""Seal a report and write its JSON at once, the seal's hash computed in a forked child.
+
+``riskgraph report --format json`` needs two serialisations of the same report: the
+canonical body the seal hashes (keys sorted, compact) and the indented file. At 100k
+hosts each is about a second of CPU over ~a million models. :func:`seal_with_json` runs
+them side by side on two cores: a forked child writes the canonical body and sends back
+its SHA-256 (64 hex digits) while this process writes the indented JSON with a
+placeholder digest; the digest is then put in the placeholder's place. ``integrity`` is
+the report's last field and ``body_sha256`` the last of it, so the placeholder is at a
+fixed place at the end of the file (checked: anything else takes the serial path).
+
+The bytes are those of ``render_json(seal(report))`` (tested): the child runs the same
+canonical writer as :func:`~dashboard.reports.integrity.seal`. Whether orjson's bytes
+hold (:func:`~dashboard.reports.jsonbytes.orjson_bytes_hold`) is checked once, on the
+canonical body: both layouts hold the same values written by the same float and string
+writer, separated by punctuation that no pattern of the check spans, and the one part
+only the file holds (``integrity``: ``sha256``, the canonicalisation text, hex digits)
+has neither pattern. When they do not hold the file takes the checked path. Without
+``os.fork``, or when the child fails, the seal is computed here, serially.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import string
+
+from dashboard.reports.integrity import report_canonical_bytes, seal
+from dashboard.reports.json_report import Pieces, render_json
+from dashboard.reports.jsonbytes import orjson_bytes_hold
+from dashboard.reports.model import Integrity, Report
+from dashboard.reports.modeljson import model_json_bytes, unchecked_model_json_bytes
+
+__all__ = ["seal_with_json"]
+
+_PLACEHOLDER = "0" * 64
+_TAIL = b'"\n  }\n}'  # what follows the digest: end of body_sha256, integrity, report
+_HEX = frozenset(string.hexdigits.lower().encode())
+
+
+def seal_with_json(report: Report) -> tuple[Report, Pieces]:
+    """``(seal(report), render_json(seal(report)))``, with the hash and the JSON written
+    in parallel when the platform can fork; the JSON as pieces to write one after the
+    other (or join): the file around the digest, not copied to put it in."""
+    if not hasattr(os, "fork"):
+        return _serial(report)
+    stub = report.model_copy(update={"integrity": Integrity(body_sha256=_PLACEHOLDER)})
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return _serial(report)
+    if pid == 0:  # the child: hash the canonical body, report, leave without any cleanup
+        os.close(read_end)
+        _child(report, write_end)
+    os.close(write_end)
+    try:
+        raw = unchecked_model_json_bytes(stub, indent=True)
+    finally:
+        answer = _read(read_end)
+        os.close(read_end)
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or len(answer) != 65 or not set(answer[:64]) <= _HEX:
+        return _serial(report)
+    digest, held = answer[:64], answer[64:] == b"1"
+    body = raw if held and raw is not None else model_json_bytes(stub, indent=True)
+    end = len(body) - len(_TAIL)
+    if body[end - 64 : end] != _PLACEHOLDER.encode() or body[end:] != _TAIL:
+        return _serial(report)
+    sealed = report.model_copy(update={"integrity": Integrity(body_sha256=digest.decode())})
+    view = memoryview(body)
+    return sealed, (view[: end - 64], digest, view[end:], b"\n")
+
+
+def _serial(report: Report) -> tuple[Report, Pieces]:
+    sealed = seal(report)
+    return sealed, (render_json(sealed),)
+
+
+def _child(report: Report, out: int) -> None:
+    """Write the digest of ``report``'s canonical body and whether orjson's bytes held
+    (``1``) or the checked path wrote them (``0``) to ``out``; exit at once."""
+    code = 1
+    try:
+        raw = unchecked_model_json_bytes(report, sort_keys=True, omit="integrity")
+        held = raw is not None and orjson_bytes_hold(raw)
+        canonical = raw if raw is not None and held else report_canonical_bytes(report)
+        digest = hashlib.sha256(canonical).hexdigest().encode()
+        os.write(out, digest + (b"1" if held else b"0"))
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _read(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 128):
+        chunks.append(chunk)
+    return b"".join(chunks)

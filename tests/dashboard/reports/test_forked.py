@@ -1,0 +1,82 @@
+"""Work done in a forked child comes back equal to the work done here; a failing child, no
+fork or an abandoned child leave the process as it was; a report built with its
+side sections in a child equals the one built in one process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dashboard.reports import Report, build_report
+from dashboard.reports.forked import Forked
+from dashboard.reports.json_report import render_json
+from graph.risk.policy import Policy
+from graph.store import open_store
+from tests.dashboard.reports.conftest import CLOCK
+
+
+def _pid_and_rows() -> tuple[int, list[tuple[str, int]]]:
+    return os.getpid(), [(f"row {i}", i * i) for i in range(50_000)]  # megabytes of pickle
+
+
+def test_the_child_computes_the_value() -> None:
+    with Forked(_pid_and_rows) as job:
+        assert job.forked
+        pid, rows = job.result()
+    assert pid != os.getpid()
+    assert rows == _pid_and_rows()[1]
+    assert not job.forked
+
+
+def test_disabled_it_computes_here() -> None:
+    job = Forked(_pid_and_rows, enabled=False)
+    assert not job.forked
+    assert job.result()[0] == os.getpid()
+
+
+def test_a_failing_child_leaves_the_work_to_this_process() -> None:
+    parent = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child only")
+        return 42
+
+    with Forked(work) as job:
+        assert job.forked
+        assert job.result() == 42
+
+
+def test_without_fork_it_computes_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError("cannot fork")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    job = Forked(_pid_and_rows)
+    assert not job.forked
+    assert job.result()[0] == os.getpid()
+
+
+def test_an_abandoned_child_is_reaped() -> None:
+    with pytest.raises(KeyError), Forked(_pid_and_rows) as job:
+        pid = job._pid
+        raise KeyError("the caller fails before taking the result")
+    assert pid is not None and not job.forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already
+
+
+@pytest.mark.parametrize("scope", ["all", "operator:harbor-bank", "sector:energy"])
+def test_a_report_built_in_parallel_equals_the_serial_one(
+    report_store: Path, make_report: Callable[[str], Report], scope: str
+) -> None:
+    store = open_store(str(report_store))
+    try:
+        report = build_report(store, scope, policy=Policy(), clock=lambda: CLOCK, parallel=True)
+    finally:
+        store.close()
+    assert report == make_report(scope)
+    assert render_json(report) == render_json(make_report(scope))

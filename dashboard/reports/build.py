@@ -8,6 +8,7 @@ every renderer (``json_report``, ``csv_report``, ``html_report``, ``pdf_report``
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ from dashboard.reports.sections_risk import (
     subject_impact,
 )
 from graph.estate import estate_figures
+from graph.estate_cache import Estate, read_estate
 from graph.gcpause import drop_cached_views, paused_gc
 from graph.model import DocumentInfo
 from graph.risk.blast import blast_radius
@@ -59,7 +61,6 @@ from graph.risk.ranking_engine import rank_view, view_snapshot
 from graph.risk.remediation import attach_risk_removed
 from graph.risk.subject import FailureMode, Subject
 from graph.store.interface import Clock, GraphStore
-from graph.vendors_rows import store_canonical_view
 
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
@@ -109,9 +110,9 @@ def build_report(
     instead of their being freed on return: for a process about to exit
     (``dashboard.cli.fastexit``), where freeing them is seconds of wasted work at 100k.
     """
-    with paused_gc():
+    with paused_gc(), ExitStack() as cleanup:
         stage = on_stage or (lambda _: None)
-        return _build(store, scope, policy, clock, options, view, stage, retain)
+        return _build(store, scope, policy, clock, options, view, stage, cleanup, retain)
 
 
 def _build(
@@ -122,6 +123,7 @@ def _build(
     options: ReportOptions | None,
     view: nx.MultiDiGraph | None,
     stage: Stage,
+    cleanup: ExitStack,
     retain: list[object] | None = None,
 ) -> Report:
     report_scope = _as_scope(scope)
@@ -129,17 +131,20 @@ def _build(
     generated_at = clock()
     stage("read")
     documents, dq_findings = store.documents(), store.findings()
-    full = view if view is not None else store_canonical_view(store)
+    # the canonical view, from the store's cache file when it holds this content
+    estate = Estate(view) if view is not None else read_estate(store, documents)
+    cleanup.callback(estate.close)  # waits for the child writing a new cache file
+    full = estate.view
     stage("scope")
     cut = apply_scope(full, report_scope, documents, dq_findings)
     scoped = cut.scoped.graph
     mode = FailureMode(options.mode)
 
     stage("rank")
-    ranked, snapshot = _rank(scoped, mode, policy)
+    ranked, snapshot = _rank(scoped, mode, policy, estate if scoped is full else None)
     stage("blast")
     top = _top_impacts(
-        full, cut, ranked, snapshot, mode, policy, options, _anonymised(report_scope)
+        estate, cut, ranked, snapshot, mode, policy, options, _anonymised(report_scope)
     )
     stage("concentration")
     usage = estate_usage(scoped)  # shared by concentration and the control rules
@@ -220,11 +225,12 @@ def _build(
 
 
 def _rank(
-    view: nx.MultiDiGraph, mode: FailureMode, policy: Policy
+    view: nx.MultiDiGraph, mode: FailureMode, policy: Policy, estate: Estate | None
 ) -> tuple[list[RankedSubject], Snapshot | None]:
     """Every vendor and channel ranked, and the compiled snapshot of ``view`` that ranked
-    them (large views; None: the networkx reference did)."""
-    snapshot = view_snapshot(view)
+    them (large views; None: the networkx reference did); ``estate``: the whole store's,
+    when ``view`` is its view (its snapshot may come from the cache)."""
+    snapshot = estate.snapshot(view_snapshot) if estate is not None else view_snapshot(view)
     return rank_view(view, ("vendor", "channel"), mode, policy=policy, snapshot=snapshot), snapshot
 
 
@@ -241,7 +247,7 @@ def _anonymised(scope: ReportScope) -> bool:
 
 
 def _top_impacts(
-    full: nx.MultiDiGraph,
+    estate: Estate,
     cut: ScopedInputs,
     ranked: list[RankedSubject],
     snapshot: Snapshot | None,
@@ -252,6 +258,7 @@ def _top_impacts(
 ) -> tuple[SubjectImpact, ...]:
     """Full blast radius of the worst vendors and channels that reach anything (from
     ``snapshot``, the scoped view's, when there is one; the networkx reference else)."""
+    full = estate.view
     limits = {"vendor": options.top_vendors, "channel": options.top_channels}
     chosen: list[RankedSubject] = []
     for r in ranked:
@@ -263,7 +270,7 @@ def _top_impacts(
     whole = None
     if cohorts is not None and chosen:
         same = full is cut.scoped.graph
-        whole = scoped if same else _radii(full, view_snapshot(full), mode, policy)
+        whole = scoped if same else _radii(full, estate.snapshot(view_snapshot), mode, policy)
     out = []
     for r in chosen:
         subject = Subject(kind=r.kind, ref=r.key)

@@ -21,22 +21,21 @@ from someone else. The newest :data:`KEEP` files are kept.
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import os
 import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph.estate_cache_key import DigestThread, RecordsDigest, store_key
-from graph.model import DocumentInfo, Provenance
+from graph.estate_cache_pack import pickler, share_strings
+from graph.model import DocumentInfo
 from graph.store.interface import GraphStore
 from graph.store.sqlite import SqliteStore
-from graph.trusted import trusted_model
 from graph.vendors_rows import store_canonical_view
 
 if TYPE_CHECKING:
@@ -198,7 +197,8 @@ def _write_file(
             f.write(_MAGIC + digest.sha256.encode() + b"\n")
             if snapshot is not None:  # the per-query memo is never input: not written
                 snapshot = dataclasses.replace(snapshot, cache={})
-            _pickler(f).dump((view, snapshot))
+            share_strings(view)
+            pickler(f).dump((view, snapshot))
         temporary.replace(path)
     except Exception:  # best effort: a report never fails for its cache
         temporary.unlink(missing_ok=True)
@@ -211,20 +211,6 @@ def _touch(path: Path) -> None:
         os.utime(path)
     except OSError:
         return
-
-
-def _pickler(f: IO[bytes]) -> pickle.Pickler:
-    pickler = pickle.Pickler(f, protocol=5)
-    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
-    table[Provenance] = _reduce_provenance
-    pickler.dispatch_table = table
-    return pickler
-
-
-def _reduce_provenance(record: Provenance) -> tuple[Any, ...]:
-    """A record rebuilt by :func:`trusted_model` (one call) instead of pydantic's
-    ``__setstate__`` (a state dict per record): a 100k view holds a million of them."""
-    return trusted_model, (Provenance, record.__dict__, record.__pydantic_fields_set__)
 
 
 def _prune(directory: Path) -> None:

@@ -85,6 +85,24 @@ def test_second_read_comes_from_the_cache_and_is_the_store(cache: Path, demo_pat
     assert {hash(p) for p in records} == {hash(p) for p in fresh}
 
 
+def test_a_cached_view_shares_its_strings_and_stays_a_working_graph(
+    cache: Path, demo_path: Path
+) -> None:
+    _read(demo_path)
+    view = _read(demo_path).view
+    kinds = [d["kind"] for *_, d in view.edges(data=True)]
+    assert len({id(k) for k in kinds}) == len(set(kinds))  # one object per value
+    for source, target in view.edges():
+        assert view._succ[source][target] is view._pred[target][source]
+    fresh = _fresh(demo_path)
+    for graph in (view, fresh):  # networkx's own updates see one graph in both
+        (first, second, key), *_ = graph.edges(keys=True)
+        graph.edges[first, second, key]["role"] = "changed"
+        graph.add_edge(second, "vendor:new", key="x", kind="SUPPLIED_BY")
+        graph.remove_node(first)
+    _assert_same_graph(fresh, view)
+
+
 def test_the_snapshot_comes_back_when_the_view_compiles_one(
     cache: Path, demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

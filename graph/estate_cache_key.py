@@ -2,8 +2,8 @@
 the SQLite store's content.
 
 A cache file is named by :func:`store_key`: a SHA-256 of the code fingerprint (every
-source file of the ``graph`` package, the Python, networkx, numpy and pydantic versions,
-the cache format), the store's schema version and revision, every row of its
+source file of the ``graph`` package, the riskgraph, Python, networkx, numpy and pydantic
+versions, the cache format), the store's schema version and revision, every row of its
 ``documents`` table (id, lineage, status, supersession, info) and the stored length of
 each document's packed node and edge rows. That is cheap (no record is read) and changes
 with every write riskgraph makes, but two stores can share it with different records
@@ -22,6 +22,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,6 +69,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256()
     versions = (
         CACHE_FORMAT,
+        _installed_version(),
         sys.version,
         nx.__version__,
         np.__version__,
@@ -80,6 +82,14 @@ def code_fingerprint() -> str:
         digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _installed_version() -> str:
+    """riskgraph's version (what names the code when its sources are not files)."""
+    try:
+        return version("riskgraph")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -234,3 +234,17 @@ def test_old_files_are_pruned(cache: Path, demo_path: Path, tmp_path: Path) -> N
             db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(1000 + i),))
         assert _read(other).source == "store"
     assert len(list(cache.glob("*.pickle"))) == KEEP
+
+
+def test_other_code_is_a_miss(
+    cache: Path, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written by another riskgraph (other sources or library versions) is not read."""
+    from graph import estate_cache_key
+
+    assert _read(demo_path).source == "store"
+    assert _read(demo_path).source == "cache"
+    real = estate_cache_key.code_fingerprint()
+    monkeypatch.setattr(estate_cache_key, "code_fingerprint", lambda: "another" + real)
+    assert _read(demo_path).source == "store"
+    assert len(list(cache.glob("*.pickle"))) == 2

@@ -8,22 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.reports import build_report, render_report
 from graph import estate_cache
 from graph.risk import ranking_engine
-from graph.risk.policy import Policy
-from graph.store import open_store
-from tests.dashboard.reports.conftest import CLOCK
-
-
-def _json(store_path: Path, scope: str) -> bytes:
-    store = open_store(str(store_path))
-    try:
-        return render_report(
-            build_report(store, scope, policy=Policy(), clock=lambda: CLOCK), "json"
-        )
-    finally:
-        store.close()
+from tests.dashboard.reports.test_report_engine import _json
 
 
 @pytest.mark.parametrize("engine_nodes", [ranking_engine.FAST_RANK_NODES, 0])

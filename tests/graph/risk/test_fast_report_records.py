@@ -4,22 +4,11 @@ attribute order, fields set, extra and private values, JSON."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from graph.risk.fastreport import SnapshotRadii
 from graph.risk.subject import FailureMode
+from tests.dashboard.reports.test_trusted import _same
 from tests.graph.risk.test_fast_engine import _subjects
 from tests.graph.risk.test_fast_report import _reference
-
-
-def _same(built: BaseModel, expected: BaseModel) -> None:
-    assert type(built) is type(expected)
-    assert built == expected
-    assert list(vars(built)) == list(vars(expected))
-    assert built.model_fields_set == expected.model_fields_set
-    assert built.__pydantic_extra__ == expected.__pydantic_extra__
-    assert built.__pydantic_private__ == expected.__pydantic_private__
-    assert built.model_dump_json() == expected.model_dump_json()
 
 
 def test_demo_radius_records_are_the_reference_records(demo) -> None:

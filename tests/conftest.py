@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import redirect_stderr, redirect_stdout
@@ -48,6 +49,13 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliRes
     monkeypatch.setenv("RISKGRAPH_STORE", str(tmp_path / "store.sqlite"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1721362140")  # 2024-07-19T04:09:00Z
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _estate_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Cache files of the test stores' views (graph.estate_cache) go to a temporary
+    directory of this worker, never to the user's cache."""
+    os.environ["RISKGRAPH_VIEW_CACHE"] = str(tmp_path_factory.mktemp("estate-cache"))
 
 
 @pytest.fixture(scope="session")

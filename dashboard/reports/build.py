@@ -8,6 +8,7 @@ every renderer (``json_report``, ``csv_report``, ``html_report``, ``pdf_report``
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from dashboard.reports.scoping import (
 )
 from dashboard.reports.sealjson import seal_with_json
 from dashboard.reports.sections_controls import controls_section, plan_findings
+from graph.estate_cache import Estate, read_estate
 from graph.gcpause import drop_cached_views, paused_gc
 from graph.risk.concentration import concentration_summary, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
@@ -44,7 +46,6 @@ from graph.risk.policy import Policy
 from graph.risk.ranking_engine import view_snapshot
 from graph.risk.subject import FailureMode
 from graph.store.interface import Clock, GraphStore
-from graph.vendors_rows import store_canonical_view
 
 if TYPE_CHECKING:
     pass
@@ -101,9 +102,11 @@ def build_report(
     while this process evaluates them (:mod:`dashboard.reports.forked`; a one-shot
     command's choice: not for a process running other threads). Same report either way.
     """
-    with paused_gc():
+    with paused_gc(), ExitStack() as cleanup:
         stage = on_stage or (lambda _: None)
-        report = _build(store, scope, policy, clock, options, view, stage, retain, parallel)
+        report = _build(
+            store, scope, policy, clock, options, view, stage, cleanup, retain, parallel
+        )
         if prerender != "json":
             return seal(report)
         sealed, data = seal_with_json(report)
@@ -119,6 +122,7 @@ def _build(
     options: ReportOptions | None,
     view: nx.MultiDiGraph | None,
     stage: Stage,
+    cleanup: ExitStack,
     retain: list[object] | None = None,
     parallel: bool = False,
 ) -> Report:
@@ -127,14 +131,17 @@ def _build(
     generated_at = clock()
     stage("read")
     documents, dq_findings = store.documents(), store.findings()
-    full = view if view is not None else store_canonical_view(store)
+    # the canonical view, from the store's cache file when it holds this content
+    estate = Estate(view) if view is not None else read_estate(store, documents)
+    cleanup.callback(estate.close)  # waits for the child writing a new cache file
+    full = estate.view
     stage("scope")
     cut = apply_scope(full, report_scope, documents, dq_findings)
     scoped = cut.scoped.graph
     mode = FailureMode(options.mode)
 
     stage("rank")
-    snapshot = view_snapshot(scoped)
+    snapshot = estate.snapshot(view_snapshot) if scoped is full else view_snapshot(scoped)
     anonymised = _anonymised(report_scope)
     impacts = partial(ranked_and_top, full, cut, snapshot, mode, policy, options, anonymised)
     with Forked(partial(impacts, _quiet), enabled=parallel) as ranking:  # rank + blast

@@ -158,6 +158,8 @@ def _winner(doc: DocumentInfo, by_id: dict[str, DocumentInfo]) -> str:
 
 def _check_names(view: nx.MultiDiGraph, scope: ReportScope) -> None:
     """A scope naming nothing in the store is a typo, never an empty report."""
+    if not (scope.operators or scope.sectors or scope.jurisdictions):
+        return  # ``all`` names nothing: no pass over the view
     operators = {k: d for k, d in view.nodes(data=True) if d.get("kind") == NodeKind.OPERATOR.value}
     for key in scope.operators:
         if key not in operators or operators[key].get("placeholder"):

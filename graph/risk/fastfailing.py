@@ -21,6 +21,7 @@ from graph.risk.policy import Policy
 from graph.risk.rollout import RolloutOverride, RolloutReach, rollout_reach
 from graph.risk.snapshot import Snapshot
 from graph.risk.snapshot_columns import KIND_CODES, PLATFORM_KINDS, PRIVILEGES
+from graph.trusted import trusted_model
 from graph.vocabulary import NodeKind, Privilege
 
 __all__ = ["FailingNodes"]
@@ -42,6 +43,7 @@ class FailingNodes:
         self._names = {bit: name for name, bit in snap.cols.vocabulary.items()}
         self._failing: dict[tuple[int, SourceRow], tuple[FailingNode, tuple[str, ...]]] = {}
         self._reach: dict[tuple[int, RolloutOverride | None], RolloutReach] = {}
+        self._platforms: dict[int, tuple[str, ...]] = {}
 
     def of(
         self, planner: SourcePlanner, node: int, overrides: Mapping[str, RolloutOverride]
@@ -90,17 +92,27 @@ class FailingNodes:
             else:
                 privilege = _privilege(int(cols.privilege_of[node]))
                 unknowns = (f"privilege of {key}",) if privilege is None else ()
-        failing = FailingNode.model_construct(
-            key=key,
-            privilege=privilege,
-            host_fatal=fatal,
-            crash_loop=loop,
-            platforms=sorted(self._names[b] for b in range(64) if (mask >> b) & 1),
-            channel=channel,
-            rollout_fraction=reach.fraction,
-            rollout_explanation=reach.explanation,
-        )
-        return failing, unknowns
+        values = {
+            "key": key,
+            "privilege": privilege,
+            "host_fatal": fatal,
+            "crash_loop": loop,
+            "platforms": list(self._platforms_of(mask)),
+            "channel": channel,
+            "rollout_fraction": reach.fraction,
+            "rollout_explanation": reach.explanation,
+        }
+        return trusted_model(FailingNode, values), unknowns
+
+    def _platforms_of(self, mask: int) -> tuple[str, ...]:
+        """The platform names of bit mask ``mask``, sorted (once per mask)."""
+        found = self._platforms.get(mask)
+        if found is None:
+            names = self._names
+            found = self._platforms[mask] = tuple(
+                sorted(names[b] for b in range(64) if (mask >> b) & 1)
+            )
+        return found
 
     def _reach_of(self, ch: int, override: RolloutOverride | None) -> RolloutReach:
         found = self._reach.get((ch, override))

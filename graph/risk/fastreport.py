@@ -43,6 +43,7 @@ from graph.risk.recovery import curve_hours
 from graph.risk.rollout import RolloutOverride
 from graph.risk.snapshot import Snapshot
 from graph.risk.subject import FailureMode, Subject, resolve_subject
+from graph.trusted import trusted_model
 
 __all__ = ["SnapshotRadii"]
 
@@ -149,18 +150,16 @@ class SnapshotRadii:
             function_rows(self.snap, rows), key=lambda r: keys[r[0]]
         ):
             template, rto = self._function(fn)
-            out.append(
-                template.model_copy(
-                    update={
-                        "hosts_total": total,
-                        "hosts_down": down,
-                        "hosts_degraded": degraded,
-                        "status": "lost" if total > 0 and down / total >= share else "degraded",
-                        "recovery_hours": recovery,
-                        "rto_breached": None if rto is None or not down else recovery > float(rto),
-                    }
-                )
-            )
+            values = {
+                **template.__dict__,
+                "hosts_total": total,
+                "hosts_down": down,
+                "hosts_degraded": degraded,
+                "status": "lost" if total > 0 and down / total >= share else "degraded",
+                "recovery_hours": recovery,
+                "rto_breached": None if rto is None or not down else recovery > float(rto),
+            }
+            out.append(trusted_model(FunctionImpact, values))  # template.model_copy(update=)
         return out
 
     def _function(self, fn: int) -> tuple[FunctionImpact, Any]:
@@ -196,17 +195,15 @@ class SnapshotRadii:
         out = []
         for i, slot in enumerate(ops.slots):
             template = self._operator(slot)
-            out.append(
-                template.model_copy(
-                    update={
-                        "hosts_down": ops.down[i],
-                        "hosts_degraded": ops.degraded[i],
-                        "hosts_compromised": ops.compromised[i],
-                        "recovery_hours": ops.hours[i],
-                        "functions_lost": sorted(lost.get(template.operator, ())),
-                    }
-                )
-            )
+            values = {
+                **template.__dict__,
+                "hosts_down": ops.down[i],
+                "hosts_degraded": ops.degraded[i],
+                "hosts_compromised": ops.compromised[i],
+                "recovery_hours": ops.hours[i],
+                "functions_lost": sorted(lost.get(template.operator, ())),
+            }
+            out.append(trusted_model(OperatorImpact, values))  # template.model_copy(update=)
         return out
 
     def _operator(self, slot: int) -> OperatorImpact:

@@ -52,6 +52,9 @@ class NodeProfiles:
     firmware: NDArray[np.bool_]
     mask: NDArray[np.int64]
     profile: NDArray[np.int64]  # equal for nodes that fail the same way
+    narrow: type[np.unsignedinteger[Any]] = np.uint64
+    """The smallest unsigned type holding every profile code (numpy's stable sort of 8- and
+    16-bit integers is a radix sort; the order is the same)."""
 
     def row(self, node: int) -> SourceRow:
         """How ``node`` fails on its own, as a source row (no rollout, no channel)."""
@@ -82,6 +85,21 @@ class SourceGroups:
     failed_platforms: NDArray[np.int32]
 
 
+_ZERO = np.zeros(1, dtype=np.int64)
+
+
+def _sorted_unique(ids: NDArray[Any]) -> NDArray[Any]:
+    """``np.unique(ids)``: a stable sort (linear on the usual already sorted CSR row),
+    then the repeats dropped."""
+    out = np.sort(ids, kind="stable")
+    if len(out) > 1:
+        keep = np.empty(len(out), dtype=np.bool_)
+        keep[0] = True
+        np.not_equal(out[1:], out[:-1], out=keep[1:])
+        out = out[keep]
+    return out
+
+
 def node_profiles(snap: Snapshot, mode: FailureMode) -> NodeProfiles:
     cols = snap.cols
     pr = cols.privilege_of
@@ -102,7 +120,10 @@ def node_profiles(snap: Snapshot, mode: FailureMode) -> NodeProfiles:
     mask[platform] = 0
     flags = fatal.astype(np.int64) * 4 + loop.astype(np.int64) * 2 + firmware.astype(np.int64)
     _, profile = np.unique(np.stack([flags, mask]), axis=1, return_inverse=True)
-    return NodeProfiles(fatal, loop, firmware, mask, profile.reshape(-1).astype(np.int64))
+    codes = profile.reshape(-1).astype(np.int64)
+    top = int(codes.max(initial=0))
+    narrow = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.uint64
+    return NodeProfiles(fatal, loop, firmware, mask, codes, narrow)
 
 
 class SourcePlanner:
@@ -208,12 +229,13 @@ class SourcePlanner:
         sizes = [len(members) for members in by_row.values()]
         rows = list(by_row)
         if len(singles):
-            singles = np.unique(singles)
-            profile = p.profile[singles]
-            order = np.argsort(profile, kind="stable")
+            singles = _sorted_unique(singles)
+            profile = p.profile[singles].astype(p.narrow, copy=False)
+            order = np.argsort(profile, kind="stable")  # a radix sort on the narrow codes
             singles, profile = singles[order], profile[order]
-            starts = np.flatnonzero(np.r_[True, profile[1:] != profile[:-1]])
-            ends = np.r_[starts[1:], len(singles)]
+            change = np.flatnonzero(profile[1:] != profile[:-1]) + 1
+            starts = np.concatenate((_ZERO, change))
+            ends = np.concatenate((change, np.asarray([len(singles)], dtype=np.int64)))
             nodes.extend(singles.tolist())
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
                 first = int(singles[a])

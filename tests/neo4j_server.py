@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from neo4j import Driver, GraphDatabase
 
 from graph.store.neo4j import Neo4jStore
-from graph.store.neo4j_queries import LAYER_EDGE_KINDS, layer_type
+from graph.store.neo4j_queries import LAYER_EDGE_KINDS, LAYER_TYPES, layer_type
 from graph.vocabulary import EdgeKind
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def start_server(home: Path, *, preferred_port: int | None = None) -> Neo4jServe
     )
 
 
-Layer = list[tuple[str, str, str, int]]
+Layer = list[tuple[str, str, str, str, int]]
 
 
 def own_driver(store: Neo4jStore) -> Driver:
@@ -147,23 +147,25 @@ def own_driver(store: Neo4jStore) -> Driver:
 
 
 def reach_layer(store: Neo4jStore) -> Layer:
-    """The store's reach layer as sorted (type, source, target, documents) rows."""
+    """The store's reach layer as sorted (type, kind, source, target, documents) rows; any
+    relationship of the schema-2 layer's types would be a row too."""
     with own_driver(store) as driver:
         records, _, _ = driver.execute_query(
-            "MATCH (a)-[l]->(b) WHERE type(l) STARTS WITH 'REACH_' "
-            "RETURN type(l), a.key, b.key, l.documents",
+            "MATCH (a)-[l]->(b) WHERE type(l) STARTS WITH 'REACH' "
+            "RETURN type(l), l.kind, a.key, b.key, l.documents",
             database_=store.database,
         )
-    return sorted((r[0], r[1], r[2], r[3]) for r in records)
+    assert {r[0] for r in records} <= set(LAYER_TYPES), records[:3]
+    return sorted((r[0], r[1], r[2], r[3], r[4]) for r in records)
 
 
 def layer_of_view(view: nx.MultiDiGraph) -> Layer:
     """What the reach layer must hold: per walk-kind pair of the merged graph (active
     documents only), how many documents assert it."""
-    documents: dict[tuple[str, str, str], set[str]] = {}
+    documents: dict[tuple[str, str, str, str], set[str]] = {}
     kinds = {k.value for k in LAYER_EDGE_KINDS}
     for source, target, data in view.edges(data=True):
         if data["kind"] in kinds:
-            pair = (layer_type(EdgeKind(data["kind"])), source, target)
+            pair = (layer_type(EdgeKind(data["kind"])), data["kind"], source, target)
             documents.setdefault(pair, set()).update(p.document_id for p in data["provenance"])
     return sorted((*pair, len(ids)) for pair, ids in documents.items())

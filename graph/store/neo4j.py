@@ -204,6 +204,8 @@ class Neo4jStore:
 
     def _init_schema(self) -> None:
         with self._session() as session:
+            for layer_type in q.LAYER_TYPES:  # first: lowest type ids (see LAYER_TYPES)
+                session.run(q.CREATE_LAYER_TYPE, type=layer_type).consume()
             existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
             missing = [statement for name, statement in q.SCHEMA if name not in existing]
@@ -226,9 +228,11 @@ class Neo4jStore:
             found = session.execute_write(
                 lambda tx: tx.run(q.META, schema=SCHEMA_VERSION).single(strict=True)[0]
             )
-            if found == "1":  # before the reach layer: build it (MERGE: safe to rerun)
-                for statement in q.BUILD_LAYER.values():
+            if found in ("1", "2"):  # before the reach layer or its two types: (re)build it
+                for statement in q.DROP_OLD_LAYER if found == "2" else ():
                     session.run(statement).consume()
+                for kind, statement in q.BUILD_LAYER.items():  # MERGE: safe to rerun
+                    session.run(statement, kind=kind.value).consume()
                 session.execute_write(_migrated)
                 found = SCHEMA_VERSION
         if found != SCHEMA_VERSION:

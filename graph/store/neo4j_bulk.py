@@ -111,7 +111,8 @@ class BulkImportFiles:
         self._infos: dict[str, tuple[DocumentInfo, tuple[DataQualityFinding, ...]]] = {}
         self._multiline = False
         self._counts = [0, 0]
-        # reach layer: (source id << 40 | target id) << 4 | kind index -> asserting documents
+        # reach layer: (target id << 40 | source id) << 4 | kind index -> asserting documents
+        # (target first: sorted, the rows come grouped by target, see finish)
         self._layer: Counter[int] = Counter()
 
     def _open(self, name: str, header: list[str] | str) -> IO[str]:
@@ -174,7 +175,7 @@ class BulkImportFiles:
         ids, layer_index = self._ids, _LAYER_INDEX.get
         self._layer.update(  # each pair once per document; Counter counts in C
             {
-                (ids[e.source] << 40 | ids[e.target]) << 4 | k
+                (ids[e.target] << 40 | ids[e.source]) << 4 | k
                 for e in unique.values()
                 if (k := layer_index(e.kind)) is not None
             }
@@ -234,13 +235,15 @@ class BulkImportFiles:
                 values += [i.format.value, info_json(i), orjson.dumps(findings).decode()]
                 row = _row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"
                 self._write(f, [f"{number}{_D}{row}"])
+        # the layer's rows by target, so each node's incoming layer relationships (what the
+        # reverse walk reads) get neighbouring ids, i.e. the same few store pages
         with self._open(
-            "rels-reach.csv", ":START_ID(Entity) :END_ID(Entity) documents:long :TYPE"
+            "rels-reach.csv", ":START_ID(Entity) :END_ID(Entity) documents:long kind :TYPE"
         ) as f:
-            ends, mask = (1 << 40) - 1, (1 << 4) - 1
+            ends, mask, layer = (1 << 40) - 1, (1 << 4) - 1, self._layer
             f.writelines(
-                f"{pair >> 44}{_D}{pair >> 4 & ends}{_D}{n}{_D}{_LAYER_TYPES[pair & mask]}\n"
-                for pair, n in self._layer.items()
+                f"{pair >> 4 & ends}{_D}{pair >> 44}{_D}{layer[pair]}{_D}{_LAYER_ROW[pair & mask]}"
+                for pair in sorted(layer)
             )
         header = [":ID(Meta)", "id", "schema", "revision:long", ":LABEL"]
         with self._open("nodes-meta.csv", header) as f:
@@ -265,9 +268,11 @@ class BulkImportFiles:
 
 
 _NODE_FILES = ("nodes-meta.csv", "nodes-documents.csv", "nodes-entities.csv")
-_REL_FILES = ("rels-asserted.csv", "rels-edges.csv", "rels-reach.csv")
+# the layer first: the import gives relationship types ids in the order it meets them, and
+# the layer's types need the lowest (neo4j_queries.LAYER_TYPES)
+_REL_FILES = ("rels-reach.csv", "rels-asserted.csv", "rels-edges.csv")
 _LAYER_INDEX = {kind: i for i, kind in enumerate(q.LAYER_EDGE_KINDS)}
-_LAYER_TYPES = [q.layer_type(kind) for kind in q.LAYER_EDGE_KINDS]
+_LAYER_ROW = [f"{_Q}{kind}{_Q}{_D}{q.layer_type(kind)}\n" for kind in q.LAYER_EDGE_KINDS]
 
 
 def complete_import(store: Neo4jStore) -> int:

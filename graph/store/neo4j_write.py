@@ -28,7 +28,8 @@ from graph.vocabulary import DocumentStatus, EdgeKind, NodeKind
 
 __all__ = ["SCHEMA_VERSION", "DocumentWriter", "info_from", "info_json", "with_status"]
 
-SCHEMA_VERSION = "2"  # 2: the reach layer (neo4j_queries.LAYER_EDGE_KINDS); 1 migrates
+SCHEMA_VERSION = "3"  # 2: the reach layer (neo4j_queries.LAYER_EDGE_KINDS); 3: its two
+# relationship types (neo4j_queries.LAYER_TYPES); 1 and 2 migrate
 _LAYER = frozenset(q.LAYER_EDGE_KINDS)
 _NODE_EXCLUDE = {"key", "kind", "provenance"}
 _ACTIVE = DocumentStatus.ACTIVE.value
@@ -142,7 +143,7 @@ class DocumentWriter:
             ordered = sorted(kind_pairs)
             for start in range(0, len(ordered), self.batch_size):
                 rows = [list(p) for p in ordered[start : start + self.batch_size]]
-                tx.run(q.SYNC_LAYER[kind], pairs=rows).consume()
+                tx.run(q.SYNC_LAYER[kind], pairs=rows, kind=kind.value).consume()
 
     def layer_pairs(
         self, tx: ManagedTransaction, document_ids: Sequence[str]

@@ -242,12 +242,13 @@ def test_a_store_of_another_schema_version_is_refused(
 ) -> None:
     with own_driver(store) as driver:
         driver.execute_query("MATCH (m:RiskgraphMeta) SET m.schema = '0'", database_="neo4j")
-    with pytest.raises(StoreError, match="store schema version 0, this riskgraph needs 2"):
+    with pytest.raises(StoreError, match="store schema version 0, this riskgraph needs 3"):
         neo4j_server.store()
 
 
-def test_a_store_of_schema_1_gets_its_reach_layer_on_open(
-    neo4j_server: Neo4jServer, store: Neo4jStore
+@pytest.mark.parametrize("schema", ["1", "2"])
+def test_a_store_of_an_older_schema_gets_its_reach_layer_on_open(
+    neo4j_server: Neo4jServer, store: Neo4jStore, schema: str
 ) -> None:
     old = make_document("sensor", "7.10", ["old", "shared", "deep"], deps=[(1, 2)], created=FIXED)
     new = make_document("sensor", "7.11", ["shared"], created=FIXED + timedelta(days=1))
@@ -256,19 +257,30 @@ def test_a_store_of_schema_1_gets_its_reach_layer_on_open(
     expected = reach_layer(store)
     assert expected == layer_of_view(store.view()) and len(expected) > 3
     with own_driver(store) as driver:
-        # what a schema-1 store looks like: no layer relationships
+        # schema 1: no layer relationships; schema 2: one REACH_<kind> type per kind
+        for kind in q.LAYER_EDGE_KINDS if schema == "2" else ():
+            driver.execute_query(
+                f"MATCH (a)-[l:{q.layer_type(kind)} {{kind: $kind}}]->(b) "
+                f"CREATE (a)-[:REACH_{kind.value} {{documents: l.documents}}]->(b)",
+                kind=kind.value,
+                database_="neo4j",
+            )
         driver.execute_query(
-            "MATCH ()-[l]->() WHERE type(l) STARTS WITH 'REACH_' DELETE l "
-            "WITH count(*) AS n MATCH (m:RiskgraphMeta) SET m.schema = '1'",
+            "MATCH ()-[l:REACH|REACH_VENDOR]->() DELETE l "
+            "WITH count(*) AS n MATCH (m:RiskgraphMeta) SET m.schema = $schema",
+            schema=schema,
             database_="neo4j",
         )
-    assert reach_layer(store) == []
+        old, _, _ = driver.execute_query(
+            "MATCH ()-[l]->() WHERE type(l) STARTS WITH 'REACH_' RETURN count(l)"
+        )
+    assert old[0][0] == (len(expected) if schema == "2" else 0)
     reopened = neo4j_server.store()
     try:
-        assert reach_layer(reopened) == expected
+        assert reach_layer(reopened) == expected  # and no relationship of the old types
         with own_driver(reopened) as driver:
             records, _, _ = driver.execute_query("MATCH (m:RiskgraphMeta) RETURN m.schema")
-        assert records[0][0] == "2"
+        assert records[0][0] == "3"
         shared = "component:pkg:generic/shared@1.0"
         # 7.10 is superseded: only the host groups running 7.11 are behind it
         assert reopened.reachable_host_groups([shared]) == [

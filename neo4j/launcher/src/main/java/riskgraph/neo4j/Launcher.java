@@ -3,6 +3,8 @@ package riskgraph.neo4j;
 import static org.neo4j.configuration.SettingValueParsers.BYTES;
 import static org.neo4j.configuration.SettingValueParsers.DURATION;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -65,6 +67,9 @@ public final class Launcher {
                 }
                 System.out.println("NEO4J IMPORTED" + took(started));
             }
+            // a new home's system database takes its first password from the initial-password
+            // file (no Cypher command at start); a home started before gets ALTER USER
+            boolean initial = auth && setInitialPassword(home, password);
             long startup = System.nanoTime();
             DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                     .setUserLogProvider(new Log4jLogProvider(System.out))
@@ -91,15 +96,21 @@ public final class Launcher {
                     .build();
             System.out.println("NEO4J STARTED" + took(startup));
             Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
-            if (auth) {
-                setPassword(dbms, password);
-            }
-            if (bulk != null) {
+            Runnable answer = () -> {
+                long asked = System.nanoTime();
+                if (auth && !initial) {
+                    setPassword(dbms, password);
+                }
+                dbms.database("neo4j").executeTransactionally("RETURN 1");
+                System.out.println("NEO4J ANSWERED" + took(asked));
+            };
+            if (bulk != null) { // the first Cypher runs while the schema populates
                 long started = System.nanoTime();
-                Import.createSchema(dbms.database("neo4j"), Path.of(bulk).toAbsolutePath());
+                Import.createSchema(dbms.database("neo4j"), Path.of(bulk).toAbsolutePath(), answer);
                 System.out.println("NEO4J SCHEMA" + took(started));
+            } else {
+                answer.run();
             }
-            dbms.database("neo4j").executeTransactionally("RETURN 1");
             if (train) {
                 Training.exercise(dbms);
                 System.exit(0); // the shutdown hook stops the DBMS; the JVM then writes the archive
@@ -115,6 +126,22 @@ public final class Launcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Writes the initial-password file ({@code neo4j-admin dbms set-initial-password}, run in
+     * this JVM) if HOME has no system database yet; true if it did (the first start uses it).
+     */
+    private static boolean setInitialPassword(Path home, String password) throws IOException {
+        if (Files.exists(home.resolve("data/databases/system"))) {
+            return false;
+        }
+        int code = Import.admin(home, home.resolve("admin.log"), "dbms", "set-initial-password", password);
+        if (code != 0) {
+            throw new IllegalStateException("set-initial-password failed (exit " + code + "; log "
+                    + home.resolve("admin.log") + ")");
+        }
+        return true;
     }
 
     /** ALTER USER through the system database; embedded transactions run with full rights. */

@@ -1,13 +1,18 @@
 """The app's document, served at the app's root and at each page's own address.
 
-Streamlit's ``index.html`` with two additions at the end of its head:
+Streamlit's ``index.html`` with three additions at the end of its head:
 
-* **the app's root** (:data:`BASE_SCRIPT`). Streamlit's frontend does not know where the
+* **the app's root** (:func:`base_script`). Streamlit's frontend does not know where the
   app is rooted: opened at ``/blast_radius`` it first tries ``/blast_radius`` as the
   server's base (``/blast_radius/_stcore/health``, answered 404) and only after a 100 ms
   back-off tries ``/``, so a link to any page but the first waited about 0.1-0.15 s
   longer for its first paint. The base is the directory the page's address is in, so it
   stays right behind a proxy that adds a path prefix.
+* **the server's host configuration** (:func:`host_config`), the answer of
+  ``/_stcore/host-config``. Given it with the app's root, the frontend opens the websocket
+  at once and asks ``/_stcore/health`` and ``host-config`` in the background (its
+  "bypass"); without it, it waits for both answers first, one round trip to a server
+  that may be busy with another session's script run.
 * **the headline's element module, loaded early** (:data:`EARLY_MODULES`). Every element
   type beyond the core (``st.metric`` among them) is a JavaScript module the frontend
   imports only when it first draws one, after the script's first deltas have arrived and
@@ -21,23 +26,60 @@ any other address is Streamlit's as before.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-from streamlit import file_util
+from streamlit import config, file_util
 
 from dashboard.ui.pages import page_paths
 
-__all__ = ["BASE_SCRIPT", "EARLY_MODULES", "early_imports", "page_document", "page_routes"]
+__all__ = [
+    "EARLY_MODULES",
+    "base_script",
+    "early_imports",
+    "host_config",
+    "page_document",
+    "page_routes",
+]
 
-# the page's address is one segment below the app's root: its directory is the root
-BASE_SCRIPT = (
-    "<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
-    '{BACKEND_BASE_URL: new URL(".", window.location.href).href})</script>'
-)
+
+def host_config() -> dict[str, Any]:
+    """What Streamlit's ``/_stcore/host-config`` answers (its ``starlette_routes``): the
+    origins that may embed the app, and no host features."""
+    allowed = list(config.get_option("client.allowedOrigins"))
+    if config.get_option("global.developmentMode") and "http://localhost" not in allowed:
+        allowed.append("http://localhost")
+    return {
+        "allowedOrigins": allowed,
+        "useExternalAuthToken": False,
+        "enableCustomParentMessages": False,
+        "enforceDownloadInNewTab": False,
+        "metricsUrl": "",
+        "blockErrorDialogs": False,
+        "resourceCrossOriginMode": None,
+    }
+
+
+def base_script() -> str:
+    """``window.__streamlit``: the app's root (the page address's directory: pages are
+    one segment below it) and :func:`host_config`.
+
+    The frontend connects without waiting for its pings only if the origins are a
+    non-empty list (``client.allowedOrigins`` is, unless configured away); otherwise it
+    pings first, as without this script.
+    """
+    settings = json.dumps({"HOST_CONFIG": host_config()}).replace("</", "<\\/")
+    return (
+        "<script>window.__streamlit = Object.assign(window.__streamlit || {}, "
+        f'{settings}, {{BACKEND_BASE_URL: new URL(".", window.location.href).href}})</script>'
+    )
+
+
 EARLY_MODULES = ("Metric",)
 """Element modules every page's first view draws (``st.metric``: the headline figures)."""
 
@@ -64,9 +106,9 @@ def early_imports() -> str:
 
 @cache
 def page_document() -> str:
-    """Streamlit's ``index.html`` with :data:`BASE_SCRIPT` and :func:`early_imports`."""
+    """Streamlit's ``index.html`` with :func:`base_script` and :func:`early_imports`."""
     index = (_static_dir() / "index.html").read_text(encoding="utf-8")
-    return index.replace("</head>", BASE_SCRIPT + early_imports() + "</head>", 1)
+    return index.replace("</head>", base_script() + early_imports() + "</head>", 1)
 
 
 async def _page(request: Request) -> HTMLResponse:

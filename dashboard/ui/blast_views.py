@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.ui import charts, data
 from dashboard.ui.data import Workspace
-from dashboard.ui.html_charts import stacked_bars
+from dashboard.ui.html_charts import note, side_by_side, stacked_bars
 from dashboard.ui.tables import frame, table
 from graph.risk.blast_results import BlastRadius
 from graph.risk.subject import FailureMode, Subject
@@ -54,24 +54,21 @@ def _long(rows: list[tuple[str, int, int, int]], by: str) -> pd.DataFrame:
 def where_bars(radius: BlastRadius) -> None:
     """Hosts down and degraded by sector and by operator, drawn as HTML.
 
-    The first view: no lazily loaded chart module, so the headline above paints at once
-    (see :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which
-    the browser loads and draws for seconds, are in :func:`where_detail`."""
+    The first view: drawn after the headline above, and without a chart module (see
+    :mod:`dashboard.ui.html_charts`); the interactive charts and the tables, which the
+    browser loads and draws for seconds, are in :func:`where_detail`."""
     by_sector = [
         (s.name, (s.hosts_down, s.hosts_degraded, s.hosts_compromised)) for s in radius.sectors
     ]
     by_operator = [
         (o.name, (o.hosts_down, o.hosts_degraded, o.hosts_compromised)) for o in radius.operators
     ]
-    for column, title, rows in zip(
-        st.columns(2),
-        ("Hosts by sector", "Hosts by operator"),
-        (by_sector, by_operator),
-        strict=True,
-    ):
-        column.markdown(stacked_bars(title, rows), unsafe_allow_html=True)
+    charts_html = side_by_side(
+        stacked_bars("Hosts by sector", by_sector), stacked_bars("Hosts by operator", by_operator)
+    )
     if not radius.sectors and not radius.operators:
-        st.info("Nothing in your scope is hit.")
+        charts_html = note("Nothing in your scope is hit.")
+    st.html(charts_html)
 
 
 def where_detail(ws: Workspace, radius: BlastRadius, subject: Subject, mode: FailureMode) -> None:

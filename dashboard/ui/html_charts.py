@@ -1,12 +1,17 @@
-"""Charts drawn as plain HTML (stacked bars, a heat map): the first view's charts.
+"""The first view below a page's headline, drawn as plain HTML: stacked bars, a heat map,
+a row of figures, and the sections (heading, chart, caption) they sit in.
 
-A Vega chart or a data grid in a page's first view holds back its headline numbers: each
-is a lazily loaded frontend module (hundreds of kB of JavaScript to evaluate in every new
-tab), React commits the page's retried elements together at most every 500 ms while any
-of them is still loading, and Vega's drawing then blocks the frame the numbers would be
-painted in (docs/benchmarks.md, "Dashboard"). Charts made of ``<div>``s in a markdown
-element cost nothing of the kind, and their labels stay text a screen reader and a test
-can read.
+What comes after the headline figures must not hold back their paint. A Vega chart or a
+data grid is a lazily loaded frontend module (hundreds of kB of JavaScript to evaluate in
+every new tab) whose drawing blocks the frame the figures would be painted in; every
+markdown element (a subheader, a caption, raw HTML in markdown) is parsed by the
+frontend's markdown pipeline in the same React pass as the figures, raw HTML in markdown
+even twice (once more when its lazily loaded parser arrives, and before the figures are
+revealed). So each page puts what follows its figures in one ``st.html`` element per
+section group: the browser's own HTML parser draws it, in a pass of its own after the
+figures (``st.html``'s module is loaded once an element needs it, while the metric's is
+imported by the page's document, :mod:`dashboard.page_document`). Labels stay text a
+screen reader and a test can read; names are escaped (data, never markup).
 """
 
 from __future__ import annotations
@@ -17,7 +22,15 @@ from html import escape
 from dashboard.access.aggregates import HeatCell
 from dashboard.ui.charts import BAND_COLOURS
 
-__all__ = ["STATE_COLOURS", "heat_table", "stacked_bars"]
+__all__ = [
+    "STATE_COLOURS",
+    "figures",
+    "heat_table",
+    "note",
+    "section",
+    "side_by_side",
+    "stacked_bars",
+]
 
 # the colours of charts.hosts_bars
 STATE_COLOURS = {"down": "#c8463d", "degraded": "#e0a526", "compromised": "#7b4fa0"}
@@ -107,3 +120,33 @@ def heat_table(cells: Sequence[HeatCell]) -> str:
         f'collapse"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
         f'<div style="font-size:0.8rem;margin-top:4px">HHI band (2023): {legend}</div></div>'
     )
+
+
+def section(title: str, *body: str, caption: str | None = None) -> str:
+    """A subheader, the body's HTML (already escaped) and an optional caption, one block."""
+    heading = (
+        '<h3 style="font-size:1.75rem;font-weight:600;line-height:1.2;margin:0;'
+        f'padding:1rem 0 1rem 0">{escape(title)}</h3>'
+    )
+    return heading + "".join(body) + (note(caption) if caption else "")
+
+
+def note(text: str) -> str:
+    """A caption: small, faded text (``st.caption``'s look)."""
+    return f'<p style="font-size:0.875rem;opacity:0.65;margin:0.5rem 0">{escape(text)}</p>'
+
+
+def side_by_side(*blocks: str) -> str:
+    """Blocks in equal columns, wrapping on a narrow screen (``st.columns``'s layout)."""
+    cells = "".join(f'<div style="flex:1 1 18rem;min-width:0">{b}</div>' for b in blocks)
+    return f'<div style="display:flex;flex-wrap:wrap;gap:1rem 2rem">{cells}</div>'
+
+
+def figures(pairs: Sequence[tuple[str, str]]) -> str:
+    """Labelled figures in a row, each a ``<dl>`` term and value (``st.metric``'s look)."""
+    items = "".join(
+        f'<div style="flex:1 1 8rem"><dt style="font-size:0.875rem">{escape(label)}</dt>'
+        f'<dd style="font-size:2.25rem;margin:0;line-height:1.4">{escape(value)}</dd></div>'
+        for label, value in pairs
+    )
+    return f'<dl style="display:flex;flex-wrap:wrap;gap:1rem;margin:0;padding:0">{items}</dl>'

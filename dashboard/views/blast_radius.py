@@ -63,7 +63,10 @@ for col, label, value in (
     (cols[6], "Last host back (h)", f"{radius.recovery_hours:,.1f}"),
 ):
     col.metric(label, value)
-with st.expander("How the failure is interpreted", expanded=False):
+where_bars(radius)
+
+
+def _failing() -> None:
     for f in radius.failing:
         st.markdown(
             f"- `{f.key}` at **{f.privilege or 'unknown privilege'}**"
@@ -72,8 +75,6 @@ with st.expander("How the failure is interpreted", expanded=False):
         )
     if radius.unknowns:
         st.markdown(f"Undeclared, taken at their worst: {', '.join(radius.unknowns)}")
-
-where_bars(radius)
 
 
 def _what_if() -> None:
@@ -88,6 +89,7 @@ def _what_if() -> None:
 
 # each section runs only while its expander is open (on_change="rerun")
 SECTIONS: tuple[tuple[str, str, str, Callable[[], None]], ...] = (
+    ("failing", ":material/info:", "How the failure is interpreted", _failing),
     (
         "where",
         ":material/bar_chart:",

@@ -7,6 +7,7 @@ browser tests in tests/e2e/ check the same pages in real Chromium.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -56,22 +57,44 @@ def test_signing_in_with_the_users_file(app: AppTest) -> None:
     assert metrics["Operators"] == "1"
 
 
-def test_overview(app: AppTest) -> None:
+def html_of(at: AppTest) -> str:
+    """Every ``st.html`` body of the run (the first view below the headline figures)."""
+    return " ".join(h.value for h in at.html)
+
+
+def figures_of(html: str) -> dict[str, str]:
+    """The labelled figures of :func:`dashboard.ui.html_charts.figures`: label -> value."""
+    return dict(re.findall(r"<dt[^>]*>([^<]*)</dt><dd[^>]*>([^<]*)</dd>", html))
+
+
+def test_overview(app: AppTest, demo_store: Path) -> None:
     metrics = open_page(app, "overview")
     assert metrics["Operators"] == "9"
     assert metrics["Hosts"] == "16,767"
     assert metrics["Update channels"] == "11"
     assert metrics["Kernel-privileged components"] == "13"
-    assert metrics["Critical"] != "0"
+    severities = figures_of(html_of(app))
+    assert list(severities) == ["Critical", "High", "Medium", "Low", "Info"]
+    assert severities["Critical"] != "0"
+    cli = run_cli("--store", str(demo_store), "controls", "--format", "json").json()
+    shown = {k: int(v.replace(",", "")) for k, v in severities.items()}
+    assert shown == {k.capitalize(): sum(f["severity"] == k for f in cli["findings"]) for k in (
+        "critical", "high", "medium", "low", "info")}  # fmt: skip
 
 
 def test_overview_first_view_draws_html_charts_and_keeps_tables_one_click_away(
     app: AppTest,
 ) -> None:
     open_page(app, "overview")
-    html = " ".join(m.value for m in app.markdown)
+    html = html_of(app)
     assert "<table" in html and "HHI band (2023)" in html  # the heat map
     assert "Update channels" in html and "Aegis Rapid Response Content" in html  # the ranking
+    assert len(app.html) == 3  # heat map, ranking, findings: one element each
+    assert not [m for m in app.main.markdown if "<" in m.value]  # no raw HTML in markdown
+    assert {m.label for m in app.metric} == {  # the headline figures, and no other metric
+        "Operators", "Sectors", "Hosts", "Vendors", "Kernel-privileged components",
+        "Update channels", "Host groups",
+    }  # fmt: skip
     assert not app.dataframe and not app.main.toggle and not app.main.button
     app.session_state["overview-detail"] = True  # the user opens the expander
     app.run()
@@ -104,13 +127,18 @@ def test_blast_radius_first_view_draws_bars_and_keeps_tables_one_click_away(
     app: AppTest,
 ) -> None:
     open_page(app, "blast_radius", kind="channel", subject="channel:aegis-rapid-content")
-    bars = [m.value for m in app.markdown if "Hosts by operator" in m.value]
-    assert len(bars) == 1 and "Harbor Bank" in bars[0]
+    bars = [h.value for h in app.html if "Hosts by operator" in h.value]
+    assert len(bars) == 1 and "Harbor Bank" in bars[0] and "Hosts by sector" in bars[0]
     # no widget and no grid in the first view: the headline paints first
     main = app.main
     assert not main.dataframe and not main.selectbox and not main.toggle and not main.button
-    sections = [e.label for e in app.expander if e.proto.id.endswith(("-blast-choose", "-where"))]
-    assert len(sections) == 2  # the pickers and the tables: closed, so never run
+    closed = ("-blast-choose", "-where", "-blast-open-failing")
+    sections = [e.label for e in app.expander if e.proto.id.endswith(closed)]
+    assert len(sections) == 3  # the pickers, the tables, the failure: closed, so never run
+    assert not [m for m in app.markdown if "host-fatal" in m.value or "at **" in m.value]
+    app.session_state["blast-open-failing"] = True
+    app.run()
+    assert any("`component:pkg:generic/aegis/aegisdrv@" in m.value for m in app.markdown)
     app.session_state["blast-open-where"] = True  # the user opens the expander
     app.run()
     assert not app.exception
@@ -148,7 +176,8 @@ def test_blast_radius_refuses_a_subject_outside_the_scope(app: AppTest) -> None:
     ]
     assert app.query_params["subject"] != "hostgroup:harbor-bank/atm-kiosks"
     assert metrics["Operators hit"] in ("0", "1")  # the worst channel, in its own scope
-    assert "Harbor Bank" not in " ".join(m.value for m in app.markdown)
+    assert "Harbor Bank" not in " ".join(m.value for m in app.markdown) + html_of(app)
+    assert "Northwind Airlines" in html_of(app)  # its own operator in the bars
 
 
 def test_concentration(app: AppTest) -> None:

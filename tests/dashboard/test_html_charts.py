@@ -1,4 +1,5 @@
-"""The first view's HTML bar charts: ordered, escaped, summed past the limit."""
+"""The first view's HTML: bars ordered, escaped and summed past the limit; sections,
+notes and figures escaped and in order."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import re
 
 from dashboard.access.aggregates import HeatCell
 from dashboard.ui.charts import BAND_COLOURS
-from dashboard.ui.html_charts import STATE_COLOURS, heat_table, stacked_bars
+from dashboard.ui.html_charts import (
+    STATE_COLOURS,
+    figures,
+    heat_table,
+    note,
+    section,
+    side_by_side,
+    stacked_bars,
+)
 
 
 def _labels(html: str) -> list[str]:
@@ -32,7 +41,7 @@ def test_rows_past_the_limit_are_summed() -> None:
     html = stacked_bars("Hosts", rows, limit=15)
     assert len(_labels(html)) == 15
     assert "and 5 more (15 hosts)" in html  # 1 + 2 + 3 + 4 + 5
-    assert "\n" not in html  # one raw HTML block for markdown
+    assert "\n" not in html  # one line
 
 
 def _cell(scope: str, layer: str, hhi: float | None, hosts: int) -> HeatCell:
@@ -59,3 +68,24 @@ def test_heat_table_rows_by_hosts_cells_by_band() -> None:
     assert f'background:{moderate};color:white;font-weight:600">1,000<' in html
     assert f'background:{low};color:white;font-weight:600">999<' in html
     assert html.count("background:#eee") == 1
+
+
+def test_sections_notes_and_figures_are_text_in_order() -> None:
+    html = section(
+        "<i>Findings</i>",
+        figures([("Critical", "1,024"), ("<b>High</b>", "2")]),
+        caption="a & b",
+    )
+    assert html.startswith("<h3") and "&lt;i&gt;Findings&lt;/i&gt;</h3>" in html
+    assert re.findall(r"<dt[^>]*>([^<]*)</dt><dd[^>]*>([^<]*)</dd>", html) == [
+        ("Critical", "1,024"),
+        ("&lt;b&gt;High&lt;/b&gt;", "2"),
+    ]
+    assert html.endswith(note("a & b")) and "a &amp; b</p>" in html
+    assert section("x").endswith(">x</h3>")  # no caption, no note
+
+
+def test_side_by_side_keeps_each_block_whole_and_in_order() -> None:
+    html = side_by_side("<p>a</p>", "<p>b</p>")
+    assert html.index("<p>a</p>") < html.index("<p>b</p>")
+    assert html.count("flex:1 1 18rem") == 2

@@ -3,14 +3,21 @@ app's root and imports the headline's element module early."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from streamlit import file_util
+from streamlit.web.server.starlette.starlette_routes import create_host_config_routes
 
 from dashboard.page_document import (
-    BASE_SCRIPT,
     EARLY_MODULES,
+    base_script,
     early_imports,
+    host_config,
     page_document,
     page_routes,
 )
@@ -24,9 +31,29 @@ def test_the_document_is_streamlits_with_the_root_and_early_imports_in_its_head(
     index = (STATIC / "index.html").read_text(encoding="utf-8")
     document = page_document()
     head, body = document.split("</head>", 1)
-    assert head.endswith(BASE_SCRIPT + early_imports())
-    assert document.replace(BASE_SCRIPT + early_imports(), "", 1) == index
-    assert "BACKEND_BASE_URL" in BASE_SCRIPT and "BACKEND_BASE_URL" not in body
+    assert head.endswith(base_script() + early_imports())
+    assert document.replace(base_script() + early_imports(), "", 1) == index
+    assert "BACKEND_BASE_URL" in base_script() and "BACKEND_BASE_URL" not in body
+
+
+def _streamlits_host_config() -> object:
+    """What the server's own ``GET /_stcore/host-config`` answers."""
+    route = create_host_config_routes(None)[0]
+    assert isinstance(route, Route)
+    request = Request({"type": "http", "method": "GET", "path": route.path, "headers": []})
+    response = asyncio.run(route.endpoint(request))
+    assert isinstance(response, Response)
+    return json.loads(bytes(response.body))
+
+
+def test_the_document_carries_the_servers_host_config() -> None:
+    # the frontend connects without waiting for its pings only when it has the host config
+    # (a non-empty origins list) and the app's root; an upgrade that changes the answer
+    # fails here
+    assert host_config() == _streamlits_host_config()
+    assert host_config()["allowedOrigins"]
+    settings = base_script().split("{}, ", 1)[1].rsplit(", {BACKEND_BASE_URL", 1)[0]
+    assert json.loads(settings) == {"HOST_CONFIG": host_config()}
 
 
 def test_the_early_imports_name_chunks_streamlit_ships() -> None:

@@ -136,14 +136,18 @@ def page(browser: Browser) -> Iterator[Page]:
 _IDLE = (
     "() => { const a = document.querySelector('[data-testid=stApp]');"
     " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
-    " && !document.querySelector('[data-testid=stSpinner]'); }"
+    " && !document.querySelector('[data-testid=stSpinner]')"
+    " && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]'); }"
 )
 
 
 def wait_idle(page: Page) -> None:
-    """Until the app's script run (and any rerun it asked for) has finished: idle twice,
-    a moment apart, so the gap between a run and the rerun it requested is not taken
-    for the end."""
+    """Until the app's script run (and any rerun it asked for) has finished and what it
+    sent is drawn: idle twice, a moment apart, so the gap between a run and the rerun it
+    requested is not taken for the end. Drawn: no skeleton left in the page, which stands
+    in for an element whose lazily loaded module (``st.html``, a chart, a widget) has not
+    arrived yet; text read before then would miss it, and a check that a name is *not*
+    shown would pass for the wrong reason."""
     for _ in range(2):
         page.wait_for_timeout(300)
         page.wait_for_function(_IDLE, timeout=IDLE_MS)

@@ -176,6 +176,7 @@ def test_a_regulator_sees_only_its_sectors(page: Page, dashboard: Dashboard) -> 
     sign_in(page, dashboard.url + JULY, "regulator")
     assert _count(metrics(page)["Hosts down"]) == sum(o["hosts_down"] for o in mine)
     text = main_text(page)
+    assert all(o["name"] in text for o in mine)  # its sectors' operators, in the bars
     assert "St. Elmo" not in text and "FreshMart" not in text
     # its sectors' concentration, and no other sector's
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Concentration").click()
@@ -219,6 +220,7 @@ def test_an_operator_cannot_reach_another_operator_s_host_groups(
     assert _count(metrics(page)["Hosts down"]) == 2848
     assert "operator: northwind-airlines" in page.locator('[data-testid="stSidebar"]').inner_text()
     text = main_text(page)
+    assert "Northwind Airlines" in text  # its own operator, in the bars
     assert "Harbor Bank" not in text and "harbor-bank" not in text
     open_section(page, "groups")
     rows = _download(page, "blast-host-groups")

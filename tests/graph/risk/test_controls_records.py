@@ -164,3 +164,13 @@ def test_reach_of_and_rule_subjects_equal_the_validated_records() -> None:
     assert rule_subject("k", "Product").kind is NodeKind.PRODUCT  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         rule_subject("k", "Nonsense")  # type: ignore[arg-type]
+
+
+def test_a_shared_fields_set_is_never_changed() -> None:
+    a, b = rule_subject("k", NodeKind.PRODUCT), rule_subject("j", NodeKind.PRODUCT)
+    assert a.model_fields_set is b.model_fields_set  # one set for every such subject
+    copied = a.model_copy(update={"qualifier": "q"})
+    assert copied.model_fields_set == {"key", "kind", "qualifier"}
+    assert a.model_fields_set == b.model_fields_set == {"key", "kind"}
+    with pytest.raises(ValidationError):
+        a.qualifier = "q"  # type: ignore[misc]  # frozen: never set in place

@@ -132,6 +132,7 @@ class RuleContext(Lookups):
         self._memo: dict[tuple[str, ...], Any] = {}
         self._provenance: dict[str, tuple[Provenance, ...] | Literal[False]] = {}
         self._severities: dict[tuple[Any, ...], tuple[Reach, Severity]] = {}
+        self._evidence: dict[tuple[str, str], EvidenceItem] = {}
         self._init_lookups(snapshot)
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
@@ -236,7 +237,14 @@ class RuleContext(Lookups):
         if provenance is False:  # not plain records: validated as they always were
             found = node_provenance(self.view, key)
             return evidence_item(key, attribute, value, found)
-        return node_evidence(key, attribute, value, provenance)
+        # one record per (node, attribute, value): findings citing the same attribute share
+        # it, and the report shares its row
+        slot = (key, attribute)
+        known = self._evidence.get(slot)
+        if known is not None and _same_value(known[2], value):
+            return known
+        item = self._evidence[slot] = node_evidence(key, attribute, value, provenance)
+        return item
 
     def _node_provenance(self, key: str) -> tuple[Provenance, ...] | Literal[False]:
         """The node's provenance, one tuple shared by every evidence row citing it (False
@@ -407,3 +415,11 @@ def _plain_finding(values: tuple[Any, ...]) -> bool:
         if type(e) is not EvidenceItem:
             return False
     return not values[14] or all(type(text) is str for text in values[14])
+
+
+def _same_value(known: Any, value: Any) -> bool:
+    """``known`` and ``value`` are written the same: the same object, or equal values of
+    one type other than float (0.0 and -0.0 are equal floats written differently)."""
+    if known is value:
+        return True
+    return type(value) is not float and type(known) is type(value) and known == value

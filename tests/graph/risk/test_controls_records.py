@@ -174,3 +174,20 @@ def test_a_shared_fields_set_is_never_changed() -> None:
     assert a.model_fields_set == b.model_fields_set == {"key", "kind"}
     with pytest.raises(ValidationError):
         a.qualifier = "q"  # type: ignore[misc]  # frozen: never set in place
+
+
+def test_evidence_is_shared_per_node_attribute_and_written_value() -> None:
+    view = nx.MultiDiGraph()
+    view.add_node("channel:c", kind=NodeKind.UPDATE_CHANNEL.value, provenance=list(PROVENANCE))
+    context = RuleContext(
+        view, policy=ControlsPolicy(), concentration_policy=ConcentrationPolicy(), as_of=AS_OF
+    )
+    first = context.evidence("channel:c", "stages", 1)
+    assert context.evidence("channel:c", "stages", 1) is first
+    assert first.provenance == PROVENANCE
+    flag = context.evidence("channel:c", "stages", True)  # equal to 1, written differently
+    assert flag.value is True and type(context.evidence("channel:c", "stages", 1).value) is int
+    zero, negative = 0.0, -0.0
+    assert repr(context.evidence("channel:c", "share", zero).value) == "0.0"
+    assert repr(context.evidence("channel:c", "share", negative).value) == "-0.0"
+    assert context.evidence("channel:c", "share", negative).value is negative

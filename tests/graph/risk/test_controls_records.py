@@ -20,7 +20,9 @@ from graph.risk.controls.base import (
     FindingStatus,
     RiskRemoved,
     RuleSubject,
+    grade,
     rule_subject,
+    shift,
 )
 from graph.risk.controls.catalogue import SR_01
 from graph.risk.controls.context import RuleContext
@@ -191,3 +193,48 @@ def test_evidence_is_shared_per_node_attribute_and_written_value() -> None:
     assert repr(context.evidence("channel:c", "share", zero).value) == "0.0"
     assert repr(context.evidence("channel:c", "share", negative).value) == "-0.0"
     assert context.evidence("channel:c", "share", negative).value is negative
+
+
+_CONTEXT = RuleContext(
+    nx.MultiDiGraph(),
+    policy=ControlsPolicy(),
+    concentration_policy=ConcentrationPolicy(),
+    as_of=AS_OF,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    guidance=st.sampled_from(list(Severity)),
+    hosts=st.sampled_from([0, 5, 9_999, 10_000, 50_000]),
+    critical=st.booleans(),
+    cii=st.integers(0, 4),
+    cii_critical=st.booleans(),
+    irreversible=st.booleans(),
+    graded=st.booleans(),
+    unknown=st.booleans(),
+)
+def test_graded_severities_are_grade_and_the_unknown_step(
+    guidance: Severity,
+    hosts: int,
+    critical: bool,
+    cii: int,
+    cii_critical: bool,
+    irreversible: bool,
+    graded: bool,
+    unknown: bool,
+) -> None:
+    reach = Reach(
+        hosts=hosts,
+        critical_functions=("function:f",) if critical else (),
+        cii_operators=tuple(f"operator:{i}" for i in range(cii)),
+        cii_critical_functions=("function:f",) if cii_critical else (),
+    )
+    policy = _CONTEXT.policy
+    expected = guidance
+    if graded:
+        expected = grade(guidance, reach, irreversible=irreversible, policy=policy)
+    if unknown:
+        expected = shift(expected, -policy.unknown_downgrade)
+    # the context shares one grading per question across reach records (cached here)
+    assert _CONTEXT._severity(guidance, reach, irreversible, graded, unknown) is expected

@@ -27,7 +27,7 @@ from dashboard.reports.trusted import trusted_row
 from graph.model import Provenance
 from graph.risk.controls.base import Finding, FindingStatus, RiskRemoved
 from graph.risk.controls.plan import ControlPlan
-from graph.risk.controls.records import FindingItem, item_of
+from graph.risk.controls.records import EvidenceItem, FindingItem, item_of
 from graph.vocabulary import NodeKind, Severity
 
 __all__ = ["MAX_SOURCES", "plan_findings", "report_findings"]
@@ -37,11 +37,14 @@ MAX_SOURCES = 10
 would otherwise list thousands of documents on every finding about that vendor (100k
 estate: gigabytes of JSON); the row keeps the count, the store keeps them all."""
 
-# the fields of a row made below, as trusted_row makes it (graph.trusted)
+# the fields of a row made below, as trusted_row makes it (graph.trusted); every row of a
+# model shares one fields-set: rows are frozen, and pydantic copies the set before it
+# changes one (model_copy), so no row's set is ever changed in place (300,000 sets of 5
+# to 20 names were about 110 MB at 100k)
 _new = object.__new__
 _put = object.__setattr__
-_FINDING_SET = frozenset(ReportFinding.model_fields)
-_EVIDENCE_SET = frozenset(EvidenceRow.model_fields)
+_FINDING_SET = set(ReportFinding.model_fields)
+_EVIDENCE_SET = set(EvidenceRow.model_fields)
 _VALUES: dict[Any, str] = {
     **{s: s.value for s in Severity},
     **{s: s.value for s in FindingStatus},
@@ -67,23 +70,29 @@ def _rows(
 
     Rows shared between findings are built once: a control's references (findings of one
     control cite the same tuple), a node's sources (findings about one node cite the
-    view's provenance tuple) and a channel's risk removed; 92,928 findings at 100k need a
-    few thousand. Caches are keyed by identity and hold their key object, so an ``id`` is
-    never reused while cached. The loop is written out (no call per row): it makes
-    about 300,000 rows at 100k.
+    view's provenance tuple), a channel's risk removed, and an evidence record several
+    findings cite (the rules make one per node and attribute). Caches are keyed by
+    identity and hold their key object, so an ``id`` is never reused while cached. The
+    loop is written out (no call per row): it makes about 300,000 rows at 100k.
     """
     new, put = _new, _put
     values_of = _VALUES
     refs_by: dict[int, tuple[tuple[str, ...], tuple[FrameworkRef, ...]]] = {}
     sources_by: dict[int, tuple[tuple[Provenance, ...], tuple[SourceRef, ...], int]] = {}
     removed_by: dict[int, tuple[RiskRemoved, RiskRemovedRow]] = {}
+    evidence_by: dict[int, tuple[EvidenceItem, EvidenceRow]] = {}
     finding_set, evidence_set = _FINDING_SET, _EVIDENCE_SET
     out = []
     order = 0
     for f, gone in zip(findings, removed, strict=True):
         order += 1
         cited = []
-        for subject, attribute, value, provenance in f[11]:
+        for e in f[11]:
+            shared = evidence_by.get(id(e))
+            if shared is not None:  # the rules share one record per node and attribute
+                cited.append(shared[1])
+                continue
+            subject, attribute, value, provenance = e
             sources = sources_by.get(id(provenance))
             if sources is None:
                 sources = sources_by[id(provenance)] = (
@@ -103,9 +112,10 @@ def _rows(
                 continue
             row = new(EvidenceRow)
             put(row, "__dict__", values)
-            put(row, "__pydantic_fields_set__", set(evidence_set))
+            put(row, "__pydantic_fields_set__", evidence_set)
             put(row, "__pydantic_extra__", None)
             put(row, "__pydantic_private__", None)
+            evidence_by[id(e)] = (e, row)
             cited.append(row)
         refs = refs_by.get(id(f[12]))
         if refs is None:
@@ -144,7 +154,7 @@ def _rows(
                 "risk_removed": removed_row,
             },
         )
-        put(finding, "__pydantic_fields_set__", set(finding_set))
+        put(finding, "__pydantic_fields_set__", finding_set)
         put(finding, "__pydantic_extra__", None)
         put(finding, "__pydantic_private__", None)
         out.append(finding)

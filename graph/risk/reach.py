@@ -393,7 +393,13 @@ def reach_of(groups: tuple[str, ...], facts: Iterable[GroupFacts]) -> Reach:
             "critical_functions": tuple(sorted(critical)),
             "cii_critical_functions": tuple(sorted(cii_critical)),
         },
+        REACH_FIELDS_SET,
     )
+
+
+REACH_FIELDS_SET = set(Reach.model_fields)
+"""The fields-set every :class:`Reach` made here shares: the records are frozen and
+pydantic copies the set before changing one (``model_copy``), so it never changes."""
 
 
 def channel_reach(view: nx.MultiDiGraph, channel: str) -> Reach:

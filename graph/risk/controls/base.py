@@ -163,8 +163,8 @@ class RuleSubject(_Frozen):
     qualifier: str | None = None
 
 
-_SUBJECT_SET = frozenset({"key", "kind"})
-_QUALIFIED_SET = frozenset({"key", "kind", "qualifier"})
+_SUBJECT_SET = {"key", "kind"}
+_QUALIFIED_SET = {"key", "kind", "qualifier"}
 
 
 def rule_subject(key: str, kind: NodeKind, qualifier: str | None = None) -> RuleSubject:
@@ -174,8 +174,8 @@ def rule_subject(key: str, kind: NodeKind, qualifier: str | None = None) -> Rule
     plain = qualifier is None or type(qualifier) is str
     if plain and type(key) is str and type(kind) is NodeKind:
         values = {"key": key, "kind": kind, "qualifier": qualifier}
-        return trusted_model(
-            RuleSubject, values, set(_SUBJECT_SET if qualifier is None else _QUALIFIED_SET)
+        return trusted_model(  # one shared, never-changed fields-set (as graph.risk.reach)
+            RuleSubject, values, _SUBJECT_SET if qualifier is None else _QUALIFIED_SET
         )
     if qualifier is None:
         return RuleSubject(key=key, kind=kind)

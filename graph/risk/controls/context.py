@@ -131,7 +131,11 @@ class RuleContext(Lookups):
         self.as_of = as_of
         self._memo: dict[tuple[str, ...], Any] = {}
         self._provenance: dict[str, tuple[Provenance, ...] | Literal[False]] = {}
-        self._severities: dict[tuple[Any, ...], tuple[Reach, Severity]] = {}
+        self._severities: dict[tuple[Any, ...], Severity] = {}
+        self._reach_facts: dict[int, tuple[Reach, bool, bool, bool]] = {}
+        self._names: dict[str, str] = {}
+        self._asks: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._evidence: dict[tuple[str, str], EvidenceItem] = {}
         self._init_lookups(snapshot)
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
@@ -223,8 +227,11 @@ class RuleContext(Lookups):
         return self.memo(("host-group-vendors",), build)
 
     def name(self, key: str) -> str:
-        data = self.view._node.get(key)  # networkx's attribute dicts, read only
-        return key if data is None else str(data.get("name") or key)
+        found = self._names.get(key)
+        if found is None:
+            data = self.view._node.get(key)  # networkx's attribute dicts, read only
+            found = self._names[key] = key if data is None else str(data.get("name") or key)
+        return found
 
     def evidence(self, key: str, attribute: str, value: Any) -> EvidenceItem:
         """``attribute = value`` read from node ``key``, with the node's documents."""
@@ -236,7 +243,14 @@ class RuleContext(Lookups):
         if provenance is False:  # not plain records: validated as they always were
             found = node_provenance(self.view, key)
             return evidence_item(key, attribute, value, found)
-        return node_evidence(key, attribute, value, provenance)
+        # one record per (node, attribute, value): findings citing the same attribute share
+        # it, and the report shares its row
+        slot = (key, attribute)
+        known = self._evidence.get(slot)
+        if known is not None and _same_value(known[2], value):
+            return known
+        item = self._evidence[slot] = node_evidence(key, attribute, value, provenance)
+        return item
 
     def _node_provenance(self, key: str) -> tuple[Provenance, ...] | Literal[False]:
         """The node's provenance, one tuple shared by every evidence row citing it (False
@@ -289,11 +303,7 @@ class RuleContext(Lookups):
         if unknown:
             status = FindingStatus.UNKNOWN
             title = f"Unknown — ask the {control.ask}: {title}"
-            undeclared = sorted({e.attribute for e in evidence if e.value is None})
-            remediation = (
-                f"Ask the {control.ask} to declare {', '.join(undeclared) or 'the control'}; "
-                f"until then plan as if it were missing. {remediation}"
-            )
+            remediation = self._ask(control, {e.attribute for e in evidence if e.value is None})
         cited = tuple(evidence)
         values: tuple[Any, ...] = (
             f"{control.id}:{key}@{qualifier}" if qualifier else f"{control.id}:{key}",
@@ -318,22 +328,45 @@ class RuleContext(Lookups):
         fields: dict[str, Any] = dict(zip(FindingItem._fields, values, strict=True))
         return finding_item(**fields)  # validates what it cannot trust
 
+    def _ask(self, control: Control, undeclared: set[str]) -> str:
+        """An unknown finding's remediation: ask for the undeclared attributes (one text
+        per control and set of attributes)."""
+        names = tuple(sorted(undeclared))
+        found = self._asks.get((control.id, names))
+        if found is None:
+            found = self._asks[(control.id, names)] = (
+                f"Ask the {control.ask} to declare {', '.join(names) or 'the control'}; "
+                f"until then plan as if it were missing. {control.remediation}"
+            )
+        return found
+
     def _severity(
         self, guidance: Severity, reach: Reach, irreversible: bool, graded: bool, unknown: bool
     ) -> Severity:
         """:func:`grade` (when ``graded``), one step down per ``unknown_downgrade`` for an
-        unknown finding; once per distinct question (reach records are shared)."""
-        slot = (guidance, id(reach), irreversible, graded, unknown)
+        unknown finding. :func:`grade` reads three facts of the reach (any critical
+        function, wide reach, any CII critical function), taken once per reach record;
+        each distinct question is graded once."""
+        facts = self._reach_facts.get(id(reach))
+        if facts is None or facts[0] is not reach:
+            policy = self.policy
+            facts = self._reach_facts[id(reach)] = (
+                reach,
+                bool(reach.critical_functions),
+                reach.hosts >= policy.wide_reach_hosts
+                or len(reach.cii_operators) >= policy.wide_reach_cii_operators,
+                bool(reach.cii_critical_functions),
+            )
+        slot = (guidance, facts[1], facts[2], facts[3], irreversible, graded, unknown)
         found = self._severities.get(slot)
-        if found is not None and found[0] is reach:
-            return found[1]
-        severity = guidance
-        if graded:
-            severity = grade(guidance, reach, irreversible=irreversible, policy=self.policy)
-        if unknown:
-            severity = shift(severity, -self.policy.unknown_downgrade)
-        self._severities[slot] = (reach, severity)
-        return severity
+        if found is None:
+            found = guidance
+            if graded:
+                found = grade(guidance, reach, irreversible=irreversible, policy=self.policy)
+            if unknown:
+                found = shift(found, -self.policy.unknown_downgrade)
+            self._severities[slot] = found
+        return found
 
     def _channel_facts(self, key: str) -> ChannelFacts:
         view = self.view
@@ -407,3 +440,11 @@ def _plain_finding(values: tuple[Any, ...]) -> bool:
         if type(e) is not EvidenceItem:
             return False
     return not values[14] or all(type(text) is str for text in values[14])
+
+
+def _same_value(known: Any, value: Any) -> bool:
+    """``known`` and ``value`` are written the same: the same object, or equal values of
+    one type other than float (0.0 and -0.0 are equal floats written differently)."""
+    if known is value:
+        return True
+    return type(value) is not float and type(known) is type(value) and known == value

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.risk.reach import GroupFacts, Reach
+from graph.risk.reach import REACH_FIELDS_SET, GroupFacts, Reach
 from graph.trusted import trusted_model
 
 __all__ = ["ReachTable"]
@@ -73,6 +73,7 @@ class ReachTable:
                     functions[f] for f in self._rows(ids[cii & has_critical]).tolist()
                 ),
             },
+            REACH_FIELDS_SET,
         )
 
     def _rows(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:

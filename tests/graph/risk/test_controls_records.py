@@ -20,7 +20,9 @@ from graph.risk.controls.base import (
     FindingStatus,
     RiskRemoved,
     RuleSubject,
+    grade,
     rule_subject,
+    shift,
 )
 from graph.risk.controls.catalogue import SR_01
 from graph.risk.controls.context import RuleContext
@@ -164,3 +166,75 @@ def test_reach_of_and_rule_subjects_equal_the_validated_records() -> None:
     assert rule_subject("k", "Product").kind is NodeKind.PRODUCT  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         rule_subject("k", "Nonsense")  # type: ignore[arg-type]
+
+
+def test_a_shared_fields_set_is_never_changed() -> None:
+    a, b = rule_subject("k", NodeKind.PRODUCT), rule_subject("j", NodeKind.PRODUCT)
+    assert a.model_fields_set is b.model_fields_set  # one set for every such subject
+    copied = a.model_copy(update={"qualifier": "q"})
+    assert copied.model_fields_set == {"key", "kind", "qualifier"}
+    assert a.model_fields_set == b.model_fields_set == {"key", "kind"}
+    with pytest.raises(ValidationError):
+        a.qualifier = "q"  # type: ignore[misc]  # frozen: never set in place
+
+
+def test_evidence_is_shared_per_node_attribute_and_written_value() -> None:
+    view = nx.MultiDiGraph()
+    view.add_node("channel:c", kind=NodeKind.UPDATE_CHANNEL.value, provenance=list(PROVENANCE))
+    context = RuleContext(
+        view, policy=ControlsPolicy(), concentration_policy=ConcentrationPolicy(), as_of=AS_OF
+    )
+    first = context.evidence("channel:c", "stages", 1)
+    assert context.evidence("channel:c", "stages", 1) is first
+    assert first.provenance == PROVENANCE
+    flag = context.evidence("channel:c", "stages", True)  # equal to 1, written differently
+    assert flag.value is True and type(context.evidence("channel:c", "stages", 1).value) is int
+    zero, negative = 0.0, -0.0
+    assert repr(context.evidence("channel:c", "share", zero).value) == "0.0"
+    assert repr(context.evidence("channel:c", "share", negative).value) == "-0.0"
+    assert context.evidence("channel:c", "share", negative).value is negative
+
+
+_CONTEXT = RuleContext(
+    nx.MultiDiGraph(),
+    policy=ControlsPolicy(),
+    concentration_policy=ConcentrationPolicy(),
+    as_of=AS_OF,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    guidance=st.sampled_from(list(Severity)),
+    hosts=st.sampled_from([0, 5, 9_999, 10_000, 50_000]),
+    critical=st.booleans(),
+    cii=st.integers(0, 4),
+    cii_critical=st.booleans(),
+    irreversible=st.booleans(),
+    graded=st.booleans(),
+    unknown=st.booleans(),
+)
+def test_graded_severities_are_grade_and_the_unknown_step(
+    guidance: Severity,
+    hosts: int,
+    critical: bool,
+    cii: int,
+    cii_critical: bool,
+    irreversible: bool,
+    graded: bool,
+    unknown: bool,
+) -> None:
+    reach = Reach(
+        hosts=hosts,
+        critical_functions=("function:f",) if critical else (),
+        cii_operators=tuple(f"operator:{i}" for i in range(cii)),
+        cii_critical_functions=("function:f",) if cii_critical else (),
+    )
+    policy = _CONTEXT.policy
+    expected = guidance
+    if graded:
+        expected = grade(guidance, reach, irreversible=irreversible, policy=policy)
+    if unknown:
+        expected = shift(expected, -policy.unknown_downgrade)
+    # the context shares one grading per question across reach records (cached here)
+    assert _CONTEXT._severity(guidance, reach, irreversible, graded, unknown) is expected

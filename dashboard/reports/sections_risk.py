@@ -84,19 +84,7 @@ def estate_section(view: nx.MultiDiGraph) -> EstateSection:
         "channels": kinds[NodeKind.UPDATE_CHANNEL.value],
         "kernel_privileged_components": kernel,
     }
-    rows = tuple(
-        OperatorRow(
-            operator=key,
-            name=str(data.get("name", key)),
-            sectors=tuple(sorted(str(s) for s in data.get("sectors") or ())),
-            jurisdictions=tuple(sorted(str(j) for j in data.get("jurisdictions") or ())),
-            cii=bool(data.get("cii")),
-            host_groups=groups[key],
-            hosts=group_hosts[key],
-            critical_functions=critical[key],
-        )
-        for key, data in sorted(operators, key=lambda kv: kv[0])
-    )
+    rows = _operator_rows(operators, groups, group_hosts, critical)
     return EstateSection(figures=figures, operators=rows)
 
 
@@ -124,6 +112,17 @@ def operator_rows(view: nx.MultiDiGraph) -> tuple[OperatorRow, ...]:
             hosts[owner] += count if isinstance(count, int) else 0
         elif kind == NodeKind.FUNCTION.value and data.get("critical", True):
             critical[owner] += 1
+    return _operator_rows(operators, groups, hosts, critical)
+
+
+def _operator_rows(
+    operators: list[tuple[str, dict[str, Any]]],
+    groups: dict[str, int],
+    hosts: dict[str, int],
+    critical: dict[str, int],
+) -> tuple[OperatorRow, ...]:
+    """The operators' rows, by key, with the counts of their host groups, hosts and
+    critical functions (counts are by owner key: absent means zero)."""
     return tuple(
         OperatorRow(
             operator=key,
@@ -131,9 +130,9 @@ def operator_rows(view: nx.MultiDiGraph) -> tuple[OperatorRow, ...]:
             sectors=tuple(sorted(str(s) for s in data.get("sectors") or ())),
             jurisdictions=tuple(sorted(str(j) for j in data.get("jurisdictions") or ())),
             cii=bool(data.get("cii")),
-            host_groups=groups[key],
-            hosts=hosts[key],
-            critical_functions=critical[key],
+            host_groups=groups.get(key, 0),
+            hosts=hosts.get(key, 0),
+            critical_functions=critical.get(key, 0),
         )
         for key, data in sorted(operators, key=lambda kv: kv[0])
     )

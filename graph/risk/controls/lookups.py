@@ -83,6 +83,7 @@ class Lookups(ABC):
         self._suppliers: dict[str, str | None] = {}
         self._table: ReachTable | None = None
         self._operators: dict[str, str | None] = {}
+        self._cii: dict[str | None, bool] = {}
 
     def walk_snapshot(self) -> Snapshot | None:
         """The compiled snapshot of ``view`` when the caller passed one that fits it."""
@@ -228,14 +229,23 @@ class Lookups(ABC):
 
     def _usage_facts(self, usage: HostGroupUsage) -> GroupFacts:
         """:func:`graph.risk.reach.group_facts` from the estate usage's record."""
-        view, operator = self.view, usage.operator
+        operator = usage.operator
+        cii = self._cii.get(operator)
+        if cii is None:
+            data = None if operator is None else self.view._node.get(operator)
+            cii = self._cii[operator] = data is not None and bool(data.get("cii"))
+        critical = self._critical
         return GroupFacts(
             hosts=usage.hosts,
             operator=operator,
-            operator_cii=operator is not None
-            and operator in view
-            and bool(view._node[operator].get("cii")),
-            critical_functions=tuple(f for f in usage.functions if self._is_critical(f)),
+            operator_cii=cii,
+            critical_functions=tuple(
+                [
+                    f
+                    for f in usage.functions
+                    if (critical[f] if f in critical else self._is_critical(f))
+                ]
+            ),
         )
 
     def _is_critical(self, function: str) -> bool:

@@ -255,9 +255,10 @@ class RuleContext(Lookups):
     def _node_provenance(self, key: str) -> tuple[Provenance, ...] | Literal[False]:
         """The node's provenance, one tuple shared by every evidence row citing it (False
         when some item is not a :class:`Provenance` record)."""
-        if key not in self.view:
+        data = self.view._node.get(key)  # networkx's attribute dicts, read only
+        if data is None:
             return ()
-        found = plain_provenance(node_provenance(self.view, key))
+        found = plain_provenance(data.get("provenance", ()))
         return False if found is None else found
 
     def channel_evidence(self, facts: ChannelFacts, *attributes: str) -> list[EvidenceItem]:

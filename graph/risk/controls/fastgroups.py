@@ -15,6 +15,7 @@ the reference on every key (tested).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -158,7 +159,9 @@ class SnapshotGroups:
         for name in platforms:
             wanted |= bits.get(name, 0)
         index = self.snapshot.index
-        return tuple(g for g in groups if not (found := int(families[index[g]])) or found & wanted)
+        found = families[np.fromiter((index[g] for g in groups), np.int64, len(groups))]
+        keep = (found == 0) | ((found & wanted) != 0)  # no known family, or a wanted one
+        return tuple(compress(groups, keep.tolist()))
 
     def _keys(self, ranks: NDArray[np.int64]) -> tuple[str, ...]:
         by_rank = self._by_rank
@@ -202,7 +205,7 @@ class SnapshotGroups:
         runs on (:func:`graph.risk.reach.host_group_families`), once per evaluation."""
         if self._families is not None:
             return self._families
-        s, nodes = self.snapshot, self.view.nodes
+        s, nodes = self.snapshot, self.view._node  # networkx's attribute dicts, read only
         families = np.zeros(s.node_count, dtype=np.int64)
         runs_on = s.runs_on
         for target in np.flatnonzero(np.diff(runs_on.ptr)).tolist():
@@ -211,10 +214,15 @@ class SnapshotGroups:
                 sources = runs_on.row(target)
                 sources = sources[self._host_group[sources]]
                 families[sources] |= bit
+        declared_bits: dict[Any, int] = {}  # a declared platform's bit, once per platform
         for group in np.flatnonzero(self._host_group).tolist():
             declared = nodes[s.keys[group]].get("platform")
             if declared and declared in nodes:
-                families[group] |= self._family_bit(nodes[declared].get("family"))
+                known = declared_bits.get(declared)
+                if known is None:
+                    known = self._family_bit(nodes[declared].get("family"))
+                    declared_bits[declared] = known
+                families[group] |= known
         self._families = families
         return families
 

@@ -3,8 +3,9 @@
 The rule walks each product's CONTAINS closure in the view (5,000 products and about
 270,000 components met at 100k) and counts the components, those with a purl, and
 whether any of them CONTAINS or DEPENDS_ON something. :func:`sbom_counts` walks the
-snapshot's CONTAINS CSR instead (one compiled pass for every product), then reads the
-purl of each component met once: the same three figures per product (tested equal).
+snapshot's CONTAINS CSR instead (one compiled pass for every product,
+:func:`.fastwalk.closures`), then reads the purl of each component met once: the same
+three figures per product (tested equal).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
+from graph.risk.controls.fastwalk import closures
 from graph.risk.snapshot import CONTAINS_CSR
-from graph.risk.snapshot_columns import KIND_CODES, Csr, compiled
+from graph.risk.snapshot_columns import KIND_CODES, Csr
 from graph.vocabulary import NodeKind
 
 if TYPE_CHECKING:
@@ -41,13 +43,18 @@ def sbom_counts(
     index = snapshot.index
     starts = np.asarray([index[p] for p in products], dtype=np.int64)
     n = snapshot.node_count
-    mark = np.full(n, -1, dtype=np.int64)
-    stack = np.empty(n + 1, dtype=np.int64)  # each node once, the start twice via a cycle
-    sizes = _closure_sizes(starts, contains.ptr, contains.idx, mark, stack)
+    groups, members = closures(
+        np.arange(len(products) + 1, dtype=np.int64),
+        starts,
+        contains.ptr,
+        contains.idx,
+        np.ones(n, dtype=np.bool_),
+        with_starts=False,  # a product is in its own closure only through a cycle
+        node_count=n,
+    )
+    sizes = np.bincount(groups, minlength=len(products))
     ptr = np.zeros(len(products) + 1, dtype=np.int64)
     np.cumsum(sizes, out=ptr[1:])
-    mark.fill(-1)
-    members = _closure_members(starts, contains.ptr, contains.idx, mark, stack, ptr)
     seen = np.zeros(n, dtype=np.bool_)
     seen[members] = True
     met = np.flatnonzero(seen)  # every node met, once (no sort of the members)
@@ -85,63 +92,3 @@ def _segment_sums(values: NDArray[np.int64], ptr: NDArray[np.int64]) -> NDArray[
     total = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(values, out=total[1:])
     return total[ptr[1:]] - total[ptr[:-1]]
-
-
-@compiled()
-def _closure_sizes(
-    starts: NDArray[np.int64],
-    ptr: NDArray[np.int64],
-    idx: NDArray[np.int32],
-    mark: NDArray[np.int64],
-    stack: NDArray[np.int64],
-) -> NDArray[np.int64]:  # pragma: no cover - compiled
-    """Per start, how many nodes its CONTAINS closure holds (itself only through a
-    cycle). ``mark[v] == i``: met by the walk from ``starts[i]``."""
-    sizes = np.zeros(starts.shape[0], dtype=np.int64)
-    for i in range(starts.shape[0]):
-        top = 0
-        stack[top] = starts[i]
-        top += 1
-        count = 0
-        while top > 0:
-            top -= 1
-            v = stack[top]
-            for j in range(ptr[v], ptr[v + 1]):
-                c = idx[j]
-                if mark[c] != i:
-                    mark[c] = i
-                    count += 1
-                    stack[top] = c
-                    top += 1
-        sizes[i] = count
-    return sizes
-
-
-@compiled()
-def _closure_members(
-    starts: NDArray[np.int64],
-    ptr: NDArray[np.int64],
-    idx: NDArray[np.int32],
-    mark: NDArray[np.int64],
-    stack: NDArray[np.int64],
-    out_ptr: NDArray[np.int64],
-) -> NDArray[np.int64]:  # pragma: no cover - compiled
-    """The closures of :func:`_closure_sizes`, start after start (rows of ``out_ptr``)."""
-    out = np.empty(out_ptr[-1], dtype=np.int64)
-    for i in range(starts.shape[0]):
-        top = 0
-        stack[top] = starts[i]
-        top += 1
-        at = out_ptr[i]
-        while top > 0:
-            top -= 1
-            v = stack[top]
-            for j in range(ptr[v], ptr[v + 1]):
-                c = idx[j]
-                if mark[c] != i:
-                    mark[c] = i
-                    out[at] = c
-                    at += 1
-                    stack[top] = c
-                    top += 1
-    return out

@@ -35,6 +35,7 @@ from graph.risk.reach import (
 from graph.vocabulary import EdgeKind
 
 if TYPE_CHECKING:
+    from graph.risk.controls.fastclosure import SnapshotChannels
     from graph.risk.controls.fastgroups import SnapshotGroups
     from graph.risk.snapshot import Snapshot
 
@@ -77,10 +78,12 @@ class Lookups(ABC):
         self._channel_groups: dict[str, tuple[str, ...]] = {}
         self._channel_group_sets: dict[str, frozenset[str]] = {}
         self._product_channels: dict[str, tuple[str, ...]] = {}
-        self._channels_indexed = False
+        self._snapshot_channels: SnapshotChannels | None = None
+        self._view_channels: dict[str, tuple[str, ...]] | None = None
         self._suppliers: dict[str, str | None] = {}
         self._table: ReachTable | None = None
         self._operators: dict[str, str | None] = {}
+        self._cii: dict[str | None, bool] = {}
 
     def walk_snapshot(self) -> Snapshot | None:
         """The compiled snapshot of ``view`` when the caller passed one that fits it."""
@@ -166,11 +169,22 @@ class Lookups(ABC):
 
     def software_channels(self, key: str) -> tuple[str, ...]:
         """Channels updating ``key`` or its CONTAINS/DEPENDS_ON closure: what
-        :func:`graph.risk.reach.channels_of` returns, from one reverse walk per channel."""
-        if not self._channels_indexed:
-            self._channels_indexed = True
-            self._product_channels = channels_by_software(self.view)
-        return self._product_channels.get(key, ())
+        :func:`graph.risk.reach.channels_of` returns, from one reverse walk per channel
+        (compiled over the snapshot when there is one)."""
+        found = self._product_channels.get(key)
+        if found is not None:
+            return found
+        if self._fast is not None:
+            if self._snapshot_channels is None:
+                from graph.risk.controls.fastclosure import SnapshotChannels  # noqa: PLC0415
+
+                self._snapshot_channels = SnapshotChannels(self._fast.snapshot)
+            if self._snapshot_channels.covers(key):
+                found = self._product_channels[key] = self._snapshot_channels.channels(key)
+                return found
+        if self._view_channels is None:
+            self._view_channels = channels_by_software(self.view)
+        return self._view_channels.get(key, ())
 
     def group_reach(self, host_group: str) -> Reach:
         """``reach([host_group])`` (the same record), looked up by the key itself."""
@@ -215,14 +229,23 @@ class Lookups(ABC):
 
     def _usage_facts(self, usage: HostGroupUsage) -> GroupFacts:
         """:func:`graph.risk.reach.group_facts` from the estate usage's record."""
-        view, operator = self.view, usage.operator
+        operator = usage.operator
+        cii = self._cii.get(operator)
+        if cii is None:
+            data = None if operator is None else self.view._node.get(operator)
+            cii = self._cii[operator] = data is not None and bool(data.get("cii"))
+        critical = self._critical
         return GroupFacts(
             hosts=usage.hosts,
             operator=operator,
-            operator_cii=operator is not None
-            and operator in view
-            and bool(view._node[operator].get("cii")),
-            critical_functions=tuple(f for f in usage.functions if self._is_critical(f)),
+            operator_cii=cii,
+            critical_functions=tuple(
+                [
+                    f
+                    for f in usage.functions
+                    if (critical[f] if f in critical else self._is_critical(f))
+                ]
+            ),
         )
 
     def _is_critical(self, function: str) -> bool:

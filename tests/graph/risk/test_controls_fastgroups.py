@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from graph.model import ContractNode, HostGroupNode, ProductNode, UpdateChannelNode
 from graph.risk.concentration_models import ConcentrationPolicy
 from graph.risk.controls.base import ControlsPolicy, Finding, plan_key, sort_findings
+from graph.risk.controls.closure import channels_by_software
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.engine import evaluate_controls
+from graph.risk.controls.fastclosure import SnapshotChannels
 from graph.risk.controls.fastgroups import SnapshotGroups
 from graph.risk.controls.fastreach import ReachTable
 from graph.risk.policy import Policy
@@ -71,6 +73,18 @@ def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
         assert groups.runners(key) == tuple(in_neighbours(view, key, EdgeKind.RUNS)), key
         assert groups.containers(key) == tuple(in_neighbours(view, key, EdgeKind.CONTAINS))
     assert groups._declared_platforms() == declared_platforms(view)
+    channels, reference = SnapshotChannels(snap), channels_by_software(view)
+    context = RuleContext(
+        view,
+        policy=ControlsPolicy(),
+        concentration_policy=ConcentrationPolicy(),
+        as_of=AS_OF,
+        snapshot=snap,
+    )
+    for key in view:
+        if channels.covers(key):
+            assert channels.channels(key) == reference.get(key, ()), key
+        assert context.software_channels(key) == reference.get(key, ()), key
     boot = {snap.keys[i] for i in groups.boot_candidates()}
     for key, data in view.nodes(data=True):  # KG-KM-02's subjects are among the candidates
         booting = data.get("privilege") == "boot-start-driver" or data.get("boot_start") == "boot"

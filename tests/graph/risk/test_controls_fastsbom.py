@@ -9,12 +9,18 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from graph.risk.concentration_models import ConcentrationPolicy
+from graph.risk.controls.base import ControlsPolicy
+from graph.risk.controls.context import RuleContext
+from graph.risk.controls.fastclosure import SnapshotChannels
 from graph.risk.controls.fastsbom import sbom_counts
 from graph.risk.controls.transparency import _components, _structured
+from graph.risk.reach import channels_of
 from graph.risk.snapshot import Snapshot, build_snapshot
 from graph.vocabulary import EdgeKind
 from tests.graph.risk.test_blast_properties import _view, estates
 from tests.graph.risk.test_controls_lookups import _context, _nested_estate
+from tests.graph.risk.test_controls_pattern import AS_OF
 
 Estate = tuple[nx.MultiDiGraph, Snapshot]
 
@@ -54,10 +60,23 @@ def test_counts_follow_cycles_and_host_groups_inside_a_closure() -> None:
     e.link(b, EdgeKind.CONTAINS, group)  # odd data: a host group inside a closure
     e.link(group, EdgeKind.DEPENDS_ON, a)
     lone = e.product("loop-lone", vendor, contains=(group,))
+    e.link(group, EdgeKind.DEPENDS_ON, "component:pkg:generic/leaf-lib@1.0")  # updated
     view = e.view()
     assert _reference(view, looped) == (4, 1, True)
     assert _reference(view, lone) == (1, 0, True)  # structured through the host group
     _assert_counts_equal(view)
+    # a host group on a structure edge: its channels still come from the view's walk
+    snapshot = build_snapshot(view)
+    context = RuleContext(
+        view,
+        policy=ControlsPolicy(),
+        concentration_policy=ConcentrationPolicy(),
+        as_of=AS_OF,
+        snapshot=snapshot,
+    )
+    assert not SnapshotChannels(snapshot).covers(group)
+    assert context.software_channels(group) == channels_of(view, group) != ()
+    assert context.containers(group) == ("component:loop-b", lone)
 
 
 def test_counts_equal_the_walks_on_the_demo(demo: Estate) -> None:

@@ -23,6 +23,7 @@ from graph.risk.concentration_models import (
     ScopeKind,
     SingleVendorDependency,
     SystemicVendor,
+    VendorUse,
 )
 from graph.risk.concentration_reached import Reached
 from graph.risk.concentration_records import dependency_record, systemic_record
@@ -86,11 +87,14 @@ def single_vendor_dependencies(
         total = sum(usage.groups[hg].hosts for hg in host_groups)
         if total == 0:
             continue
-        dependents: dict[tuple[ProductCategory, str], set[str]] = defaultdict(set)
+        # (layer, vendor) -> each host group depending on it -> its uses of it, in order
+        dependents: dict[tuple[ProductCategory, str], dict[str, list[VendorUse]]] = defaultdict(
+            dict
+        )
         for hg in host_groups:
             for use in usage.groups[hg].uses:
                 if use.layer in layers:
-                    dependents[(use.layer, use.vendor)].add(hg)
+                    dependents[(use.layer, use.vendor)].setdefault(hg, []).append(use)
         for (layer, vendor), groups in sorted(dependents.items(), key=lambda kv: kv[0]):
             hosts = sum(usage.groups[hg].hosts for hg in groups)
             share = 100 * hosts / total
@@ -122,22 +126,20 @@ def _dependency(
     function: str,
     layer: ProductCategory,
     vendor: str,
-    groups: set[str],
+    dependents: dict[str, list[VendorUse]],
     hosts: int,
     total: int,
     policy: ConcentrationPolicy,
     controls_policy: ControlsPolicy,
     statuses: dict[str, tuple[bool, bool]],
 ) -> SingleVendorDependency:
-    uses = [
-        u
-        for hg in sorted(groups)
-        for u in usage.groups[hg].uses
-        if u.layer is layer and u.vendor == vendor
-    ]
+    """``dependents``: the host groups depending on ``vendor`` in ``layer``, each with its
+    uses of it in use order."""
+    groups = sorted(dependents)
+    uses = [u for hg in groups for u in dependents[hg]]
     # whether a channel reaches the groups does not depend on the use: ask once per channel
     candidates = {channel for use in uses for channel in reached.channels_of(use.via)}
-    channels = sorted(c for c in candidates if not groups.isdisjoint(reached(c)))
+    channels = sorted(c for c in candidates if not reached(c).isdisjoint(groups))
     failing, undeclared = [], []
     for channel in channels:
         status = statuses.get(channel)
@@ -152,7 +154,7 @@ def _dependency(
     escalated = share >= policy.single_vendor_escalate_share and bool(
         failing or (undeclared and policy.escalate_on_undeclared)
     )
-    operator = view.nodes[function].get("operator") or usage.groups[min(groups)].operator
+    operator = view.nodes[function].get("operator") or usage.groups[groups[0]].operator
     provenance = dict.fromkeys(chain.from_iterable(use.provenance for use in uses))
     return dependency_record(
         {
@@ -164,7 +166,7 @@ def _dependency(
             "share": share,
             "hosts": hosts,
             "function_hosts": total,
-            "host_groups": tuple(sorted(groups)),
+            "host_groups": tuple(groups),
             "via": tuple(sorted({u.via for u in uses})),
             "channels": tuple(channels),
             "failing_channels": tuple(failing),

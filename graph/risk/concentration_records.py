@@ -13,6 +13,8 @@ dump and hash.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from graph.model import Provenance
@@ -37,7 +39,8 @@ def dependency_record(values: dict[str, Any]) -> SingleVendorDependency:
         and type(v["share"]) is float
         and _count(v["hosts"])
         and _count(v["function_hosts"])
-        and all(_strings(v[name]) for name in _STRINGS)
+        and all(type(v[name]) is tuple for name in _STRINGS)
+        and _only_str(chain.from_iterable(v[name] for name in _STRINGS))
         and type(v["escalated"]) is bool
         and type(v["provenance"]) is tuple
         and all(type(p) is Provenance for p in v["provenance"])
@@ -80,4 +83,11 @@ def _count(value: Any) -> bool:
 
 
 def _strings(value: Any) -> bool:
-    return type(value) is tuple and all(type(s) is str for s in value)
+    return type(value) is tuple and _only_str(value)
+
+
+def _only_str(values: Iterable[Any]) -> bool:
+    return set(map(type, values)) <= _STR
+
+
+_STR = {str}

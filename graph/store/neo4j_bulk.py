@@ -111,8 +111,7 @@ class BulkImportFiles:
         self._infos: dict[str, tuple[DocumentInfo, tuple[DataQualityFinding, ...]]] = {}
         self._multiline = False
         self._counts = [0, 0]
-        # reach layer: (target id << 40 | source id) << 4 | kind index -> asserting documents
-        # (target first: sorted, the rows come grouped by target, see finish)
+        # reach layer: (source id << 40 | target id) << 4 | kind index -> asserting documents
         self._layer: Counter[int] = Counter()
 
     def _open(self, name: str, header: list[str] | str) -> IO[str]:
@@ -175,7 +174,7 @@ class BulkImportFiles:
         ids, layer_index = self._ids, _LAYER_INDEX.get
         self._layer.update(  # each pair once per document; Counter counts in C
             {
-                (ids[e.target] << 40 | ids[e.source]) << 4 | k
+                (ids[e.source] << 40 | ids[e.target]) << 4 | k
                 for e in unique.values()
                 if (k := layer_index(e.kind)) is not None
             }
@@ -235,16 +234,19 @@ class BulkImportFiles:
                 values += [i.format.value, info_json(i), orjson.dumps(findings).decode()]
                 row = _row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"
                 self._write(f, [f"{number}{_D}{row}"])
-        # the layer's rows by target, so each node's incoming layer relationships (what the
-        # reverse walk reads) get neighbouring ids, i.e. the same few store pages
+        # the layer's rows grouped by target (its column first, the rows sorted as text), so
+        # each node's incoming layer relationships (what the reverse walk reads) get
+        # neighbouring ids, i.e. the same few store pages
         with self._open(
-            "rels-reach.csv", ":START_ID(Entity) :END_ID(Entity) documents:long kind :TYPE"
+            "rels-reach.csv", ":END_ID(Entity) :START_ID(Entity) documents:long kind :TYPE"
         ) as f:
-            ends, mask, layer = (1 << 40) - 1, (1 << 4) - 1, self._layer
-            f.writelines(
-                f"{pair >> 4 & ends}{_D}{pair >> 44}{_D}{layer[pair]}{_D}{_LAYER_ROW[pair & mask]}"
-                for pair in sorted(layer)
-            )
+            ends, mask = (1 << 40) - 1, (1 << 4) - 1
+            rows = [
+                f"{pair >> 4 & ends}{_D}{pair >> 44}{_D}{n}{_D}{_LAYER_ROW[pair & mask]}"
+                for pair, n in self._layer.items()
+            ]
+            rows.sort()
+            f.writelines(rows)
         header = [":ID(Meta)", "id", "schema", "revision:long", ":LABEL"]
         with self._open("nodes-meta.csv", header) as f:
             meta = _row(("store", SCHEMA_VERSION))[:-1]

@@ -83,15 +83,17 @@ def _schema_online(uri: str) -> dict[str, str]:
 @pytest.fixture(params=["import, up", "load"])
 def imported(
     request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Neo4jServer, list[ParsedDocument]]]:
+) -> Iterator[tuple[Neo4jServer, list[ParsedDocument], tuple[str, ...] | None]]:
     """A Neo4j server of its own whose database was bulk-imported from the documents:
-    `neo4j.sh import` then `up` (two JVMs), or `neo4j.sh load` (one)."""
+    `neo4j.sh import` then `up` (two JVMs), or `neo4j.sh load` (one); and the superseded
+    documents as `finish` listed them (`load`) or None (`complete_import` finds them)."""
     docs = _documents()
     files = BulkImportFiles(tmp_path / "csv", clock=lambda: FIXED)
     for doc in docs:
         files.add(doc)
     summary = files.finish()
     assert summary.documents == len(docs) - 1
+    assert summary.superseded == (docs[3].info.id,)
     home = tmp_path / "home"
     if request.param == "load":
         result = _script(home, "load", str(summary.directory))
@@ -104,18 +106,18 @@ def imported(
         result = _script(home, "import", str(summary.directory))
         assert result.returncode == 0, result.stderr
         server = start_server(home)
-    yield server, docs
+    yield server, docs, summary.superseded if request.param == "load" else None
     server.script("wipe")
 
 
 def test_imported_database_answers_like_upserted_documents(
-    imported: tuple[Neo4jServer, list[ParsedDocument]], tmp_path: Path
+    imported: tuple[Neo4jServer, list[ParsedDocument], tuple[str, ...] | None], tmp_path: Path
 ) -> None:
-    server, docs = imported
+    server, docs, superseded = imported
     sqlite = SqliteStore(tmp_path / "same.sqlite", clock=lambda: FIXED)
     neo4j = server.store(clock=FIXED)
     try:
-        assert complete_import(neo4j) == 1  # the superseded sensor 1
+        assert complete_import(neo4j, superseded) == 1  # the superseded sensor 1
         for doc in docs:
             sqlite.upsert_document(doc)
         assert_same_answers(sqlite, neo4j)

@@ -229,7 +229,7 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             step("import+start", lambda: server.up("load", directory))
         cpus["server JVM to ready"] = ready = server.cpu()
         store = step("schema", lambda: server.store(args.batch))  # constraints, indexes, awaited
-        step("complete", lambda: complete_import(store))
+        step("complete", lambda: complete_import(store, summary.superseded))
         cpus["server JVM, schema + complete"] = server.cpu() - ready
         out.update(bulk_steps=steps, bulk_cpu=cpus, bulk_store=store, bulk_server=server)
         out["bulk_launcher"] = server.launcher_times()

@@ -89,6 +89,7 @@ class ImportSummary:
     entities: int
     node_assertions: int
     edge_assertions: int
+    superseded: tuple[str, ...] = ()  # documents a later one of their lineage supersedes
 
     @property
     def records(self) -> int:
@@ -265,7 +266,12 @@ class BulkImportFiles:
         schema = "".join(statement + "\n" for _, statement in q.SCHEMA)
         (self.directory / SCHEMA_FILE).write_text(schema, "utf-8")
         return ImportSummary(
-            self.directory, len(infos), len(self._ids), self._counts[0], self._counts[1]
+            self.directory,
+            len(infos),
+            len(self._ids),
+            self._counts[0],
+            self._counts[1],
+            tuple(i.id for i in infos if winners[i.id] is not None),
         )
 
 
@@ -277,12 +283,15 @@ _LAYER_INDEX = {kind: i for i, kind in enumerate(q.LAYER_EDGE_KINDS)}
 _LAYER_ROW = [f"{_Q}{kind}{_Q}{_D}{q.layer_type(kind)}\n" for kind in q.LAYER_EDGE_KINDS]
 
 
-def complete_import(store: Neo4jStore) -> int:
+def complete_import(store: Neo4jStore, superseded: Sequence[str] | None = None) -> int:
     """After the first start on imported files: mark superseded documents' relationships
-    inactive (the import wrote them all active); returns how many documents that was."""
-    rows = [
-        [info.id, False] for info in store.documents() if info.status is not DocumentStatus.ACTIVE
-    ]
-    if rows:
-        store.set_documents_active("completing the import", rows)
-    return len(rows)
+    inactive (the import wrote them all active); returns how many documents that was.
+    ``superseded``: their ids (:attr:`ImportSummary.superseded`), so the store's documents
+    need not be read back to find them."""
+    if superseded is None:
+        superseded = [
+            info.id for info in store.documents() if info.status is not DocumentStatus.ACTIVE
+        ]
+    if superseded:
+        store.set_documents_active("completing the import", [[i, False] for i in superseded])
+    return len(superseded)

@@ -74,48 +74,67 @@ def _script(home: Path, *command: str, timeout: int = 600) -> subprocess.Complet
     )
 
 
-def _schema_online(uri: str) -> dict[str, str]:
-    with GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver:
-        records = driver.execute_query("SHOW INDEXES YIELD name, state").records
-    return {r["name"]: r["state"] for r in records if r["name"].startswith("riskgraph_")}
+def _schema(uri: str, password: str = PASSWORD) -> list[tuple[object, ...]]:
+    """The store's indexes (state included) and constraints, as SHOW lists them."""
+    with GraphDatabase.driver(uri, auth=("neo4j", password)) as driver:
+        indexes = driver.execute_query(
+            "SHOW INDEXES YIELD name, state, type, entityType, labelsOrTypes, properties, "
+            "indexProvider, owningConstraint"
+        ).records
+        constraints = driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, ownedIndex"
+        ).records
+    return sorted(
+        ("index" if i < len(indexes) else "constraint", *r.values())
+        for i, r in enumerate([*indexes, *constraints])
+        if r["name"].startswith("riskgraph_")
+    )
 
 
 @pytest.fixture(params=["import, up", "load"])
 def imported(
     request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Neo4jServer, list[ParsedDocument]]]:
+) -> Iterator[tuple[Neo4jServer, list[ParsedDocument], tuple[str, ...] | None]]:
     """A Neo4j server of its own whose database was bulk-imported from the documents:
-    `neo4j.sh import` then `up` (two JVMs), or `neo4j.sh load` (one)."""
+    `neo4j.sh import` then `up` (two JVMs), or `neo4j.sh load` (one); and the superseded
+    documents as `finish` listed them (`load`) or None (`complete_import` finds them)."""
     docs = _documents()
     files = BulkImportFiles(tmp_path / "csv", clock=lambda: FIXED)
     for doc in docs:
         files.add(doc)
     summary = files.finish()
     assert summary.documents == len(docs) - 1
+    assert summary.superseded == (docs[3].info.id,)
     home = tmp_path / "home"
     if request.param == "load":
         result = _script(home, "load", str(summary.directory))
         assert result.returncode == 0, result.stderr
         uri = result.stdout.strip().splitlines()[-1]
         server = Neo4jServer(uri=uri, port=int(uri.rsplit(":", 1)[1]), home=home)
-        # the launcher created the store's schema and waited for it before answering
-        assert _schema_online(uri) == {name: "ONLINE" for name, _ in q.SCHEMA}
+        # the launcher created the store's schema (core API) and waited for it before
+        # answering: the same indexes and constraints a store creates with its Cypher
+        schema = _schema(uri)
+        reference: Neo4jServer = request.getfixturevalue("neo4j_server")
+        reference.store().close()  # creates the schema if this worker's server lacks it
+        assert schema == _schema(reference.uri, reference.password)
+        assert {r[1] for r in schema} == {name for name, _ in q.SCHEMA}
+        assert {r[2] for r in schema if r[0] == "index"} == {"ONLINE"}
     else:
         result = _script(home, "import", str(summary.directory))
         assert result.returncode == 0, result.stderr
         server = start_server(home)
-    yield server, docs
+    yield server, docs, summary.superseded if request.param == "load" else None
     server.script("wipe")
 
 
 def test_imported_database_answers_like_upserted_documents(
-    imported: tuple[Neo4jServer, list[ParsedDocument]], tmp_path: Path
+    imported: tuple[Neo4jServer, list[ParsedDocument], tuple[str, ...] | None], tmp_path: Path
 ) -> None:
-    server, docs = imported
+    server, docs, superseded = imported
     sqlite = SqliteStore(tmp_path / "same.sqlite", clock=lambda: FIXED)
     neo4j = server.store(clock=FIXED)
     try:
-        assert complete_import(neo4j) == 1  # the superseded sensor 1
+        assert complete_import(neo4j, superseded) == 1  # the superseded sensor 1
         for doc in docs:
             sqlite.upsert_document(doc)
         assert_same_answers(sqlite, neo4j)

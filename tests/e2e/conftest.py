@@ -89,7 +89,9 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
 
 
 def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    # a guard against a server that never answers, not a pace: it answers as soon as it
+    # is up, and its start (imports, preloads) took over 60 s at load 24
+    deadline = time.monotonic() + IDLE_MS / 1000
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"streamlit exited ({server.returncode}):\n{log.read_text()[-2000:]}")
@@ -99,7 +101,7 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    pytest.fail(f"streamlit not healthy after 60 s:\n{log.read_text()[-2000:]}")
+    pytest.fail(f"streamlit not healthy after {IDLE_MS // 1000} s:\n{log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -125,9 +127,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+# counts the app's script runs (each switch of its script state to "running") in
+# window.__scriptRuns, so a test can wait for the run an interaction caused
+RUN_COUNTER = """
+window.__scriptRuns = 0;
+new MutationObserver((records) => {
+  for (const r of records)
+    if (r.target.getAttribute && r.attributeName === 'data-test-script-state'
+        && r.target.getAttribute('data-test-script-state') === 'running'
+        && r.oldValue !== 'running') window.__scriptRuns += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    context.add_init_script(RUN_COUNTER)
     tab = context.new_page()
     yield tab
     context.close()
@@ -151,6 +168,20 @@ def wait_idle(page: Page) -> None:
     for _ in range(2):
         page.wait_for_timeout(300)
         page.wait_for_function(_IDLE, timeout=IDLE_MS)
+
+
+def script_runs(page: Page) -> int:
+    """How many script runs this tab has seen start (:data:`RUN_COUNTER`)."""
+    return int(page.evaluate("window.__scriptRuns"))
+
+
+def rerun_after(page: Page, runs_before: int) -> None:
+    """Until a script run has started since ``runs_before`` was read (the run a click
+    caused) and the app is idle and drawn again. :func:`wait_idle` alone can return
+    before that run starts: on a busy machine the server may take longer than its two
+    300 ms looks to answer the click, and the page still shows the previous run's end."""
+    page.wait_for_function(f"window.__scriptRuns > {runs_before}", timeout=IDLE_MS)
+    wait_idle(page)
 
 
 def sign_in(page: Page, url: str, user: str, password: str = DEMO_PASSWORD) -> None:

@@ -36,7 +36,7 @@ _ENTRY = "from dashboard.cli.main import entry; entry()"
 
 def _command(root: Path, args: argparse.Namespace, out: Path) -> list[str]:
     return [
-        str(REPO / ".venv" / "bin" / "python"),
+        sys.executable,
         "-c",
         _ENTRY,
         "report",

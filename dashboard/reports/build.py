@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -116,6 +116,7 @@ def build_report(
     """
     with paused_gc(), ExitStack() as cleanup:
         stage = on_stage or (lambda _: None)
+        plain: list[dict[str, Any]] | None = [] if prerender == "json" else None
         report = _build(
             store,
             scope,
@@ -128,10 +129,11 @@ def build_report(
             retain,
             parallel,
             cache_writes,
+            plain,
         )
         if prerender != "json":
             return seal(report)
-        sealed, data = seal_with_json(report)
+        sealed, data = seal_with_json(report, plain)
         keep_rendered(sealed, data)
         return sealed
 
@@ -148,6 +150,7 @@ def _build(
     retain: list[object] | None = None,
     parallel: bool = False,
     cache_writes: list[Estate] | None = None,
+    plain: list[dict[str, Any]] | None = None,
 ) -> Report:
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
@@ -242,7 +245,7 @@ def _build(
         estate=built.estate,
         blast=built.blast,
         concentration=built.concentration,
-        controls=controls_section(plan_findings(plan)),
+        controls=controls_section(plan_findings(plan, plain)),  # plain: the JSON's rows
         data_quality=cut.findings,
         methodology=built.methodology,
         integrity=Integrity(body_sha256=""),

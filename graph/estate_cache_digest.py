@@ -18,8 +18,10 @@ import signal
 import sqlite3
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 from graph.estate_cache_key import RecordsDigest, records_digest
+from graph.forking import exit_after, fork_with_pipe, read_all
 
 __all__ = ["DigestProcess", "DigestThread"]
 
@@ -61,30 +63,22 @@ class DigestProcess:
         self._thread: DigestThread | None = None
         self._pid: int | None = None
         self._answer: RecordsDigest | None = None
-        if not hasattr(os, "fork"):
+        forked = fork_with_pipe()
+        if forked is None:
             self._thread = DigestThread(path)
             return
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            self._thread = DigestThread(path)
-            return
+        pid, fd = forked
         if pid == 0:  # pragma: no cover - the child process
-            os.close(read_end)
-            _child(path, write_end)
-        os.close(write_end)
-        self._pid, self._fd = pid, read_end
-        os.read(read_end, 1)  # b"s": the child's snapshot is taken (b"": it failed)
+            _child(path, fd)
+        self._pid, self._fd = pid, fd
+        os.read(fd, 1)  # b"s": the child's snapshot is taken (b"": it failed)
 
     def result(self) -> RecordsDigest | None:
         if self._thread is not None:
             return self._thread.result()
         if self._pid is not None:
             pid, self._pid = self._pid, None
-            answer = _read_all(self._fd)
+            answer = read_all(self._fd)
             os.close(self._fd)
             _, status = os.waitpid(pid, 0)
             sha256, _, revision = answer.decode("ascii", "replace").partition("\n")
@@ -102,19 +96,11 @@ class DigestProcess:
             os.waitpid(pid, 0)
 
 
-def _child(path: Path, out: int) -> None:
+def _child(path: Path, out: int) -> NoReturn:
     """Send ``s`` when the snapshot is taken, then ``SHA256\\nREVISION``; exit at once."""
-    code = 1
-    try:
+
+    def work() -> None:
         digest = records_digest(path, on_snapshot=lambda: os.write(out, b"s"))
         os.write(out, f"{digest.sha256}\n{digest.revision}".encode())
-        code = 0
-    finally:
-        os._exit(code)
 
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 4096):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    exit_after(work)

@@ -23,6 +23,7 @@ import networkx as nx
 
 from graph.estate_cache_key import RecordsDigest
 from graph.estate_cache_pack import pickler, share_strings
+from graph.forking import exit_after
 
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
@@ -66,12 +67,9 @@ def write_forked(work: Callable[[], object]) -> int | None:
         work()
         return None
     pid = os.fork()
-    if pid:
-        return pid
-    try:  # pragma: no cover - the child process
-        work()
-    finally:
-        os._exit(0)
+    if pid == 0:  # pragma: no cover - the child process
+        exit_after(work)
+    return pid
 
 
 def write_detached(work: Callable[[], object]) -> int | None:
@@ -84,13 +82,14 @@ def write_detached(work: Callable[[], object]) -> int | None:
         pid = os.fork()
     except OSError:
         return None
-    if pid:
-        return pid
-    try:  # pragma: no cover - the child process
-        _detach()
-        work()
-    finally:
-        os._exit(0)
+    if pid == 0:  # pragma: no cover - the child process
+
+        def detached() -> None:
+            _detach()
+            work()
+
+        exit_after(detached)
+    return pid
 
 
 def _detach() -> None:

@@ -22,14 +22,34 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import IO, Any, Generic, NoReturn, TypeVar
+from typing import IO, Any, Generic, NoReturn, Self, TypeVar
+
+from graph.forking import exit_after
 
 __all__ = ["Forked", "ForkedSteps"]
 
 T = TypeVar("T")
 
 
-class Forked(Generic[T]):
+class _Scoped:
+    """Closed (its child stopped and reaped) on leaving a ``with`` block."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class Forked(_Scoped, Generic[T]):
     """``work()``, computed in a forked child when ``enabled`` (see the module docstring).
 
     Use as a context manager (or call :meth:`close`) so that a child whose result is not
@@ -51,13 +71,12 @@ class Forked(Generic[T]):
             out.close()
             return
         if pid == 0:  # the child: compute, write, leave at once without any cleanup
-            code = 1
-            try:
+
+            def work() -> None:
                 pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
                 out.flush()
-                code = 0
-            finally:
-                os._exit(code)
+
+            exit_after(work)
         self._pid, self._out = pid, out
 
     @property
@@ -100,19 +119,8 @@ class Forked(Generic[T]):
         out.close()
         return None
 
-    def __enter__(self) -> Forked[T]:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class ForkedSteps:
+class ForkedSteps(_Scoped):
     """The values ``steps()`` yields, computed in a forked child while this process goes
     on, each taken in turn by :meth:`next` as soon as the child has it (a
     :class:`Forked` of several results: the child goes on with the next while this
@@ -202,29 +210,17 @@ class ForkedSteps:
             self._out.close()
             self._out = None
 
-    def __enter__(self) -> ForkedSteps:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 def _run_steps(steps: Callable[[], Iterator[Any]], out: IO[bytes], announce: int) -> NoReturn:
     """The child of :class:`ForkedSteps`: each value pickled at the end of ``out``, its
     offset and size written to ``announce``; exit at once (1 on failure)."""
-    code = 1
-    try:
+
+    def work() -> None:
         offset = 0
         for value in steps():
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             os.pwrite(out.fileno(), data, offset)
             os.write(announce, f"{offset} {len(data)}\n".encode())
             offset += len(data)
-        code = 0
-    finally:
-        os._exit(code)
+
+    exit_after(work)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import string
-from typing import Any
+from typing import Any, NoReturn
 
 from dashboard.reports.integrity import report_canonical_bytes, seal
 from dashboard.reports.json_report import Pieces, render_json
@@ -45,6 +45,7 @@ from dashboard.reports.modeljson import (
     plain_fields,
     unchecked_model_json_bytes,
 )
+from graph.forking import exit_after, fork_with_pipe, read_all
 
 __all__ = ["seal_with_json"]
 
@@ -61,25 +62,18 @@ def seal_with_json(
     other (or join): the file around the digest, not copied to put it in. ``findings``,
     when given, are the control findings as ``plan_findings(..., plain=)`` wrote them,
     written instead of the rows (same bytes, no call back per model)."""
-    if not hasattr(os, "fork"):
-        return _serial(report)
     replace = _plain_controls(report, findings)
     stub = report.model_copy(update={"integrity": Integrity(body_sha256=_PLACEHOLDER)})
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
+    forked = fork_with_pipe()
+    if forked is None:
         return _serial(report)
+    pid, read_end = forked
     if pid == 0:  # the child: hash the canonical body, report, leave without any cleanup
-        os.close(read_end)
-        _child(report, write_end, replace)
-    os.close(write_end)
+        _child(report, read_end, replace)
     try:
         raw = unchecked_model_json_bytes(stub, indent=True, replace=replace)
     finally:
-        answer = _read(read_end)
+        answer = read_all(read_end)
         os.close(read_end)
         _, status = os.waitpid(pid, 0)
     if status != 0 or len(answer) != 65 or not set(answer[:64]) <= _HEX:
@@ -123,23 +117,15 @@ _ROW_CLASSES = (
 )
 
 
-def _child(report: Report, out: int, replace: dict[str, Any] | None) -> None:
+def _child(report: Report, out: int, replace: dict[str, Any] | None) -> NoReturn:
     """Write the digest of ``report``'s canonical body and whether orjson's bytes held
     (``1``) or the checked path wrote them (``0``) to ``out``; exit at once."""
-    code = 1
-    try:
+
+    def work() -> None:
         raw = unchecked_model_json_bytes(report, sort_keys=True, omit="integrity", replace=replace)
         held = raw is not None and orjson_bytes_hold(raw)
         canonical = raw if raw is not None and held else report_canonical_bytes(report)
         digest = hashlib.sha256(canonical).hexdigest().encode()
         os.write(out, digest + (b"1" if held else b"0"))
-        code = 0
-    finally:
-        os._exit(code)
 
-
-def _read(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 128):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    exit_after(work)

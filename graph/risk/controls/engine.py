@@ -119,15 +119,8 @@ def evaluate_items(
     they are not run here, and are called, in rule order, after ``concentration``. The
     findings are in rule order all the same."""
     later = callable(concentration)
-    context = RuleContext(
-        view,
-        policy=policy or ControlsPolicy(),
-        concentration_policy=concentration_policy or ConcentrationPolicy(),
-        as_of=as_of,
-        usage=usage,
-        concentration=None if callable(concentration) else concentration,
-        snapshot=snapshot,
-    )
+    given = None if callable(concentration) else concentration
+    context = _context(view, policy, concentration_policy, as_of, usage, given, snapshot)
     chosen = list(rules)
     remote = elsewhere or {}
     found: list[list[FindingItem]] = [[] for _ in chosen]
@@ -158,15 +151,28 @@ def rule_findings(
     """The findings of the rule of ``control`` alone (one that does not read the
     concentration findings), as :func:`evaluate_items` makes them."""
     (rule,) = [r for r in RULES if r.control.id == control]
-    context = RuleContext(
+    context = _context(view, policy, concentration_policy, as_of, usage, None, snapshot)
+    return _findings(rule, context)
+
+
+def _context(
+    view: nx.MultiDiGraph,
+    policy: ControlsPolicy | None,
+    concentration_policy: ConcentrationPolicy | None,
+    as_of: date,
+    usage: EstateUsage | None,
+    concentration: ConcentrationReport | None,
+    snapshot: Snapshot | None,
+) -> RuleContext:
+    return RuleContext(
         view,
         policy=policy or ControlsPolicy(),
         concentration_policy=concentration_policy or ConcentrationPolicy(),
         as_of=as_of,
         usage=usage,
+        concentration=concentration,
         snapshot=snapshot,
     )
-    return _findings(rule, context)
 
 
 READS_CONCENTRATION = frozenset({SD_01.id, SD_02.id})

@@ -15,13 +15,10 @@ from pathlib import Path
 from dashboard.reports.build import build_report
 from dashboard.reports.csv_report import render_zip, write_csv
 from dashboard.reports.errors import ReportError
-from dashboard.reports.html_report import render_html
 from dashboard.reports.json_report import render_json, write_json
 from dashboard.reports.model import Report, ReportOptions, ReportScope
-from dashboard.reports.pdf_report import render_pdf
 from dashboard.reports.sarif import render_sarif
 from dashboard.reports.scoping import parse_scope, scope_from_access
-from dashboard.reports.xlsx_report import render_xlsx
 from graph.gcpause import paused_gc
 
 __all__ = [
@@ -37,7 +34,30 @@ __all__ = [
     "write_report",
 ]
 
-# format -> (renderer, file extension, media type)
+
+def render_pdf(report: Report) -> bytes:
+    """:func:`dashboard.reports.pdf_report.render_pdf` (reportlab imported when used)."""
+    from dashboard.reports.pdf_report import render_pdf as render  # noqa: PLC0415
+
+    return render(report)
+
+
+def render_html(report: Report) -> bytes:
+    """:func:`dashboard.reports.html_report.render_html` (imported when used)."""
+    from dashboard.reports.html_report import render_html as render  # noqa: PLC0415
+
+    return render(report)
+
+
+def render_xlsx(report: Report) -> bytes:
+    """:func:`dashboard.reports.xlsx_report.render_xlsx` (openpyxl imported when used)."""
+    from dashboard.reports.xlsx_report import render_xlsx as render  # noqa: PLC0415
+
+    return render(report)
+
+
+# format -> (renderer, file extension, media type); the PDF, HTML and XLSX renderers'
+# libraries are imported when one is used, not by every command (the CLI's start)
 FORMATS: dict[str, tuple[Callable[[Report], bytes], str, str]] = {
     "pdf": (render_pdf, ".pdf", "application/pdf"),
     "html": (render_html, ".html", "text/html"),

@@ -52,9 +52,14 @@ _VALUES: dict[Any, str] = {
 }
 
 
-def plan_findings(plan: ControlPlan) -> tuple[ReportFinding, ...]:
-    """The plan's findings as report rows, in its order (``order`` counts from 1)."""
-    return _rows(plan.findings, plan.removed)
+def plan_findings(
+    plan: ControlPlan, plain: list[dict[str, Any]] | None = None
+) -> tuple[ReportFinding, ...]:
+    """The plan's findings as report rows, in its order (``order`` counts from 1).
+    ``plain``, when given, receives each row as JSON writes it: its fields as a dict, the
+    rows it holds as their field dicts (:func:`dashboard.reports.modeljson`'s ``replace``:
+    orjson then writes them without a call back per model)."""
+    return _rows(plan.findings, plan.removed, plain)
 
 
 def report_findings(findings: Iterable[Finding]) -> tuple[ReportFinding, ...]:
@@ -64,7 +69,9 @@ def report_findings(findings: Iterable[Finding]) -> tuple[ReportFinding, ...]:
 
 
 def _rows(
-    findings: Sequence[FindingItem], removed: Sequence[RiskRemoved | None]
+    findings: Sequence[FindingItem],
+    removed: Sequence[RiskRemoved | None],
+    plain: list[dict[str, Any]] | None = None,
 ) -> tuple[ReportFinding, ...]:
     """One row per finding (``order`` from 1), each with its evidence rows.
 
@@ -78,27 +85,35 @@ def _rows(
     new, put = _new, _put
     values_of = _VALUES
     refs_by: dict[int, tuple[tuple[str, ...], tuple[FrameworkRef, ...]]] = {}
-    sources_by: dict[int, tuple[tuple[Provenance, ...], tuple[SourceRef, ...], int]] = {}
+    sources_by: dict[
+        int, tuple[tuple[Provenance, ...], tuple[SourceRef, ...], int, tuple[dict[str, Any], ...]]
+    ] = {}
     removed_by: dict[int, tuple[RiskRemoved, RiskRemovedRow]] = {}
-    evidence_by: dict[int, tuple[EvidenceItem, EvidenceRow]] = {}
+    evidence_by: dict[int, tuple[EvidenceItem, EvidenceRow, dict[str, Any]]] = {}
+    plain_refs: dict[int, tuple[dict[str, Any], ...]] = {}
+    keep = plain is not None
     finding_set, evidence_set = _FINDING_SET, _EVIDENCE_SET
     out = []
     order = 0
     for f, gone in zip(findings, removed, strict=True):
         order += 1
         cited = []
+        cited_plain = []
         for e in f[11]:
             shared = evidence_by.get(id(e))
             if shared is not None:  # the rules share one record per node and attribute
                 cited.append(shared[1])
+                cited_plain.append(shared[2])
                 continue
             subject, attribute, value, provenance = e
             sources = sources_by.get(id(provenance))
             if sources is None:
+                refs_of = _source_refs(provenance)
                 sources = sources_by[id(provenance)] = (
                     provenance,
-                    _source_refs(provenance),
+                    refs_of,
                     len(provenance),
+                    tuple([r.__dict__ for r in refs_of]) if keep else (),
                 )
             values: dict[str, Any] = {
                 "subject": subject,
@@ -115,11 +130,15 @@ def _rows(
             put(row, "__pydantic_fields_set__", evidence_set)
             put(row, "__pydantic_extra__", None)
             put(row, "__pydantic_private__", None)
-            evidence_by[id(e)] = (e, row)
+            row_plain = {**values, "sources": sources[3]} if keep else values
+            evidence_by[id(e)] = (e, row, row_plain)
             cited.append(row)
+            cited_plain.append(row_plain)
         refs = refs_by.get(id(f[12]))
         if refs is None:
             refs = refs_by[id(f[12])] = (f[12], framework_refs(f[12]))
+            if keep:
+                plain_refs[id(f[12])] = tuple([r.__dict__ for r in refs[1]])
         removed_row = None
         if gone is not None:
             known = removed_by.get(id(gone))
@@ -158,6 +177,15 @@ def _rows(
         put(finding, "__pydantic_extra__", None)
         put(finding, "__pydantic_private__", None)
         out.append(finding)
+        if plain is not None:
+            plain.append(
+                {
+                    **finding.__dict__,
+                    "evidence": tuple(cited_plain),
+                    "references": plain_refs[id(f[12])],
+                    "risk_removed": None if removed_row is None else removed_row.__dict__,
+                }
+            )
     return tuple(out)
 
 

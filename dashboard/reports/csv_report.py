@@ -18,12 +18,12 @@ import zipfile
 from pathlib import Path
 
 from dashboard.reports.integrity import verification_stub
+from dashboard.reports.markers import MANIFEST_NAME
 from dashboard.reports.model import Report
 from dashboard.reports.tables import Cell, Table, report_tables
 
 __all__ = ["MANIFEST_NAME", "csv_files", "render_zip", "write_csv"]
 
-MANIFEST_NAME = "manifest.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 

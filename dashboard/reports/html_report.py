@@ -15,13 +15,13 @@ from pathlib import Path
 
 from dashboard.reports.charts import report_charts
 from dashboard.reports.integrity import verification_stub
+from dashboard.reports.markers import MANIFEST_ID
 from dashboard.reports.model import Report, ReportFinding, SourceRef
 from dashboard.reports.svg import to_svg
 from dashboard.reports.tables import PAGE_TABLES, Cell, Table, columns, evidence_text, report_tables
 
 __all__ = ["MANIFEST_ID", "render_html", "write_html"]
 
-MANIFEST_ID = "riskgraph-manifest"
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;font-size:13px;color:#222;margin:24px auto;
 max-width:1180px;padding:0 16px}

@@ -15,6 +15,7 @@ path ran (tested on the demo and generated estates).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -23,7 +24,12 @@ from pydantic import BaseModel, TypeAdapter
 
 from dashboard.reports.jsonbytes import orjson_bytes_hold, stdlib_json_bytes
 
-__all__ = ["model_json_bytes", "unchecked_model_json_bytes"]
+__all__ = [
+    "model_json_bytes",
+    "plain_classes",
+    "plain_fields",
+    "unchecked_model_json_bytes",
+]
 
 _PLAIN: set[type] = set()
 """Model classes whose ``__dict__`` is what ``model_dump`` gives (checked once each)."""
@@ -47,19 +53,43 @@ def model_json_bytes(
 
 
 def unchecked_model_json_bytes(
-    model: BaseModel, *, indent: bool = False, sort_keys: bool = False, omit: str = ""
+    model: BaseModel,
+    *,
+    indent: bool = False,
+    sort_keys: bool = False,
+    omit: str = "",
+    replace: Mapping[str, Any] | None = None,
 ) -> bytes | None:
     """orjson's bytes of ``model`` (as :func:`model_json_bytes` writes them when they hold),
     or None when orjson cannot write it from the models; not checked with
     :func:`~dashboard.reports.jsonbytes.orjson_bytes_hold`: the caller must know they hold
-    (:mod:`dashboard.reports.sealjson`: the same values' other layout held)."""
+    (:mod:`dashboard.reports.sealjson`: the same values' other layout held). ``replace``
+    gives some of ``model``'s fields as the plain values (dicts for models) this writer
+    would make of them, which orjson then writes without a call per model: the caller
+    vouches for them (:func:`plain_fields`)."""
     option = orjson.OPT_PASSTHROUGH_DATETIME
     option |= (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
-    top = {k: v for k, v in _fields(model).items() if k != omit}
+    given = replace or {}
     try:
+        top = {k: given.get(k, v) for k, v in _fields(model).items() if k != omit}
         return orjson.dumps(top, default=_fields, option=option)
     except (orjson.JSONEncodeError, _NotPlain):
         return None
+
+
+def plain_fields(model: BaseModel) -> dict[str, Any] | None:
+    """The field dict this writer writes for ``model`` (its ``__dict__``), or None when
+    ``model``'s class is not written that way."""
+    try:
+        fields: dict[str, Any] = _fields(model)
+    except _NotPlain:
+        return None
+    return fields
+
+
+def plain_classes(*classes: type[BaseModel]) -> bool:
+    """True when every model of these classes is written as its ``__dict__``."""
+    return all(cls in _PLAIN or _is_plain(cls) for cls in classes)
 
 
 def _fields(value: Any) -> Any:

@@ -37,6 +37,7 @@ from reportlab.platypus import (
 from dashboard.reports.charts import Chart, Line, Polyline, Shape, report_charts
 from dashboard.reports.charts import Rect as CRect
 from dashboard.reports.integrity import verification_stub
+from dashboard.reports.markers import KEYWORDS_PREFIX
 from dashboard.reports.model import Report, ReportFinding
 from dashboard.reports.pdf_cells import CELL_FONT_SIZE, CELL_LEADING, cell_lines
 from dashboard.reports.pdf_fonts import BODY, BOLD, markup, plain, register_fonts
@@ -45,7 +46,6 @@ from dashboard.reports.tables import Table as RTable
 
 __all__ = ["KEYWORDS_PREFIX", "render_pdf", "write_pdf"]
 
-KEYWORDS_PREFIX = "riskgraph-manifest "
 _WIDTH = A4[0] - 30 * mm
 _S = {
     "body": ParagraphStyle("body", fontName=BODY, fontSize=8.5, leading=11),

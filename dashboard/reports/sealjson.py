@@ -24,12 +24,28 @@ from __future__ import annotations
 import hashlib
 import os
 import string
+from typing import Any, NoReturn
 
 from dashboard.reports.integrity import report_canonical_bytes, seal
 from dashboard.reports.json_report import Pieces, render_json
 from dashboard.reports.jsonbytes import orjson_bytes_hold
-from dashboard.reports.model import Integrity, Report
-from dashboard.reports.modeljson import model_json_bytes, unchecked_model_json_bytes
+from dashboard.reports.model import (
+    ControlsSection,
+    EvidenceRow,
+    FrameworkRef,
+    Integrity,
+    Report,
+    ReportFinding,
+    RiskRemovedRow,
+    SourceRef,
+)
+from dashboard.reports.modeljson import (
+    model_json_bytes,
+    plain_classes,
+    plain_fields,
+    unchecked_model_json_bytes,
+)
+from graph.forking import exit_after, fork_with_pipe, read_all
 
 __all__ = ["seal_with_json"]
 
@@ -38,28 +54,26 @@ _TAIL = b'"\n  }\n}'  # what follows the digest: end of body_sha256, integrity, 
 _HEX = frozenset(string.hexdigits.lower().encode())
 
 
-def seal_with_json(report: Report) -> tuple[Report, Pieces]:
+def seal_with_json(
+    report: Report, findings: list[dict[str, Any]] | None = None
+) -> tuple[Report, Pieces]:
     """``(seal(report), render_json(seal(report)))``, with the hash and the JSON written
     in parallel when the platform can fork; the JSON as pieces to write one after the
-    other (or join): the file around the digest, not copied to put it in."""
-    if not hasattr(os, "fork"):
-        return _serial(report)
+    other (or join): the file around the digest, not copied to put it in. ``findings``,
+    when given, are the control findings as ``plan_findings(..., plain=)`` wrote them,
+    written instead of the rows (same bytes, no call back per model)."""
+    replace = _plain_controls(report, findings)
     stub = report.model_copy(update={"integrity": Integrity(body_sha256=_PLACEHOLDER)})
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
+    forked = fork_with_pipe()
+    if forked is None:
         return _serial(report)
+    pid, read_end = forked
     if pid == 0:  # the child: hash the canonical body, report, leave without any cleanup
-        os.close(read_end)
-        _child(report, write_end)
-    os.close(write_end)
+        _child(report, read_end, replace)
     try:
-        raw = unchecked_model_json_bytes(stub, indent=True)
+        raw = unchecked_model_json_bytes(stub, indent=True, replace=replace)
     finally:
-        answer = _read(read_end)
+        answer = read_all(read_end)
         os.close(read_end)
         _, status = os.waitpid(pid, 0)
     if status != 0 or len(answer) != 65 or not set(answer[:64]) <= _HEX:
@@ -79,23 +93,39 @@ def _serial(report: Report) -> tuple[Report, Pieces]:
     return sealed, (render_json(sealed),)
 
 
-def _child(report: Report, out: int) -> None:
+def _plain_controls(report: Report, findings: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """``{"controls": the section's field dict with ``findings``}`` for the writer's
+    ``replace``, when ``findings`` are those of the report's rows (same ids in the same
+    order) and every class involved is written as its field dict; else None."""
+    section = report.controls
+    rows = section.findings
+    if findings is None or len(findings) != len(rows) or not plain_classes(*_ROW_CLASSES):
+        return None
+    fields = plain_fields(section)
+    if fields is None or any(p["id"] != r.id for p, r in zip(findings, rows, strict=True)):
+        return None
+    return {"controls": {**fields, "findings": findings}}
+
+
+_ROW_CLASSES = (
+    ControlsSection,
+    ReportFinding,
+    EvidenceRow,
+    SourceRef,
+    FrameworkRef,
+    RiskRemovedRow,
+)
+
+
+def _child(report: Report, out: int, replace: dict[str, Any] | None) -> NoReturn:
     """Write the digest of ``report``'s canonical body and whether orjson's bytes held
     (``1``) or the checked path wrote them (``0``) to ``out``; exit at once."""
-    code = 1
-    try:
-        raw = unchecked_model_json_bytes(report, sort_keys=True, omit="integrity")
+
+    def work() -> None:
+        raw = unchecked_model_json_bytes(report, sort_keys=True, omit="integrity", replace=replace)
         held = raw is not None and orjson_bytes_hold(raw)
         canonical = raw if raw is not None and held else report_canonical_bytes(report)
         digest = hashlib.sha256(canonical).hexdigest().encode()
         os.write(out, digest + (b"1" if held else b"0"))
-        code = 0
-    finally:
-        os._exit(code)
 
-
-def _read(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 128):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    exit_after(work)

@@ -22,13 +22,10 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dashboard.reports.build import build_report, tool_version
-from dashboard.reports.csv_report import MANIFEST_NAME
 from dashboard.reports.errors import ReportError
-from dashboard.reports.html_report import MANIFEST_ID
 from dashboard.reports.integrity import declared_hash_holds
+from dashboard.reports.markers import KEYWORDS_PREFIX, MANIFEST_ID, MANIFEST_NAME, VERIFY_SHEET
 from dashboard.reports.model import Manifest, ReportOptions, ReportScope
-from dashboard.reports.pdf_report import KEYWORDS_PREFIX
-from dashboard.reports.xlsx_report import VERIFY_SHEET
 from graph.risk.policy import Policy
 from graph.store.interface import GraphStore
 

@@ -20,12 +20,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from dashboard.reports.integrity import verification_stub
+from dashboard.reports.markers import VERIFY_SHEET
 from dashboard.reports.model import Report
 from dashboard.reports.tables import report_tables
 
 __all__ = ["VERIFY_SHEET", "render_xlsx", "write_xlsx"]
 
-VERIFY_SHEET = "verify"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _BOLD = Font(bold=True)
 

@@ -92,3 +92,38 @@ def test_prerendered_json_is_what_render_json_writes(report_store: Path, tmp_pat
     write_report(again, "json", tmp_path / "kept.json")  # the kept pieces, one by one
     write_report(again, "json", tmp_path / "again.json")  # written again
     assert (tmp_path / "kept.json").read_bytes() == data == (tmp_path / "again.json").read_bytes()
+
+
+@pytest.mark.parametrize("scope", ["all", "operator:harbor-bank"])
+def test_findings_written_from_their_plain_fields_give_the_same_bytes(
+    report_store: Path, make_report: Callable[[str], Report], scope: str
+) -> None:
+    """``build_report(..., prerender="json")`` has the rows' plain fields written instead
+    of the rows (``plan_findings(..., plain=)``): same report, same bytes."""
+    store = open_store(str(report_store))
+    try:
+        report = build_report(store, scope, policy=Policy(), clock=lambda: CLOCK, prerender="json")
+    finally:
+        store.close()
+    expected = make_report(scope)
+    assert report == expected
+    assert render_report(report, "json") == render_json(expected)
+
+
+def test_plain_findings_are_written_only_when_they_are_the_rows(report_all: Report) -> None:
+    report = _unsealed(report_all)
+    rows = report.controls.findings
+    plain = [{**r.__dict__} for r in rows]
+    for row, fields in zip(rows, plain, strict=True):  # what plan_findings(plain=) makes
+        fields["evidence"] = tuple(
+            {**e.__dict__, "sources": tuple(s.__dict__ for s in e.sources)} for e in row.evidence
+        )
+        fields["references"] = tuple(r.__dict__ for r in row.references)
+        fields["risk_removed"] = row.risk_removed and row.risk_removed.__dict__
+    assert seal_with_json(report, plain)[1] == seal_with_json(report)[1]
+    assert b"".join(seal_with_json(report, plain)[1]) == _serial(report)[1]
+    changed = [{**plain[0], "title": "written from the plain fields"}, *plain[1:]]
+    assert b"written from the plain fields" in b"".join(seal_with_json(report, changed)[1])
+    other = [{**p, "id": "another"} for p in plain]  # not the rows: the rows are written
+    assert b"".join(seal_with_json(report, other)[1]) == _serial(report)[1]
+    assert b"".join(seal_with_json(report, plain[:-1])[1]) == _serial(report)[1]

@@ -3,11 +3,13 @@
 Building the canonical view of a 100k-host estate from the store's rows is ~5.5 s of CPU
 (a million provenance records, 690,000 edges) and compiling its snapshot ~1 s more; the
 same objects unpickle in a third of that. :func:`read_estate` looks for a cache file named
-by the store's key (:mod:`graph.estate_cache_key`), unpickles it while a thread hashes the
-store's records, and uses it only when that digest is the one the file was written with.
-Otherwise it builds both as before and writes the file from a forked child, which runs
-while the caller goes on (:meth:`Estate.close` waits for it); the child has the objects as
-they were at the fork, so nothing the caller does later reaches the file.
+by the store's key (:mod:`graph.estate_cache_key`), unpickles it while the store's records
+are hashed beside it (:mod:`graph.estate_cache_digest`), and uses it only when that digest
+is the one the file was written with. Otherwise it builds both as before and writes the
+file (:mod:`graph.estate_cache_write`) from a forked child that runs while the caller goes
+on (:meth:`Estate.close` waits for it), or, for a one-shot command (``defer=True``), from a
+detached low-priority child started by :meth:`Estate.write_detached` once the command's
+output is out. Either child has the objects as they were at the fork.
 
 Only stores of :data:`MIN_DOCUMENTS` active documents or more are cached (a small view
 builds faster than it unpickles) and views of at most :data:`MAX_EDGES` edges (the
@@ -21,18 +23,25 @@ from someone else. The newest :data:`KEEP` files are kept.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from graph.estate_cache_key import DigestThread, RecordsDigest, store_key
-from graph.estate_cache_pack import pickler, share_strings
+from graph.estate_cache_digest import DigestProcess, DigestThread
+from graph.estate_cache_key import RecordsDigest, store_key
+from graph.estate_cache_write import (
+    KEEP,
+    MAGIC,
+    write_detached,
+    write_file,
+    write_forked,
+)
 from graph.model import DocumentInfo
 from graph.store.interface import GraphStore
 from graph.store.sqlite import SqliteStore
@@ -47,10 +56,17 @@ MIN_DOCUMENTS = 200
 """Stores with fewer active documents are not cached (as ``SNAPSHOT_DOCUMENTS``)."""
 MAX_EDGES = 3_000_000
 """Views with more edges are not written (the 100k estate has 690,000)."""
-KEEP = 4
-"""Cache files kept (the newest); a 100k-host estate's is ~170 MB."""
-_MAGIC = b"riskgraph-estate-cache 1\n"
 Compile = Callable[[nx.MultiDiGraph], "Snapshot | None"]
+
+
+@dataclass
+class _Later:
+    """A cache file to write once the caller's output is out (``defer=True``)."""
+
+    target: Path
+    revision: str  # the store's, when its key was read and after the view was built
+    digest: DigestProcess | DigestThread
+    found: RecordsDigest | None = None
 
 
 class Estate:
@@ -63,14 +79,14 @@ class Estate:
         *,
         compiled: bool = False,
         source: str = "store",
-        writer: int | None = None,
     ) -> None:
         self.view = view
         self.source = source
         """``cache`` when read from a cache file, else ``store``."""
         self._snapshot = snapshot
         self._compiled = compiled
-        self._writer = writer
+        self._writer: int | None = None
+        self._later: _Later | None = None
 
     def snapshot(self, compile_view: Compile | None = None) -> Snapshot | None:
         """The compiled snapshot of the view (None: small enough for networkx), read from
@@ -86,10 +102,32 @@ class Estate:
         return self._snapshot
 
     def close(self) -> None:
-        """Wait for the child writing the cache file, if one was started."""
+        """Wait for the child writing the cache file, if one was started; take the
+        records digest of a deferred write (its child has long finished)."""
         if self._writer is not None:
             pid, self._writer = self._writer, None
             os.waitpid(pid, 0)
+        if self._later is not None and self._later.found is None:
+            self._later.found = self._later.digest.result()
+
+    def write_detached(self) -> int | None:
+        """Write the cache file a deferred read missed (``read_estate(..., defer=True)``)
+        from a detached child at the lowest priority (:func:`write_detached`): its pid,
+        or None when there is nothing to write. The child compiles the snapshot if the
+        caller did not, and goes on after the caller exits; a file appears only once
+        complete. Call it once the view and the snapshot are no longer changed (a
+        one-shot command, after its output is written)."""
+        later, self._later = self._later, None
+        if later is None:
+            return None
+        found = later.found if later.found is not None else later.digest.result()
+        if found is None or found.revision != later.revision:
+            return None  # the store could not be hashed, or was written meanwhile
+
+        def work() -> None:
+            write_file(later.target, found, self.view, self.snapshot())
+
+        return write_detached(work)
 
 
 def cache_dir() -> Path | None:
@@ -107,11 +145,14 @@ def read_estate(
     *,
     min_documents: int | None = None,
     background: bool = True,
+    defer: bool = False,
 ) -> Estate:
     """The canonical view of ``store`` (``store_canonical_view(store)``), from the cache
     when it holds this store's content; ``documents``, when the caller has them, save a
     query; ``min_documents`` overrides :data:`MIN_DOCUMENTS`. ``background`` writes a new
-    cache file from a forked child (else in line)."""
+    cache file from a forked child (else in line). ``defer`` is for a one-shot command
+    that may fork (no other threads): the records are hashed in a forked process, and a
+    new cache file is written only by :meth:`Estate.write_detached`."""
     least = MIN_DOCUMENTS if min_documents is None else min_documents
     directory = cache_dir()
     path = store.path if isinstance(store, SqliteStore) else None
@@ -125,23 +166,31 @@ def read_estate(
         return Estate(store_canonical_view(store))
     if key.active_documents < least:
         return Estate(store_canonical_view(store))
-    digest = DigestThread(path)
+    # started before the view is read: the digest is never of newer content than the view
+    digest = DigestProcess(path) if defer else DigestThread(path)
     target = directory / f"{key.name}.pickle"
     loaded = _load(target)
-    found = digest.result()
+    # a thread is waited for before the build (it would crawl beside it, see the
+    # digest module); a deferred miss takes the process's digest after the build
+    found = digest.result() if loaded is not None or not defer else None
     if loaded is not None and found is not None and loaded[0] == found.sha256:
         _touch(target)  # pruning keeps the files in use
         return Estate(loaded[1], loaded[2], compiled=True, source="cache")
     del loaded  # a stale file: freed by reference counting before the build
-    view = store_canonical_view(store)
-    estate = Estate(view)
-    if (
-        found is not None
-        and found.revision == key.revision == store.revision()
-        and view.number_of_edges() <= MAX_EDGES
-    ):
+    estate = Estate(store_canonical_view(store))
+    if estate.view.number_of_edges() > MAX_EDGES or store.revision() != key.revision:
+        digest.close()
+        return estate
+    if defer:  # the digest child finishes during the build; the file is written after it
+        estate._later = _Later(target, key.revision, digest, found)
+        return estate
+    if found is not None and found.revision == key.revision:
         snapshot = estate.snapshot()
-        estate._writer = _write(target, found, view, snapshot, background=background)
+        view = estate.view
+        if background:
+            estate._writer = write_forked(lambda: write_file(target, found, view, snapshot))
+        else:
+            write_file(target, found, view, snapshot)
     return estate
 
 
@@ -153,7 +202,7 @@ def _load(path: Path) -> tuple[str, nx.MultiDiGraph, Snapshot | None] | None:
     """(records digest, view, snapshot) of a cache file; None when absent or unreadable."""
     try:
         with path.open("rb") as f:
-            if f.readline() != _MAGIC:
+            if f.readline() != MAGIC:
                 return None
             digest = f.readline().strip().decode()
             view, snapshot = pickle.load(f)
@@ -164,74 +213,8 @@ def _load(path: Path) -> tuple[str, nx.MultiDiGraph, Snapshot | None] | None:
     return digest, view, snapshot
 
 
-def _write(
-    path: Path,
-    digest: RecordsDigest,
-    view: nx.MultiDiGraph,
-    snapshot: Snapshot | None,
-    *,
-    background: bool,
-) -> int | None:
-    """Write the cache file (from a forked child when ``background``: its pid)."""
-    if background and hasattr(os, "fork"):
-        pid = os.fork()
-        if pid:
-            return pid
-        try:  # pragma: no cover - the child process
-            _write_file(path, digest, view, snapshot)
-        finally:
-            os._exit(0)
-    _write_file(path, digest, view, snapshot)
-    return None
-
-
-def _write_file(
-    path: Path, digest: RecordsDigest, view: nx.MultiDiGraph, snapshot: Snapshot | None
-) -> None:
-    """Write to a temporary name, rename, drop the oldest files; failures leave no file."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + digest.sha256.encode() + b"\n")
-            if snapshot is not None:  # the per-query memo is never input: not written
-                snapshot = dataclasses.replace(snapshot, cache={})
-            share_strings(view)
-            pickler(f).dump((view, snapshot))
-        temporary.replace(path)
-    except Exception:  # best effort: a report never fails for its cache
-        temporary.unlink(missing_ok=True)
-        return
-    _prune(path.parent)
-
-
 def _touch(path: Path) -> None:
     try:
         os.utime(path)
     except OSError:
         return
-
-
-def _prune(directory: Path) -> None:
-    """Keep the newest :data:`KEEP` cache files; drop temporaries of dead writers."""
-    try:
-        files = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[KEEP:]:
-            old.unlink(missing_ok=True)
-        for temporary in directory.glob("*.tmp"):
-            pid = temporary.name.rsplit(".", 2)[-2]
-            if pid.isdigit() and not _alive(int(pid)):
-                temporary.unlink(missing_ok=True)
-    except OSError:
-        return
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -11,7 +11,8 @@ with every write riskgraph makes, but two stores can share it with different rec
 clock). So each file also holds :func:`records_digest`, a SHA-256 of every document's
 packed rows, compared before the cached estate is used; it reads the whole store (~0.4 s
 of CPU at 100k hosts), in a thread that runs while the cached estate is unpickled
-(``sqlite3`` and ``hashlib`` release the GIL while they work).
+(``sqlite3`` and ``hashlib`` release the GIL while they work), or in a forked process
+(:mod:`graph.estate_cache_digest`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import sys
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -33,7 +34,6 @@ import pydantic_core
 
 __all__ = [
     "CACHE_FORMAT",
-    "DigestThread",
     "RecordsDigest",
     "StoreKey",
     "code_fingerprint",
@@ -129,13 +129,18 @@ def _row_bytes(row: tuple[object, ...]) -> bytes:
     return ("\x1f".join("\x00" if v is None else str(v) for v in row) + "\x1e").encode()
 
 
-def records_digest(path: Path) -> RecordsDigest:
-    """SHA-256 over every stored document's id and packed node and edge rows, by id."""
+def records_digest(path: Path, on_snapshot: Callable[[], object] | None = None) -> RecordsDigest:
+    """SHA-256 over every stored document's id and packed node and edge rows, by id.
+    ``on_snapshot`` is called once the read transaction holds the store as it is now (a
+    later write does not change the digest): what a reader started after that reads is
+    that content or newer."""
     digest = hashlib.sha256()
     db = _connect(path)
     try:
         db.execute("BEGIN")
         (revision,) = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        if on_snapshot is not None:
+            on_snapshot()
         for doc, nodes, edges in db.execute(
             "SELECT document_id, nodes, edges FROM records ORDER BY document_id"
         ):
@@ -146,26 +151,3 @@ def records_digest(path: Path) -> RecordsDigest:
     finally:
         db.close()
     return RecordsDigest(digest.hexdigest(), str(revision))
-
-
-class DigestThread:
-    """:func:`records_digest` of ``path`` computed in a thread; :meth:`result` waits.
-
-    A failure (the store vanished, a read-only directory without the WAL's shared memory
-    file) gives None: the caller then neither trusts nor writes a cache file."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._result: RecordsDigest | None = None
-        self._thread = threading.Thread(target=self._run, name="records-digest", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._result = records_digest(self._path)
-        except (sqlite3.Error, OSError):
-            self._result = None
-
-    def result(self) -> RecordsDigest | None:
-        self._thread.join()
-        return self._result

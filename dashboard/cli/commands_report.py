@@ -13,6 +13,7 @@ from dashboard.cli.settings import clock_from_env
 from dashboard.reports import FORMATS, ReportError, ReportOptions, build_report, write_report
 from dashboard.reports.scoping import parse_scope
 from dashboard.reports.verify import verify_report
+from graph.estate_cache import Estate
 from graph.risk.policy import load_policy
 from graph.risk.subject import FailureMode
 from graph.store import open_store
@@ -103,6 +104,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"wrote the estate of {scope.label} as CycloneDX to {out}")
             return 0
         built: list[object] = []
+        estates: list[Estate] = []
         report = build_report(
             store,
             scope,
@@ -112,11 +114,14 @@ def _build(args: argparse.Namespace) -> int:
             retain=built,
             prerender=fmt,
             parallel=True,
+            cache_writes=estates,
         )
     finally:
         store.close()
     write_report(report, fmt, out)
     print(f"wrote {fmt} report of {scope.label} to {out} (SHA-256 {report.integrity.body_sha256})")
+    for estate in estates:  # a missed estate cache file, written once the report is out
+        estate.write_detached()
     fastexit.keep(report, built)  # written and closed: the exit need not free any of it
     return 0
 

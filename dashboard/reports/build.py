@@ -7,7 +7,7 @@ every renderer (``json_report``, ``csv_report``, ``html_report``, ``pdf_report``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -17,7 +17,7 @@ import networkx as nx
 
 from dashboard.access.aggregates import HeatCell, cohorts_of, heat_cells
 from dashboard.access.scope import Access
-from dashboard.reports.forked import Forked
+from dashboard.reports.forked import Forked, ForkedSteps
 from dashboard.reports.impacts import ranked_and_top
 from dashboard.reports.integrity import seal
 from dashboard.reports.json_report import keep_rendered
@@ -41,6 +41,8 @@ from graph.gcpause import drop_cached_views, paused_gc
 from graph.risk.concentration import concentration_summary, layer_concentrations
 from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
+from graph.risk.controls.catalogue import TR_01
+from graph.risk.controls.engine import rule_findings
 from graph.risk.controls.plan import control_plan
 from graph.risk.policy import Policy
 from graph.risk.ranking_engine import view_snapshot
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "ELSEWHERE",
     "REPORT_SCOPE_KINDS",
     "build_report",
     "tool_version",
@@ -63,6 +66,10 @@ REPORT_SCOPE_KINDS = (
     ScopeKind.OPERATOR,
 )
 """Concentration scopes a report lists (function scopes are covered by single-vendor rows)."""
+
+ELSEWHERE = (TR_01.id,)
+"""Controls whose rules a parallel build runs in its side child, in rule order: much work
+for few findings (TR-01: every product's SBOM closure, a handful of findings at 100k)."""
 
 Stage = Callable[[str], None]
 
@@ -86,6 +93,7 @@ def build_report(
     retain: list[object] | None = None,
     prerender: str | None = None,
     parallel: bool = False,
+    cache_writes: list[Estate] | None = None,
 ) -> Report:
     """The report of ``store`` for ``scope``, computed with ``policy`` at ``clock()``.
 
@@ -101,11 +109,25 @@ def build_report(
     ``parallel`` builds the sections that do not depend on the controls in a forked child
     while this process evaluates them (:mod:`dashboard.reports.forked`; a one-shot
     command's choice: not for a process running other threads). Same report either way.
+    ``cache_writes``, a one-shot command's (it may fork), receives the estate the build
+    read: on a cache miss its file is not written during the build, which it would slow
+    down, but by :meth:`~graph.estate_cache.Estate.write_detached` once the caller's
+    output is out (:func:`graph.estate_cache.read_estate` with ``defer``).
     """
     with paused_gc(), ExitStack() as cleanup:
         stage = on_stage or (lambda _: None)
         report = _build(
-            store, scope, policy, clock, options, view, stage, cleanup, retain, parallel
+            store,
+            scope,
+            policy,
+            clock,
+            options,
+            view,
+            stage,
+            cleanup,
+            retain,
+            parallel,
+            cache_writes,
         )
         if prerender != "json":
             return seal(report)
@@ -125,6 +147,7 @@ def _build(
     cleanup: ExitStack,
     retain: list[object] | None = None,
     parallel: bool = False,
+    cache_writes: list[Estate] | None = None,
 ) -> Report:
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
@@ -132,7 +155,12 @@ def _build(
     stage("read")
     documents, dq_findings = store.documents(), store.findings()
     # the canonical view, from the store's cache file when it holds this content
-    estate = Estate(view) if view is not None else read_estate(store, documents)
+    if view is not None:
+        estate = Estate(view)
+    else:
+        estate = read_estate(store, documents, defer=cache_writes is not None)
+        if cache_writes is not None:
+            cache_writes.append(estate)
     cleanup.callback(estate.close)  # waits for the child writing a new cache file
     full = estate.view
     stage("scope")
@@ -144,39 +172,21 @@ def _build(
     snapshot = estate.snapshot(view_snapshot) if scoped is full else view_snapshot(scoped)
     anonymised = _anonymised(report_scope)
     impacts = partial(ranked_and_top, full, cut, snapshot, mode, policy, options, anonymised)
-    with Forked(partial(impacts, _quiet), enabled=parallel) as ranking:  # rank + blast
-        if not ranking.forked:  # here, in stage order
-            ranked, top = impacts(stage)
+    concentration = partial(
+        concentration_summary,
+        scoped,
+        scope_kinds=REPORT_SCOPE_KINDS,
+        policy=policy.concentration,
+        controls_policy=policy.controls,
+        snapshot=snapshot,
+    )
+    parts = partial(report_parts, report_scope, options, policy, tool_version(), generated_at, cut)
+    context = partial(_sector_context, full, cut, report_scope, options, policy)
+    if not parallel:  # each stage here, in order
+        ranked, top = impacts(stage)
         stage("concentration")
         usage = estate_usage(scoped)  # shared by concentration and the control rules
-        summary = concentration_summary(  # layer figures without per-vendor lists
-            scoped,  # in parallel, sector layers only (the systemic test's): the rest later
-            scope_kinds=(ScopeKind.SECTOR,) if parallel else REPORT_SCOPE_KINDS,
-            policy=policy.concentration,
-            controls_policy=policy.controls,
-            usage=usage,
-            snapshot=snapshot,
-        )
-        context = _sector_context(full, cut, report_scope, options, policy)
-        if ranking.forked:
-            stage("blast")  # the child's ranking and radii, computed meanwhile
-            ranked, top = ranking.result()
-    parts = partial(
-        report_parts,
-        report_scope,
-        options,
-        policy,
-        tool_version(),
-        generated_at,
-        cut,
-        ranked,
-        top,
-        summary,
-        context,
-        usage,
-        REPORT_SCOPE_KINDS,
-    )
-    with Forked(parts, enabled=parallel) as side:  # on the other core during the controls
+        summary = concentration(usage=usage)  # layer figures without per-vendor lists
         stage("controls")
         plan = control_plan(  # the findings as tuples, in remediation order, risk removed
             scoped,
@@ -187,7 +197,42 @@ def _build(
             snapshot=snapshot,
         )
         stage("assemble")
-        built = side.result()
+        built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
+    else:  # the ranking, then concentration and the sections, on the other core
+        with Forked(partial(impacts, _quiet)) as ranking:  # rank + blast
+            stage("concentration")
+            usage = estate_usage(scoped)  # here: the control rules read it too
+            stage("blast")  # the child's ranking and radii, computed meanwhile
+            ranked, top = ranking.result()
+
+        def side() -> Iterator[object]:
+            summary = concentration(usage=usage)
+            yield summary.findings  # what the rules of READS_CONCENTRATION wait for
+            for control in ELSEWHERE:  # taken in this order by evaluate_items
+                yield rule_findings(
+                    scoped,
+                    control,
+                    policy=policy.controls,
+                    concentration_policy=policy.concentration,
+                    as_of=generated_at.date(),
+                    usage=usage,
+                    snapshot=snapshot,
+                )
+            yield parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
+
+        with ForkedSteps(side) as steps:
+            stage("controls")
+            plan = control_plan(
+                scoped,
+                policy=policy,
+                as_of=generated_at.date(),
+                usage=usage,
+                concentration=steps.next,  # taken when the other rules are done
+                snapshot=snapshot,
+                elsewhere=dict.fromkeys(ELSEWHERE, steps.next),
+            )
+            stage("assemble")
+            built = steps.next()
     report = Report(
         title=f"riskgraph report: {report_scope.label}",
         manifest=built.manifest,
@@ -203,7 +248,7 @@ def _build(
         integrity=Integrity(body_sha256=""),
     )
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
-        retain.extend((full, cut, snapshot, ranked, top, usage, summary, plan))
+        retain.extend((full, cut, snapshot, ranked, top, usage, plan, built))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
     return report

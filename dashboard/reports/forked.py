@@ -20,11 +20,11 @@ import os
 import pickle
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import IO, Generic, TypeVar
+from typing import IO, Any, Generic, NoReturn, TypeVar
 
-__all__ = ["Forked"]
+__all__ = ["Forked", "ForkedSteps"]
 
 T = TypeVar("T")
 
@@ -110,3 +110,121 @@ class Forked(Generic[T]):
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class ForkedSteps:
+    """The values ``steps()`` yields, computed in a forked child while this process goes
+    on, each taken in turn by :meth:`next` as soon as the child has it (a
+    :class:`Forked` of several results: the child goes on with the next while this
+    process uses the first).
+
+    The child appends each value's pickle to an unnamed temporary file and announces its
+    place on a pipe. When the platform cannot fork, when the caller does not ask for it,
+    or when the child fails, ``steps()`` runs here (from the start, skipping the values
+    taken already: the same function on the same inputs gives the same values). A
+    context manager, as :class:`Forked`: a child still running at the end is stopped.
+    """
+
+    def __init__(self, steps: Callable[[], Iterator[Any]], *, enabled: bool = True) -> None:
+        self._steps = steps
+        self._taken = 0
+        self._here: Iterator[Any] | None = None
+        self._pid: int | None = None
+        self._pipe = -1
+        self._buffer = b""
+        self._out: IO[bytes] | None = None
+        if enabled and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            out.close()
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: compute, append, announce, leave without any cleanup
+            os.close(read_end)
+            _run_steps(steps=self._steps, out=out, announce=write_end)
+        os.close(write_end)
+        self._pid, self._pipe, self._out = pid, read_end, out
+
+    @property
+    def forked(self) -> bool:
+        """True while a child computes (or holds) values not taken yet."""
+        return self._pid is not None
+
+    def next(self) -> Any:
+        """The next value: the child's, or computed here (see the class docstring)."""
+        if self._pid is not None and self._out is not None:
+            place = self._announced()
+            if place is not None:
+                offset, size = place
+                try:
+                    value = pickle.loads(os.pread(self._out.fileno(), size, offset))
+                except Exception:
+                    self.close()
+                else:
+                    self._taken += 1
+                    return value
+            self.close()  # the child failed or stopped: the rest is computed here
+        if self._here is None:
+            self._here = self._steps()
+            for _ in range(self._taken):
+                next(self._here)
+        self._taken += 1
+        return next(self._here)
+
+    def _announced(self) -> tuple[int, int] | None:
+        """(offset, size) of the next value in the child's file; None once it exited."""
+        while b"\n" not in self._buffer:
+            chunk = os.read(self._pipe, 4096)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        offset, size = line.split()
+        return int(offset), int(size)
+
+    def close(self) -> None:
+        """Stop the child if it still runs (by its process id), reap it, free the file."""
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            os.close(self._pipe)
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def __enter__(self) -> ForkedSteps:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _run_steps(steps: Callable[[], Iterator[Any]], out: IO[bytes], announce: int) -> NoReturn:
+    """The child of :class:`ForkedSteps`: each value pickled at the end of ``out``, its
+    offset and size written to ``announce``; exit at once (1 on failure)."""
+    code = 1
+    try:
+        offset = 0
+        for value in steps():
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            os.pwrite(out.fileno(), data, offset)
+            os.write(announce, f"{offset} {len(data)}\n".encode())
+            offset += len(data)
+        code = 0
+    finally:
+        os._exit(code)

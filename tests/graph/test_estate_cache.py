@@ -4,6 +4,8 @@ and a changed store each give the freshly built view, never the stale one."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import orjson
 import pytest
 
 from graph.estate_cache import Estate, read_estate
+from graph.estate_cache_digest import DigestProcess
 from graph.estate_cache_key import records_digest, store_key
+from graph.estate_cache_write import write_detached
 from graph.risk.ranking_engine import view_snapshot
 from graph.risk.snapshot import build_snapshot
 from graph.store.sqlite import SqliteStore
@@ -125,9 +129,7 @@ def test_the_snapshot_comes_back_when_the_view_compiles_one(
 
 def test_every_write_gives_the_new_content(cache: Path, demo_path: Path) -> None:
     assert _read(demo_path).source == "store"
-    listed = run_cli("--store", str(demo_path), "documents", "--format", "json").json()
-    sbom = next(d["id"] for d in listed["documents"] if "aegis-sensor-windows" in d["path"])
-    assert run_cli("--store", str(demo_path), "remove", sbom).code == 0
+    _remove_one(demo_path)
     removed = _read(demo_path)
     assert removed.source == "store"
     _assert_is_the_store(removed, demo_path)
@@ -248,3 +250,77 @@ def test_other_code_is_a_miss(
     monkeypatch.setattr(estate_cache_key, "code_fingerprint", lambda: "another" + real)
     assert _read(demo_path).source == "store"
     assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def _remove_one(path: Path) -> None:
+    listed = run_cli("--store", str(path), "documents", "--format", "json").json()
+    sbom = next(d["id"] for d in listed["documents"] if "aegis-sensor-windows" in d["path"])
+    assert run_cli("--store", str(path), "remove", sbom).code == 0
+
+
+def test_a_deferred_miss_is_written_only_by_the_detached_writer(
+    cache: Path, demo_path: Path
+) -> None:
+    store = SqliteStore(demo_path)
+    try:
+        estate = read_estate(store, min_documents=0, defer=True)
+    finally:
+        store.close()
+    estate.close()  # the build's end: the digest is taken, nothing written yet
+    assert estate.source == "store"
+    assert not cache.exists() or not list(cache.iterdir())
+    pid = estate.write_detached()
+    assert pid is not None
+    assert os.waitpid(pid, 0)[1] == 0
+    assert estate.write_detached() is None  # written once
+    assert not list(cache.glob("*.tmp"))
+    cached = _read(demo_path)
+    assert cached.source == "cache"
+    _assert_is_the_store(cached, demo_path)
+
+
+def test_a_deferred_hit_reads_the_file_and_leaves_nothing_to_write(
+    cache: Path, demo_path: Path
+) -> None:
+    assert _read(demo_path).source == "store"
+    store = SqliteStore(demo_path)
+    try:
+        estate = read_estate(store, min_documents=0, defer=True)
+    finally:
+        store.close()
+    estate.close()
+    assert estate.source == "cache"
+    assert estate.write_detached() is None
+    _assert_is_the_store(estate, demo_path)
+
+
+def test_the_detached_writer_leaves_the_session_and_streams_and_yields_the_cpu(
+    tmp_path: Path,
+) -> None:
+    seen = tmp_path / "seen.json"
+
+    def work() -> None:
+        facts = [os.getsid(0), os.getpid(), os.sched_getscheduler(0)]
+        facts += [str(Path(f"/proc/self/fd/{fd}").readlink()) for fd in (0, 1, 2)]
+        seen.write_text(json.dumps(facts))
+
+    pid = write_detached(work)
+    assert pid is not None
+    assert os.waitpid(pid, 0)[1] == 0
+    session, own, policy, *streams = json.loads(seen.read_text())
+    assert session == own == pid != os.getsid(0)  # its own session: no terminal's signals
+    assert policy == os.SCHED_IDLE  # runs only when a core is otherwise idle
+    assert streams == [os.devnull] * 3  # a pipe reading the command's output is not held
+
+
+def test_the_forked_digest_is_of_the_store_as_it_was_when_it_started(demo_path: Path) -> None:
+    before = records_digest(demo_path)
+    digest = DigestProcess(demo_path)  # returns once its read transaction holds the store
+    _remove_one(demo_path)
+    after = records_digest(demo_path)
+    assert after != before
+    assert digest.result() == before
+    assert DigestProcess(demo_path).result() == after
+    stopped = DigestProcess(demo_path)
+    stopped.close()  # not wanted: stopped and reaped
+    assert stopped.result() is None

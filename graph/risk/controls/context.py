@@ -139,6 +139,11 @@ class RuleContext(Lookups):
         self._init_lookups(snapshot)
         if usage is not None and not usage.group_level:
             self._memo[("usage",)] = usage
+        self.concentration: ConcentrationReport | None = None
+        self.use_concentration(concentration)
+
+    def use_concentration(self, concentration: ConcentrationReport | None) -> None:
+        """Give the rules the vendor-level concentration findings the caller has."""
         self.concentration = (
             concentration if concentration is not None and not concentration.group_level else None
         )

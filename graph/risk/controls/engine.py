@@ -26,6 +26,7 @@ from graph.risk.controls.base import (
     item_plan_key,
     sort_findings,
 )
+from graph.risk.controls.catalogue import SD_01, SD_02
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.customer import CUSTOMER_RULES
 from graph.risk.controls.dependency import DEPENDENCY_RULES
@@ -40,7 +41,14 @@ from graph.risk.controls.validation import VALIDATION_RULES
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
 
-__all__ = ["RULES", "evaluate_controls", "evaluate_items", "with_risk_removed"]
+__all__ = [
+    "READS_CONCENTRATION",
+    "RULES",
+    "evaluate_controls",
+    "evaluate_items",
+    "rule_findings",
+    "with_risk_removed",
+]
 
 RULES: tuple[Rule, ...] = (
     *PATTERN_RULES,
@@ -98,26 +106,81 @@ def evaluate_items(
     as_of: date,
     rules: Iterable[Rule] = RULES,
     usage: EstateUsage | None = None,
-    concentration: ConcentrationReport | None = None,
+    concentration: ConcentrationReport | Callable[[], ConcentrationReport] | None = None,
     snapshot: Snapshot | None = None,
+    elsewhere: Mapping[str, Callable[[], list[FindingItem]]] | None = None,
 ) -> list[FindingItem]:
-    """:func:`evaluate_controls`'s findings as tuples, in rule order (not sorted)."""
+    """:func:`evaluate_controls`'s findings as tuples, in rule order (not sorted).
+
+    ``concentration`` may also be a function giving the report when first needed (it
+    may still be computed elsewhere): the rules that read it (:data:`READS_CONCENTRATION`)
+    then run after the others. ``elsewhere`` maps control ids to functions giving those
+    rules' findings as :func:`rule_findings` computes them (in another process, meanwhile):
+    they are not run here, and are called, in rule order, after ``concentration``. The
+    findings are in rule order all the same."""
+    later = callable(concentration)
     context = RuleContext(
         view,
         policy=policy or ControlsPolicy(),
         concentration_policy=concentration_policy or ConcentrationPolicy(),
         as_of=as_of,
         usage=usage,
-        concentration=concentration,
+        concentration=None if callable(concentration) else concentration,
         snapshot=snapshot,
     )
-    found = []
-    for rule in rules:
-        for subject in rule.subjects(context):
-            finding = rule.check(subject, context)
-            if finding is not None:
-                found.append(finding)
-    return found
+    chosen = list(rules)
+    remote = elsewhere or {}
+    found: list[list[FindingItem]] = [[] for _ in chosen]
+    deferred = [i for i, r in enumerate(chosen) if later and r.control.id in READS_CONCENTRATION]
+    for i, rule in enumerate(chosen):
+        if i not in deferred and rule.control.id not in remote:
+            found[i] = _findings(rule, context)
+    if deferred and callable(concentration):
+        context.use_concentration(concentration())
+        for i in deferred:
+            found[i] = _findings(chosen[i], context)
+    for i, rule in enumerate(chosen):
+        if rule.control.id in remote:
+            found[i] = remote[rule.control.id]()
+    return [f for per_rule in found for f in per_rule]
+
+
+def rule_findings(
+    view: nx.MultiDiGraph,
+    control: str,
+    *,
+    policy: ControlsPolicy | None = None,
+    concentration_policy: ConcentrationPolicy | None = None,
+    as_of: date,
+    usage: EstateUsage | None = None,
+    snapshot: Snapshot | None = None,
+) -> list[FindingItem]:
+    """The findings of the rule of ``control`` alone (one that does not read the
+    concentration findings), as :func:`evaluate_items` makes them."""
+    (rule,) = [r for r in RULES if r.control.id == control]
+    context = RuleContext(
+        view,
+        policy=policy or ControlsPolicy(),
+        concentration_policy=concentration_policy or ConcentrationPolicy(),
+        as_of=as_of,
+        usage=usage,
+        snapshot=snapshot,
+    )
+    return _findings(rule, context)
+
+
+READS_CONCENTRATION = frozenset({SD_01.id, SD_02.id})
+"""Controls whose rules read the concentration report's findings (single-vendor and
+systemic rows), when the caller has one."""
+
+
+def _findings(rule: Rule, context: RuleContext) -> list[FindingItem]:
+    out = []
+    for subject in rule.subjects(context):
+        finding = rule.check(subject, context)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
 def with_risk_removed(

@@ -9,6 +9,7 @@ gives the models when something needs them (equal to the two calls above, tested
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -53,11 +54,13 @@ def control_plan(
     policy: Policy,
     as_of: date,
     usage: EstateUsage | None = None,
-    concentration: ConcentrationReport | None = None,
+    concentration: ConcentrationReport | Callable[[], ConcentrationReport] | None = None,
     snapshot: Snapshot | None = None,
+    elsewhere: Mapping[str, Callable[[], list[FindingItem]]] | None = None,
 ) -> ControlPlan:
     """``attach_risk_removed(view, evaluate_controls(view, ...), ...)`` as tuples; the
-    arguments mean what they mean there (``policy`` is the whole policy)."""
+    arguments mean what they mean there (``policy`` is the whole policy; ``concentration``
+    and ``elsewhere`` may be functions, see :func:`~graph.risk.controls.engine.evaluate_items`)."""
     found = evaluate_items(
         view,
         policy=policy.controls,
@@ -66,6 +69,7 @@ def control_plan(
         usage=usage,
         concentration=concentration,
         snapshot=snapshot,
+        elsewhere=elsewhere,
     )
     by_id = risk_removed(view, found, policy=policy, snapshot=snapshot)
     removed = [by_id.get(f[0]) for f in found]

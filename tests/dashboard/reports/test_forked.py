@@ -5,13 +5,13 @@ side sections in a child equals the one built in one process."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from dashboard.reports import Report, build_report
-from dashboard.reports.forked import Forked
+from dashboard.reports.forked import Forked, ForkedSteps
 from dashboard.reports.json_report import render_json
 from graph.risk.policy import Policy
 from graph.store import open_store
@@ -80,3 +80,51 @@ def test_a_report_built_in_parallel_equals_the_serial_one(
         store.close()
     assert report == make_report(scope)
     assert render_json(report) == render_json(make_report(scope))
+
+
+def _steps() -> Iterator[tuple[int, object]]:
+    yield os.getpid(), "first"
+    yield _pid_and_rows()
+    yield os.getpid(), None
+
+
+def test_steps_come_from_the_child_in_turn() -> None:
+    with ForkedSteps(_steps) as steps:
+        assert steps.forked
+        values = [steps.next(), steps.next(), steps.next()]
+    assert {pid for pid, _ in values} != {os.getpid()}
+    assert [v for _, v in values] == ["first", _pid_and_rows()[1], None]
+    assert not steps.forked
+
+
+def test_steps_disabled_or_after_a_failing_child_are_computed_here() -> None:
+    steps = ForkedSteps(_steps, enabled=False)
+    assert steps.next()[0] == os.getpid()
+    parent = os.getpid()
+
+    def fails_after_one() -> Iterator[int]:
+        yield 1 if os.getpid() == parent else 10  # the child's value differs, to tell
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child only")
+        yield 2
+        yield 3
+
+    with ForkedSteps(fails_after_one) as job:
+        assert job.next() == 10  # the child's
+        assert job.next() == 2  # the child failed: computed here, its first value skipped
+        assert job.next() == 3
+
+
+def test_abandoned_steps_stop_the_child() -> None:
+    def endless() -> Iterator[int]:
+        n = 0
+        while True:
+            n += 1
+            yield n
+
+    with ForkedSteps(endless) as job:
+        assert job.next() == 1
+        pid = job._pid
+    assert pid is not None and not job.forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped

@@ -3,6 +3,7 @@ CLI's and dashboard's path): same findings, order, risk removed and report rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -14,7 +15,7 @@ from dashboard.reports.controls_rows import plan_findings, report_findings
 from dashboard.reports.model import ReportFinding
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.base import FindingStatus, RiskRemoved, item_plan_key
-from graph.risk.controls.engine import evaluate_controls
+from graph.risk.controls.engine import RULES, evaluate_controls
 from graph.risk.controls.plan import control_plan, plan_order
 from graph.risk.controls.records import FindingItem
 from graph.risk.policy import Policy
@@ -143,3 +144,80 @@ def test_plan_order_equals_the_sort_by_plan_key(
     found, removed = [f for f, _ in pairs], [r for _, r in pairs]
     expected = sorted(range(len(found)), key=lambda i: item_plan_key(found[i], removed[i]))
     assert plan_order(found, removed) == expected
+
+
+def test_concentration_given_late_gives_the_same_plan(demo: Estate) -> None:
+    """``concentration`` as a function (the report's parallel build: it is computed in a
+    forked child meanwhile) is called once, after the other rules, and the findings are
+    those of the report given at once, in the same order."""
+    from graph.risk.concentration import concentration_summary
+    from graph.risk.controls.engine import READS_CONCENTRATION, evaluate_items
+
+    view, snapshot = demo
+    policy = Policy()
+    usage = estate_usage(view)
+    findings = concentration_summary(view, usage=usage, snapshot=snapshot).findings
+    assert findings.single_vendor and findings.systemic
+    at_once = evaluate_items(view, as_of=AS_OF, usage=usage, concentration=findings)
+    calls: list[int] = []
+
+    def late() -> Any:
+        calls.append(1)
+        return findings
+
+    later = evaluate_items(view, as_of=AS_OF, usage=usage, concentration=late)
+    assert calls == [1]
+    assert later == at_once
+    assert [f[1] for f in later] == [f[1] for f in at_once]
+    assert {f[1] for f in later} >= READS_CONCENTRATION  # the late rules found something
+    plan = control_plan(view, policy=policy, as_of=AS_OF, usage=usage, concentration=late)
+    expected = control_plan(view, policy=policy, as_of=AS_OF, usage=usage, concentration=findings)
+    assert plan == expected
+
+
+def test_rules_run_elsewhere_give_the_same_findings(demo: Estate) -> None:
+    """``elsewhere``: rules' findings computed by :func:`rule_findings` on a context of
+    their own (the report's side child) are merged in rule order, after
+    ``concentration`` is taken; the rules themselves are not run here."""
+    from graph.risk.concentration import concentration_summary
+    from graph.risk.controls.catalogue import TR_01
+    from graph.risk.controls.engine import READS_CONCENTRATION, evaluate_items, rule_findings
+
+    view, snapshot = demo
+    usage = estate_usage(view)
+    findings = concentration_summary(view, usage=usage, snapshot=snapshot).findings
+    at_once = evaluate_items(
+        view, as_of=AS_OF, usage=usage, concentration=findings, snapshot=snapshot
+    )
+    middle = next(f[1] for f in at_once[len(at_once) // 2 :] if f[1] not in READS_CONCENTRATION)
+    controls = sorted({TR_01.id, middle}, key=[r.control.id for r in RULES].index)
+    apart = {
+        c: rule_findings(view, c, as_of=AS_OF, usage=usage, snapshot=snapshot) for c in controls
+    }
+    for control, found in apart.items():
+        assert found == [f for f in at_once if f[1] == control]
+    assert apart[middle]
+    taken: list[str] = []
+
+    def late() -> Any:
+        taken.append("concentration")
+        return findings
+
+    def remote(control: str) -> Callable[[], list[FindingItem]]:
+        return lambda: taken.append(control) or apart[control]
+
+    merged = evaluate_items(
+        view,
+        as_of=AS_OF,
+        usage=usage,
+        concentration=late,
+        snapshot=snapshot,
+        elsewhere={c: remote(c) for c in controls},
+    )
+    assert taken == ["concentration", *controls]
+    assert merged == at_once
+    marked = [(*f[:2], "elsewhere", *f[3:]) for f in apart[middle]]  # told from a local run
+    merged = evaluate_items(
+        view, as_of=AS_OF, usage=usage, snapshot=snapshot, elsewhere={middle: lambda: marked}
+    )
+    assert [f for f in merged if f[1] == middle] == marked

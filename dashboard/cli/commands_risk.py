@@ -138,13 +138,13 @@ def analysis_view(args: argparse.Namespace) -> nx.MultiDiGraph:
 
 def store_view(store: GraphStore) -> nx.MultiDiGraph:
     """``canonical_view(store)``, from the estate cache when it holds this store's content
-    (:mod:`graph.estate_cache`; else read from the store's rows, and the cache file
-    written for the next command: complete when this returns)."""
-    estate = read_estate(store)
-    try:
-        return estate.view
-    finally:
-        estate.close()
+    (:mod:`graph.estate_cache`); else read from the store's rows, and the cache file for
+    the next command written by a detached idle-priority child (it takes only the CPU the
+    command leaves; the file appears once complete)."""
+    estate = read_estate(store, defer=True)
+    estate.close()
+    estate.write_detached()
+    return estate.view
 
 
 def _subject(args: argparse.Namespace) -> Subject:

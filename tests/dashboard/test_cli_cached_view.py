@@ -3,6 +3,7 @@ writes the cache file, later ones read it, and the answers are those of the stor
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,15 @@ import graph.estate_cache
 from tests.conftest import REPO, run_cli
 
 BLAST = ("blast-radius", "--channel", "aegis-rapid-content", "--format", "json")
+
+
+def _written(cache: Path) -> list[Path]:
+    """The cache files, once the detached writer has renamed its file into place."""
+    deadline = time.monotonic() + 120
+    while not (files := sorted(cache.glob("*.pickle"))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(files) == 1, sorted(cache.iterdir()) if cache.is_dir() else "no cache directory"
+    return files
 
 
 def test_blast_radius_writes_then_reads_the_cache_and_answers_as_the_store(
@@ -24,8 +34,7 @@ def test_blast_radius_writes_then_reads_the_cache_and_answers_as_the_store(
 
     first = run_cli("--store", store, *BLAST)
     assert first.code == 0, first.err
-    files = sorted(cache.glob("*.pickle"))
-    assert len(files) == 1  # complete when the command returned
+    files = _written(cache)  # by a detached child, after the command's work
     written = files[0].stat().st_mtime_ns
 
     second = run_cli("--store", store, *BLAST)

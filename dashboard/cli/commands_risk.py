@@ -14,6 +14,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from dashboard.cli.output import render_json, render_table
+from graph.estate_cache import read_estate
 from graph.risk.blast import blast_radius
 from graph.risk.blast_results import BlastRadius
 from graph.risk.policy import Policy, load_policy
@@ -22,8 +23,7 @@ from graph.risk.ranking_engine import FAST_RANK_NODES, SNAPSHOT_DOCUMENTS, rank_
 from graph.risk.rollout import RolloutOverride
 from graph.risk.simulate import Simulation, simulate
 from graph.risk.subject import FailureMode, Subject
-from graph.store import open_store
-from graph.vendors import canonical_view
+from graph.store import GraphStore, open_store
 from graph.vocabulary import HealthGate
 
 AddFormat = Callable[..., None]
@@ -131,9 +131,20 @@ def analysis_view(args: argparse.Namespace) -> nx.MultiDiGraph:
     """The canonical (vendor-merged) view of the store the command names."""
     store = open_store(args.store)
     try:
-        return canonical_view(store)
+        return store_view(store)
     finally:
         store.close()
+
+
+def store_view(store: GraphStore) -> nx.MultiDiGraph:
+    """``canonical_view(store)``, from the estate cache when it holds this store's content
+    (:mod:`graph.estate_cache`); else read from the store's rows, and the cache file for
+    the next command written by a detached idle-priority child (it takes only the CPU the
+    command leaves; the file appears once complete)."""
+    estate = read_estate(store, defer=True)
+    estate.close()
+    estate.write_detached()
+    return estate.view
 
 
 def _subject(args: argparse.Namespace) -> Subject:

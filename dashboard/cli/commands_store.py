@@ -23,7 +23,7 @@ from graph.estate import estate_figures
 from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument, Provenance
 from graph.store import GraphStore, StoreError, open_store
 from graph.vendor_report import VendorExplanation, VendorList
-from graph.vendors import canonical_view
+from graph.vendors_rows import store_canonical_view
 from ingest.estate_schema import ChannelsFile, HostGroupRow, Inventory
 from ingest.vendor_aliases import VendorAliasesFile
 
@@ -158,7 +158,7 @@ def _stats(args: argparse.Namespace) -> int:
             nodes=s.nodes_by_kind,
             edges=s.edges_by_kind,
             data_quality_findings=s.findings,
-            estate=estate_figures(canonical_view(store)),
+            estate=estate_figures(store_canonical_view(store)),
         )
         if args.format == "json":
             render_json(report)

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.ui import data
 from dashboard.ui.data import Workspace
+from dashboard.ui.later import first_run
 from dashboard.ui.picker import node_options, pick_node
 from graph.risk.subject import SUBJECT_NODE_KINDS, FailureMode, SubjectKind
 
@@ -30,6 +31,12 @@ MODES = {
     FailureMode.COMPROMISE: "compromise (every exposed host counts as compromised)",
 }
 CHOOSER_KEY = "blast-choose"
+REFUSED_KEY = "blast-refused"
+PAGE = "blast_radius"  # the page's name for dashboard.ui.later
+
+
+def _refusal(subject: str) -> str:
+    return f"{subject} is not in your scope; showing your own data instead."
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,9 @@ def _from_address(ws: Workspace) -> Choice:
     options = node_options(ws.view, KINDS[kind].value)
     wanted = st.query_params.get("subject")
     if wanted is not None and wanted not in options:
-        st.warning(f"{wanted} is not in your scope; showing your own data instead.")
+        st.warning(_refusal(wanted))
+        if first_run(PAGE):  # the address is rewritten: the run drawing the rest repeats it
+            st.session_state[REFUSED_KEY] = wanted
         wanted = None
     key = wanted or _default(ws, kind, options)
     return Choice(kind, key, _mode_of_address())
@@ -106,6 +115,9 @@ def choose_subject(ws: Workspace) -> Choice:
     """The subject and failure mode to show; the pickers only while the expander is open.
 
     Opened at once when the address names nothing and there is no worst-of-kind default."""
+    refused = st.session_state.pop(REFUSED_KEY, None)  # by the page's first run
+    if refused is not None:
+        st.warning(_refusal(refused))
     closed = None if st.session_state.get(CHOOSER_KEY) else _from_address(ws)
     if closed is not None and closed.key is None:
         st.session_state[CHOOSER_KEY] = True  # nothing to show: offer the pickers

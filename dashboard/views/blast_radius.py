@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.ui import data
-from dashboard.ui.blast_subject import MODES, choose_subject
+from dashboard.ui.blast_subject import MODES, PAGE, choose_subject
 from dashboard.ui.blast_views import (
     functions_section,
     groups_section,
@@ -23,7 +23,7 @@ from dashboard.ui.blast_views import (
 )
 from dashboard.ui.errors import one_line
 from dashboard.ui.evidence import evidence_section
-from dashboard.ui.frame import start_page
+from dashboard.ui.frame import after_headline, identity_sidebar, start_page
 from dashboard.ui.picker import label_of
 from dashboard.ui.whatif import what_if_panel
 from graph.risk.blast_results import BlastRadius
@@ -34,11 +34,13 @@ ws = start_page(
     "If this fails, what goes down, where, and for how long? Failure semantics, not plain "
     "reachability: a kernel or boot-start driver takes the whole host down, a user-mode "
     "failure only degrades what depends on it, a channel reaches only what it updates.",
+    headline_first=PAGE,
 )
 
 choice = choose_subject(ws)
 if choice.key is None:
     st.info(f"Choose a {choice.kind} to see its blast radius.")
+    identity_sidebar(ws)
     st.stop()
 kind, mode = choice.kind, choice.mode
 subject = Subject(kind=kind, ref=choice.key)
@@ -63,6 +65,7 @@ for col, label, value in (
     (cols[6], "Last host back (h)", f"{radius.recovery_hours:,.1f}"),
 ):
     col.metric(label, value)
+after_headline(ws, PAGE)  # the first run ends here: the rest once this is painted
 where_bars(radius)
 
 

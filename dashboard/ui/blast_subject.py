@@ -113,6 +113,8 @@ def _pickers(ws: Workspace) -> Choice:
 
 def choose_subject(ws: Workspace) -> Choice:
     """The subject and failure mode to show; the pickers only while the expander is open.
+    The page's first run in a session draws no expander (it comes with the rest, below
+    the headline, where the page has put its figures' container first).
 
     Opened at once when the address names nothing and there is no worst-of-kind default."""
     refused = st.session_state.pop(REFUSED_KEY, None)  # by the page's first run
@@ -121,6 +123,9 @@ def choose_subject(ws: Workspace) -> Choice:
     closed = None if st.session_state.get(CHOOSER_KEY) else _from_address(ws)
     if closed is not None and closed.key is None:
         st.session_state[CHOOSER_KEY] = True  # nothing to show: offer the pickers
+    if closed is not None and closed.key is not None and first_run(PAGE):
+        _write_address(closed)
+        return closed  # the page's first run: the headline alone (dashboard.ui.later)
     chooser = st.expander(
         "Change what fails (a vendor, product, component, channel, platform or "
         "vulnerability) or how",
@@ -133,11 +138,15 @@ def choose_subject(ws: Workspace) -> Choice:
             choice = _pickers(ws)
     else:
         choice = closed or _from_address(ws)
-    # the address always names what is shown, so it can be shared as it stands
+    _write_address(choice)
+    return choice
+
+
+def _write_address(choice: Choice) -> None:
+    """The address always names what is shown, so it can be shared as it stands."""
     shown = {"kind": choice.kind, "mode": choice.mode.value}
     if choice.key is not None:
         shown["subject"] = choice.key
     for param, value in shown.items():
         if st.query_params.get(param) != value:
             st.query_params[param] = value
-    return choice

@@ -1,9 +1,11 @@
 """Blast radius: pick what fails and how; see what goes down, where, for how long, why,
 and what a different rollout would have avoided.
 
-The first view is the headline and the bars of where it hits, drawn without any lazily
-loaded widget module (see :mod:`dashboard.ui.blast_subject`); every other section is an
-expander that runs, and so is computed and drawn, only while it is open.
+The page's first run in a session draws the title and the headline figures alone; the
+rest follows once they are painted (:mod:`dashboard.ui.later`), below them: the sentence
+naming the subject, "Change what fails" (:mod:`dashboard.ui.blast_subject`), the bars of
+where it hits, and every other section, each an expander that runs, and so is computed and
+drawn, only while it is open.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ ws = start_page(
     headline_first=PAGE,
 )
 
+# the figures come first on the page, "Change what fails" below them: the first run of
+# the page draws the figures alone (dashboard.ui.later), the rest arrives under them
+headline = st.container()
 choice = choose_subject(ws)
 if choice.key is None:
     st.info(f"Choose a {choice.kind} to see its blast radius.")
@@ -47,14 +52,7 @@ subject = Subject(kind=kind, ref=choice.key)
 with one_line():
     radius: BlastRadius = data.blast(ws, subject, mode)
 
-st.markdown(
-    f"**{label_of(ws.view, subject.ref)}** ({kind}), {MODES[mode]}: "
-    f"{radius.hosts_down:,} hosts down, {radius.hosts_degraded:,} degraded, "
-    f"{radius.hosts_compromised:,} compromised across "
-    f"{radius.operators_hit} operators in {len(radius.sectors_hit)} sectors "
-    f"({', '.join(radius.sectors_hit) or '-'})."
-)
-cols = st.columns(7)
+cols = headline.columns(7)
 for col, label, value in (
     (cols[0], "Hosts down", f"{radius.hosts_down:,}"),
     (cols[1], "Hosts degraded", f"{radius.hosts_degraded:,}"),
@@ -66,6 +64,13 @@ for col, label, value in (
 ):
     col.metric(label, value)
 after_headline(ws, PAGE)  # the first run ends here: the rest once this is painted
+headline.markdown(
+    f"**{label_of(ws.view, subject.ref)}** ({kind}), {MODES[mode]}: "
+    f"{radius.hosts_down:,} hosts down, {radius.hosts_degraded:,} degraded, "
+    f"{radius.hosts_compromised:,} compromised across "
+    f"{radius.operators_hit} operators in {len(radius.sectors_hit)} sectors "
+    f"({', '.join(radius.sectors_hit) or '-'})."
+)
 where_bars(radius)
 
 

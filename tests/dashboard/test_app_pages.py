@@ -80,6 +80,7 @@ def test_the_first_run_of_a_page_draws_its_headline_and_the_next_the_rest(
     assert not app.exception
     assert len(app.metric) == 7  # the headline, and nothing after it
     assert not app.html and not app.main.caption and not app.sidebar.caption
+    assert not app.main.expander and not app.main.markdown  # no picker, no sentence
     assert app.session_state[state] == "waiting"
     app.run()  # what the browser asks for DEFER_S later (a fragment's timer)
     assert not app.exception

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.ui import data
 from dashboard.ui.data import Workspace
+from dashboard.ui.later import first_run
 from dashboard.ui.picker import node_options, pick_node
 from graph.risk.subject import SUBJECT_NODE_KINDS, FailureMode, SubjectKind
 
@@ -30,6 +31,12 @@ MODES = {
     FailureMode.COMPROMISE: "compromise (every exposed host counts as compromised)",
 }
 CHOOSER_KEY = "blast-choose"
+REFUSED_KEY = "blast-refused"
+PAGE = "blast_radius"  # the page's name for dashboard.ui.later
+
+
+def _refusal(subject: str) -> str:
+    return f"{subject} is not in your scope; showing your own data instead."
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,9 @@ def _from_address(ws: Workspace) -> Choice:
     options = node_options(ws.view, KINDS[kind].value)
     wanted = st.query_params.get("subject")
     if wanted is not None and wanted not in options:
-        st.warning(f"{wanted} is not in your scope; showing your own data instead.")
+        st.warning(_refusal(wanted))
+        if first_run(PAGE):  # the address is rewritten: the run drawing the rest repeats it
+            st.session_state[REFUSED_KEY] = wanted
         wanted = None
     key = wanted or _default(ws, kind, options)
     return Choice(kind, key, _mode_of_address())
@@ -104,11 +113,19 @@ def _pickers(ws: Workspace) -> Choice:
 
 def choose_subject(ws: Workspace) -> Choice:
     """The subject and failure mode to show; the pickers only while the expander is open.
+    The page's first run in a session draws no expander (it comes with the rest, below
+    the headline, where the page has put its figures' container first).
 
     Opened at once when the address names nothing and there is no worst-of-kind default."""
+    refused = st.session_state.pop(REFUSED_KEY, None)  # by the page's first run
+    if refused is not None:
+        st.warning(_refusal(refused))
     closed = None if st.session_state.get(CHOOSER_KEY) else _from_address(ws)
     if closed is not None and closed.key is None:
         st.session_state[CHOOSER_KEY] = True  # nothing to show: offer the pickers
+    if closed is not None and closed.key is not None and first_run(PAGE):
+        _write_address(closed)
+        return closed  # the page's first run: the headline alone (dashboard.ui.later)
     chooser = st.expander(
         "Change what fails (a vendor, product, component, channel, platform or "
         "vulnerability) or how",
@@ -121,11 +138,15 @@ def choose_subject(ws: Workspace) -> Choice:
             choice = _pickers(ws)
     else:
         choice = closed or _from_address(ws)
-    # the address always names what is shown, so it can be shared as it stands
+    _write_address(choice)
+    return choice
+
+
+def _write_address(choice: Choice) -> None:
+    """The address always names what is shown, so it can be shared as it stands."""
     shown = {"kind": choice.kind, "mode": choice.mode.value}
     if choice.key is not None:
         shown["subject"] = choice.key
     for param, value in shown.items():
         if st.query_params.get(param) != value:
             st.query_params[param] = value
-    return choice

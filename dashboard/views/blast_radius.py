@@ -1,9 +1,11 @@
 """Blast radius: pick what fails and how; see what goes down, where, for how long, why,
 and what a different rollout would have avoided.
 
-The first view is the headline and the bars of where it hits, drawn without any lazily
-loaded widget module (see :mod:`dashboard.ui.blast_subject`); every other section is an
-expander that runs, and so is computed and drawn, only while it is open.
+The page's first run in a session draws the title and the headline figures alone; the
+rest follows once they are painted (:mod:`dashboard.ui.later`), below them: the sentence
+naming the subject, "Change what fails" (:mod:`dashboard.ui.blast_subject`), the bars of
+where it hits, and every other section, each an expander that runs, and so is computed and
+drawn, only while it is open.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.ui import data
-from dashboard.ui.blast_subject import MODES, choose_subject
+from dashboard.ui.blast_subject import MODES, PAGE, choose_subject
 from dashboard.ui.blast_views import (
     functions_section,
     groups_section,
@@ -23,7 +25,7 @@ from dashboard.ui.blast_views import (
 )
 from dashboard.ui.errors import one_line
 from dashboard.ui.evidence import evidence_section
-from dashboard.ui.frame import start_page
+from dashboard.ui.frame import after_headline, identity_sidebar, start_page
 from dashboard.ui.picker import label_of
 from dashboard.ui.whatif import what_if_panel
 from graph.risk.blast_results import BlastRadius
@@ -34,25 +36,23 @@ ws = start_page(
     "If this fails, what goes down, where, and for how long? Failure semantics, not plain "
     "reachability: a kernel or boot-start driver takes the whole host down, a user-mode "
     "failure only degrades what depends on it, a channel reaches only what it updates.",
+    headline_first=PAGE,
 )
 
+# the figures come first on the page, "Change what fails" below them: the first run of
+# the page draws the figures alone (dashboard.ui.later), the rest arrives under them
+headline = st.container()
 choice = choose_subject(ws)
 if choice.key is None:
     st.info(f"Choose a {choice.kind} to see its blast radius.")
+    identity_sidebar(ws)
     st.stop()
 kind, mode = choice.kind, choice.mode
 subject = Subject(kind=kind, ref=choice.key)
 with one_line():
     radius: BlastRadius = data.blast(ws, subject, mode)
 
-st.markdown(
-    f"**{label_of(ws.view, subject.ref)}** ({kind}), {MODES[mode]}: "
-    f"{radius.hosts_down:,} hosts down, {radius.hosts_degraded:,} degraded, "
-    f"{radius.hosts_compromised:,} compromised across "
-    f"{radius.operators_hit} operators in {len(radius.sectors_hit)} sectors "
-    f"({', '.join(radius.sectors_hit) or '-'})."
-)
-cols = st.columns(7)
+cols = headline.columns(7)
 for col, label, value in (
     (cols[0], "Hosts down", f"{radius.hosts_down:,}"),
     (cols[1], "Hosts degraded", f"{radius.hosts_degraded:,}"),
@@ -63,6 +63,14 @@ for col, label, value in (
     (cols[6], "Last host back (h)", f"{radius.recovery_hours:,.1f}"),
 ):
     col.metric(label, value)
+after_headline(ws, PAGE)  # the first run ends here: the rest once this is painted
+headline.markdown(
+    f"**{label_of(ws.view, subject.ref)}** ({kind}), {MODES[mode]}: "
+    f"{radius.hosts_down:,} hosts down, {radius.hosts_degraded:,} degraded, "
+    f"{radius.hosts_compromised:,} compromised across "
+    f"{radius.operators_hit} operators in {len(radius.sectors_hit)} sectors "
+    f"({', '.join(radius.sectors_hit) or '-'})."
+)
 where_bars(radius)
 
 

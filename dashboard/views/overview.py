@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.ui import charts, data
-from dashboard.ui.frame import start_page
+from dashboard.ui.frame import after_headline, start_page
 from dashboard.ui.html_charts import figures, heat_table, note, section, side_by_side, stacked_bars
 from dashboard.ui.tables import frame, table
 from graph.risk.ranking import RankedSubject
@@ -44,6 +44,7 @@ ws = start_page(
     "Overview",
     "Your scope of the estate: who runs what on how many hosts, how concentrated each "
     "layer is, and the vendors and update channels whose failure would hurt most.",
+    headline_first="overview",
 )
 
 estate = data.estate(ws)
@@ -68,6 +69,7 @@ for col, (label, key) in zip(
     strict=True,
 ):
     col.metric(label, f"{estate[key]:,}")
+after_headline(ws, "overview")  # the first run ends here: the rest once this is painted
 
 # below the figures: plain HTML, one element per section (drawn after the figures, see
 # dashboard.ui.html_charts), and no widget; the Vega charts and the tables are in the

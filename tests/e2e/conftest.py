@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboard.access.demo import DEMO_PASSWORD, write_demo_users
 from dashboard.cli.commands_dashboard import server_command
+from dashboard.ui.later import PENDING_KEY
 from tests.conftest import REPO, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -154,14 +155,16 @@ _IDLE = (
     "() => { const a = document.querySelector('[data-testid=stApp]');"
     " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
     " && !document.querySelector('[data-testid=stSpinner]')"
-    " && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]'); }"
+    " && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')"
+    f" && !document.querySelector('.st-key-{PENDING_KEY}'); }}"
 )
 
 
 def wait_idle(page: Page) -> None:
     """Until the app's script run (and any rerun it asked for) has finished and what it
     sent is drawn: idle twice, a moment apart, so the gap between a run and the rerun it
-    requested is not taken for the end. Drawn: no skeleton left in the page, which stands
+    requested is not taken for the end, and no page still waiting to draw the rest of its
+    first view (:mod:`dashboard.ui.later`). Drawn: no skeleton left in the page, which stands
     in for an element whose lazily loaded module (``st.html``, a chart, a widget) has not
     arrived yet; text read before then would miss it, and a check that a name is *not*
     shown would pass for the wrong reason."""

@@ -16,6 +16,8 @@ relationships and properties, so every read answers the same.
   reach layer counts every asserting document, and :func:`complete_import` (first start
   after the import) marks the relationships of superseded documents inactive and recounts
   their layer pairs with the transactional store's own queries.
+- Entities and the layer's rows are written by ``finish`` in the order a walk from the
+  vendors meets them (:mod:`neo4j_order`), which only decides record ids.
 - Every string is quoted, so an empty string stays an empty string and ``None`` (an empty
   unquoted field) stays absent. Fields are separated by U+001F and quoted with U+001E, so
   JSON bodies need no escaping; a value holding U+001E has it doubled (RFC 4180 style).
@@ -32,13 +34,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+import numpy as np
 import orjson
 
 from graph.keys import kind_of_key
 from graph.model import DataQualityFinding, DocumentInfo, Edge, Node, ParsedDocument
 from graph.store import neo4j_queries as q
 from graph.store.interface import Clock, StoreError, resolve_active, system_clock
+from graph.store.neo4j_order import PAIR_BITS, unpack, walk_order
 from graph.store.neo4j_write import SCHEMA_VERSION, info_json
+from graph.store.reachability import VENDOR_EDGE_KINDS
 from graph.vocabulary import DocumentStatus
 
 if TYPE_CHECKING:
@@ -105,14 +110,14 @@ class BulkImportFiles:
         if any(directory.iterdir()):
             raise StoreError(f"{directory}: not empty (bulk import files go in a new directory)")
         self.directory, self._clock = directory, clock
-        self._entities = self._open("nodes-entities.csv", ":ID(Entity) key kind :LABEL")
+        self._entities: list[str] = []  # rows by import id, written in walk order by finish
         self._asserted = self._open("rels-asserted.csv", _ASSERTED_HEADER)
         self._edges = self._open("rels-edges.csv", _EDGE_HEADER)
         self._ids: dict[str, int] = {}  # entity key -> import id, in order of first mention
         self._infos: dict[str, tuple[DocumentInfo, tuple[DataQualityFinding, ...]]] = {}
         self._multiline = False
         self._counts = [0, 0]
-        # reach layer: (source id << 40 | target id) << 4 | kind index -> asserting documents
+        # reach layer: source id << 34 | target id << 4 | kind index -> asserting documents
         self._layer: Counter[int] = Counter()
 
     def _open(self, name: str, header: list[str] | str) -> IO[str]:
@@ -121,9 +126,12 @@ class BulkImportFiles:
         return f
 
     def _write(self, f: IO[str], lines: list[str]) -> None:
+        self._note(lines)
+        f.writelines(lines)
+
+    def _note(self, lines: list[str]) -> None:
         if not self._multiline:  # the import tool parses slower when told to expect these
             self._multiline = any("\n" in line[:-1] or "\r" in line for line in lines)
-        f.writelines(lines)
 
     def _write_fast(self, f: IO[str], lines: list[str], quotes: int) -> bool:
         """Write rows built without escaping if they need none (``quotes`` is how many
@@ -138,6 +146,8 @@ class BulkImportFiles:
 
     def _entity(self, key: str, kind: str | None) -> str:
         number = self._ids[key] = len(self._ids)
+        if number >> PAIR_BITS:
+            raise StoreError(f"bulk import: more than {1 << PAIR_BITS:,} entities")
         label = "Entity" if kind is None else f"Entity;{kind}"
         return f"{number}{_D}" + _row((key, kind))[:-1] + _D + label + "\n"
 
@@ -169,13 +179,14 @@ class BulkImportFiles:
                 except ValueError:
                     placeholder = None
                 entities.append(self._entity(key, placeholder))
-        self._write(self._entities, entities)
+        self._note(entities)
+        self._entities += entities
         self._write_asserted(number, list(nodes.values()))
         self._write_edges(doc, list(unique.values()))
         ids, layer_index = self._ids, _LAYER_INDEX.get
         self._layer.update(  # each pair once per document; Counter counts in C
             {
-                (ids[e.source] << 40 | ids[e.target]) << 4 | k
+                ids[e.source] << PAIR_BITS + 4 | ids[e.target] << 4 | k
                 for e in unique.values()
                 if (k := layer_index(e.kind)) is not None
             }
@@ -220,7 +231,7 @@ class BulkImportFiles:
 
     def finish(self) -> ImportSummary:
         """Write the document and meta rows and the import tool's arguments."""
-        for f in (self._entities, self._asserted, self._edges):
+        for f in (self._asserted, self._edges):
             f.close()
         infos = [info for info, _ in self._infos.values()]
         winners = resolve_active(infos)
@@ -235,19 +246,7 @@ class BulkImportFiles:
                 values += [i.format.value, info_json(i), orjson.dumps(findings).decode()]
                 row = _row(values)[:-1] + f"{_D}{len(findings)}{_D}Document\n"
                 self._write(f, [f"{number}{_D}{row}"])
-        # the layer's rows grouped by target (its column first, the rows sorted as text), so
-        # each node's incoming layer relationships (what the reverse walk reads) get
-        # neighbouring ids, i.e. the same few store pages
-        with self._open(
-            "rels-reach.csv", ":END_ID(Entity) :START_ID(Entity) documents:long kind :TYPE"
-        ) as f:
-            ends, mask = (1 << 40) - 1, (1 << 4) - 1
-            rows = [
-                f"{pair >> 4 & ends}{_D}{pair >> 44}{_D}{n}{_D}{_LAYER_ROW[pair & mask]}"
-                for pair, n in self._layer.items()
-            ]
-            rows.sort()
-            f.writelines(rows)
+        self._write_walk_ordered()
         header = [":ID(Meta)", "id", "schema", "revision:long", ":LABEL"]
         with self._open("nodes-meta.csv", header) as f:
             meta = _row(("store", SCHEMA_VERSION))[:-1]
@@ -273,6 +272,38 @@ class BulkImportFiles:
             self._counts[1],
             tuple(i.id for i in infos if winners[i.id] is not None),
         )
+
+    def _write_walk_ordered(self) -> None:
+        """The entity rows and the layer's rows in the order of :func:`walk_order`: the
+        walk's nodes get neighbouring record ids, and each node's incoming layer
+        relationships (what the reverse walk reads) neighbouring rows, node after node."""
+        count, layer = len(self._ids), self._layer
+        pairs = np.fromiter(layer.keys(), np.uint64, len(layer))
+        sources, targets, kinds = unpack(pairs)
+        order = walk_order(sources, targets, kinds, count, len(VENDOR_EDGE_KINDS))
+        with self._open("nodes-entities.csv", ":ID(Entity) key kind :LABEL") as f:
+            rows = self._entities
+            f.writelines([rows[i] for i in order.tolist()])
+        rank = np.empty(count, np.int64)
+        rank[order] = np.arange(count)
+        by = np.lexsort((kinds, rank[sources], rank[targets]))  # by target, then source
+        documents = np.fromiter(layer.values(), np.int64, len(layer))[by].tolist()
+        kind_rows = _LAYER_ROW
+        with self._open(
+            "rels-reach.csv", ":END_ID(Entity) :START_ID(Entity) documents:long kind :TYPE"
+        ) as f:
+            f.writelines(
+                [
+                    f"{t}{_D}{s}{_D}{n}{_D}{kind_rows[k]}"
+                    for t, s, n, k in zip(
+                        targets[by].tolist(),
+                        sources[by].tolist(),
+                        documents,
+                        kinds[by].tolist(),
+                        strict=True,
+                    )
+                ]
+            )
 
 
 _NODE_FILES = ("nodes-meta.csv", "nodes-documents.csv", "nodes-entities.csv")

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -27,8 +28,10 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  *
  * <p>Options, each as --name=value or the env var RISKGRAPH_NEO4J_NAME (the flag wins):
  * home (.neo4j), port (7687), pagecache (512m), tx_timeout (10m, 0 = none), grouping_threshold
- * (1: every node's relationships grouped by type and direction), password (unset =
- * auth off; prefer the env var, argv is visible in ps). With a password, auth is on and the
+ * (1: every node's relationships grouped by type and direction), pagecache_block (unset: Neo4j's
+ * ~0.5 MB; the size of each native block the page cache allocates, so that each can be backed by
+ * huge pages, see scripts/neo4j.sh), password (unset = auth off; prefer the env var, argv is
+ * visible in ps). With a password, auth is on and the
  * user neo4j is given that password at every start.
  *
  * <p>--import=DIR first runs the offline import of DIR's bulk files in this JVM (see {@link Import}),
@@ -71,7 +74,7 @@ public final class Launcher {
             // file (no Cypher command at start); a home started before gets ALTER USER
             boolean initial = auth && setInitialPassword(home, password);
             long startup = System.nanoTime();
-            DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+            DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                     .setUserLogProvider(new Log4jLogProvider(System.out))
                     .setConfig(BoltConnector.enabled, true)
                     .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, port))
@@ -92,8 +95,12 @@ public final class Launcher {
                     // import tool is told in scripts/neo4j.sh): a walk over a few types reads
                     // only those, not every ASSERTED_IN of a node named by many documents.
                     .setConfig(GraphDatabaseSettings.dense_node_threshold,
-                            Integer.parseInt(opt(opts, "grouping_threshold", "1")))
-                    .build();
+                            Integer.parseInt(opt(opts, "grouping_threshold", "1")));
+            String block = opt(opts, "pagecache_block", "");
+            if (!block.isEmpty()) {
+                builder.setConfig(GraphDatabaseInternalSettings.page_cache_allocation_grab_size, BYTES.parse(block));
+            }
+            DatabaseManagementService dbms = builder.build();
             System.out.println("NEO4J STARTED" + took(startup));
             Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
             Runnable answer = () -> {

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.ui.data import Workspace, open_workspace
 from dashboard.ui.errors import one_line
 from dashboard.ui.later import first_run, rest_follows
-from dashboard.ui.session import require_access, sign_out
+from dashboard.ui.session import keep_signed_in, require_access, sign_out
 from dashboard.ui.settings import settings
 
 __all__ = ["after_headline", "identity_sidebar", "start_page"]
@@ -43,6 +43,7 @@ def after_headline(ws: Workspace, page: str) -> None:
 
 def identity_sidebar(ws: Workspace) -> None:
     """Who is signed in (and the sign-out button), and the store's revision."""
+    keep_signed_in()
     with st.sidebar:
         st.markdown(f"**{ws.access.user}**  \n{ws.access.describe()}")
         if ws.settings.users_file is not None and st.button("Sign out", key="sign-out"):

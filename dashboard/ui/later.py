@@ -4,8 +4,8 @@ Why: every ``st.metric`` is a lazily loaded frontend element, so the first time 
 tab draws one it suspends, and React reveals it in a *retry* render, which yields to every
 other update: each element that arrives after the headline (the sidebar's lines, the heat
 map, the bars, the section expanders) is drawn first, and the headline waits for all of
-them (traced: ~0.15 s at load 8-16, docs/benchmarks.md, "Dashboard"). Nothing that
-arrives later can hold it back.
+them (traced: the figures' values came ~0.23 s after their skeletons, ~0.07 s without
+the rest; docs/benchmarks.md, "Dashboard"). Nothing that arrives later can hold it back.
 
 How: the first run of a page in a browser session (:func:`rest_follows`) ends right after
 the headline, leaving a fragment that the browser reruns :data:`DEFER_S` later

@@ -28,6 +28,7 @@ from dashboard.ui.settings import DashboardSettings, is_loopback, settings
 
 __all__ = [
     "USER_KEY",
+    "keep_signed_in",
     "locked_out",
     "navigation_visible",
     "refusal",
@@ -82,10 +83,17 @@ def require_access(cfg: DashboardSettings | None = None) -> Access:
     if user is None:
         _sign_in(users, cfg.users_file)
         st.stop()
+    return user.access()
+
+
+def keep_signed_in() -> None:
+    """Right after a sign-in, have the browser trade the one-time ticket for the session
+    cookie. Called with the sidebar's identity lines, so by the run that draws the whole
+    page: a page's first run that draws only its headline (:mod:`dashboard.ui.later`)
+    would have its script removed by the next run, perhaps before the browser ran it."""
     ticket = st.session_state.pop(TICKET_KEY, None)
     if ticket:
         _set_cookie(str(ticket))
-    return user.access()
 
 
 def _cookie() -> str | None:

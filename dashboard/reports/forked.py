@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import IO, Any, Generic, NoReturn, Self, TypeVar
@@ -31,11 +32,12 @@ __all__ = ["Forked", "ForkedSteps"]
 T = TypeVar("T")
 
 
-class _Scoped:
+class _Scoped(ABC):
     """Closed (its child stopped and reaped) on leaving a ``with`` block."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Stop and reap the child, if one is running."""
 
     def __enter__(self) -> Self:
         return self

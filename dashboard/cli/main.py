@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from dashboard.access.users import UsersError
-from dashboard.cli import (
-    commands_dashboard,
-    commands_ingest,
-    commands_migrate,
-    commands_posture,
-    commands_report,
-    commands_risk,
-    commands_store,
-    commands_vendors,
-    fastexit,
-)
+from dashboard.cli import fastexit
 from graph.risk.policy import PolicyError
 from graph.risk.subject import SubjectError
 from graph.store import StoreError
@@ -35,7 +25,25 @@ exit status: 0 ok, 1 some input refused, 2 usage error, 3 store or internal erro
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+_MODULES = (
+    "commands_ingest",
+    "commands_store",
+    "commands_vendors",
+    "commands_risk",
+    "commands_posture",
+    "commands_report",
+    "commands_dashboard",
+    "commands_migrate",
+)
+"""The modules of ``dashboard.cli`` whose ``register`` adds the commands, in help order."""
+_ALONE = {"report": "commands_report"}
+"""Commands whose module is registered alone when the command line names them: the other
+modules' imports (the dashboard's users, rich, the ingest schema) are not needed."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone when it is in :data:`_ALONE`
+    (the same arguments, help and errors for that command)."""
     parser = argparse.ArgumentParser(
         prog="riskgraph",
         description="Software supply-chain risk graph for critical infrastructure.",
@@ -44,18 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--store", metavar="PATH", help="store file (default: see below)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands_ingest.register(sub, _add_format)
-    commands_store.register(sub, _add_format)
-    commands_vendors.register(sub, _add_format)
-    commands_risk.register(sub, _add_format)
-    commands_posture.register(sub, _add_format)
-    commands_report.register(sub, _add_format)
-    commands_dashboard.register(sub, _add_format)
-    commands_migrate.register(sub, _add_format)
-    for command in sub.choices.values():  # `riskgraph stats --store X` works too
-        command.add_argument(
-            "--store", metavar="PATH", default=argparse.SUPPRESS, help="store file"
-        )
+    alone = _ALONE.get(command or "")
+    for name in (alone,) if alone else _MODULES:
+        importlib.import_module(f"dashboard.cli.{name}").register(sub, _add_format)
+    for each in sub.choices.values():  # `riskgraph stats --store X` works too
+        each.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS, help="store file")
     return parser
 
 
@@ -70,7 +71,7 @@ def _add_format(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (never raises for bad input)."""
     fastexit.release()
-    parser = build_parser()
+    parser = build_parser(_command(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse already printed usage or help
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (StoreError, IngestError, SubjectError, PolicyError, UsersError) as e:
+    except _handled() as e:
         print(f"riskgraph: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -86,6 +87,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv``: its first argument that is neither an option nor the
+    value of the global ``--store``; None when there is none or help comes first."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return None
+        if word == "--store":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _handled() -> tuple[type[Exception], ...]:
+    """The errors that become one line: the store's, ingest's, the risk engine's and,
+    when a command imported that module, the dashboard users'."""
+    known: tuple[type[Exception], ...] = (StoreError, IngestError, SubjectError, PolicyError)
+    users = sys.modules.get("dashboard.access.users")
+    return known if users is None else (*known, users.UsersError)
 
 
 def entry() -> None:

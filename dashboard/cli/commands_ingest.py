@@ -13,7 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboard.batch import check_strict, ingest_batch
 from dashboard.cli.output import IngestReport, render_json, render_table
 from dashboard.cli.settings import clock_from_env, max_bytes_from_env
+from graph.estate_cache_fill import fill_detached
 from graph.store import GraphStore, open_store
+from graph.store.sqlite import SqliteStore
 from ingest.pipeline import collect
 
 AddFormat = Callable[[argparse.ArgumentParser], None]
@@ -52,9 +54,12 @@ def register(
 def _run_ingest(args: argparse.Namespace) -> int:
     store = open_store(args.store, clock=clock_from_env())
     try:
-        return _run(args, store)
+        status = _run(args, store)
     finally:
         store.close()
+    if isinstance(store, SqliteStore):  # the next report reads a cached estate
+        fill_detached(store.path)
+    return status
 
 
 def _run_validate(args: argparse.Namespace) -> int:

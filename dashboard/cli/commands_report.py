@@ -115,6 +115,7 @@ def _build(args: argparse.Namespace) -> int:
             prerender=fmt,
             parallel=True,
             cache_writes=estates,
+            json_out=out if fmt == "json" else None,
         )
     finally:
         store.close()

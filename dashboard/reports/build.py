@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -20,7 +21,7 @@ from dashboard.access.scope import Access
 from dashboard.reports.forked import Forked, ForkedSteps
 from dashboard.reports.impacts import ranked_and_top
 from dashboard.reports.integrity import seal
-from dashboard.reports.json_report import keep_rendered
+from dashboard.reports.json_report import HeadFirst, keep_rendered
 from dashboard.reports.model import (
     Integrity,
     Report,
@@ -94,6 +95,7 @@ def build_report(
     prerender: str | None = None,
     parallel: bool = False,
     cache_writes: list[Estate] | None = None,
+    json_out: Path | None = None,
 ) -> Report:
     """The report of ``store`` for ``scope``, computed with ``policy`` at ``clock()``.
 
@@ -112,7 +114,9 @@ def build_report(
     ``cache_writes``, a one-shot command's (it may fork), receives the estate the build
     read: on a cache miss its file is not written during the build, which it would slow
     down, but by :meth:`~graph.estate_cache.Estate.write_detached` once the caller's
-    output is out (:func:`graph.estate_cache.read_estate` with ``defer``).
+    output is out (:func:`graph.estate_cache.read_estate` with ``defer``). ``json_out``,
+    with ``prerender="json"``: the file ``write_report`` will write it to; its first part
+    is written there (to a temporary) while the seal's hash is computed.
     """
     with paused_gc(), ExitStack() as cleanup:
         stage = on_stage or (lambda _: None)
@@ -133,8 +137,9 @@ def build_report(
         )
         if prerender != "json":
             return seal(report)
-        sealed, data = seal_with_json(report, plain)
-        keep_rendered(sealed, data)
+        started = HeadFirst(json_out) if json_out is not None else None
+        sealed, data = seal_with_json(report, plain, started.write if started else None)
+        keep_rendered(sealed, data, started)
         return sealed
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import string
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from dashboard.reports.integrity import report_canonical_bytes, seal
@@ -55,13 +56,19 @@ _HEX = frozenset(string.hexdigits.lower().encode())
 
 
 def seal_with_json(
-    report: Report, findings: list[dict[str, Any]] | None = None
+    report: Report,
+    findings: list[dict[str, Any]] | None = None,
+    early: Callable[[memoryview], object] | None = None,
 ) -> tuple[Report, Pieces]:
     """``(seal(report), render_json(seal(report)))``, with the hash and the JSON written
     in parallel when the platform can fork; the JSON as pieces to write one after the
     other (or join): the file around the digest, not copied to put it in. ``findings``,
     when given, are the control findings as ``plan_findings(..., plain=)`` wrote them,
-    written instead of the rows (same bytes, no call back per model)."""
+    written instead of the rows (same bytes, no call back per model). ``early``, when
+    given, is called with the file's part before the digest while the child computes
+    it (the caller may write it meanwhile, :class:`~dashboard.reports.json_report.HeadFirst`):
+    that very object is the first piece returned when it is the file's head; any other
+    first piece means it was not."""
     replace = _plain_controls(report, findings)
     stub = report.model_copy(update={"integrity": Integrity(body_sha256=_PLACEHOLDER)})
     forked = fork_with_pipe()
@@ -70,8 +77,13 @@ def seal_with_json(
     pid, read_end = forked
     if pid == 0:  # the child: hash the canonical body, report, leave without any cleanup
         _child(report, read_end, replace)
+    head = None
     try:
         raw = unchecked_model_json_bytes(stub, indent=True, replace=replace)
+        if early is not None and raw is not None:
+            head = _head(raw)
+            if head is not None:
+                early(head)  # written while the child hashes
     finally:
         answer = read_all(read_end)
         os.close(read_end)
@@ -80,12 +92,19 @@ def seal_with_json(
         return _serial(report)
     digest, held = answer[:64], answer[64:] == b"1"
     body = raw if held and raw is not None else model_json_bytes(stub, indent=True)
-    end = len(body) - len(_TAIL)
-    if body[end - 64 : end] != _PLACEHOLDER.encode() or body[end:] != _TAIL:
+    before = head if head is not None and body is raw else _head(body)
+    if before is None:
         return _serial(report)
     sealed = report.model_copy(update={"integrity": Integrity(body_sha256=digest.decode())})
-    view = memoryview(body)
-    return sealed, (view[: end - 64], digest, view[end:], b"\n")
+    return sealed, (before, digest, memoryview(body)[len(body) - len(_TAIL) :], b"\n")
+
+
+def _head(body: bytes) -> memoryview | None:
+    """The part of an indented JSON with the placeholder digest before that digest."""
+    end = len(body) - len(_TAIL)
+    if body[end - 64 : end] != _PLACEHOLDER.encode() or body[end:] != _TAIL:
+        return None
+    return memoryview(body)[: end - 64]
 
 
 def _serial(report: Report) -> tuple[Report, Pieces]:

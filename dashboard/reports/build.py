@@ -205,6 +205,7 @@ def _build(
             snapshot=snapshot,
         )
         stage("assemble")
+        controls = controls_section(plan_findings(plan, plain))  # plain: the JSON's rows
         built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
     else:  # the ranking, then concentration and the sections, on the other core
         with Forked(partial(impacts, _quiet)) as ranking:  # rank + blast
@@ -239,7 +240,8 @@ def _build(
                 snapshot=snapshot,
                 elsewhere=dict.fromkeys(ELSEWHERE, steps.next),
             )
-            stage("assemble")
+            stage("assemble")  # the rows first: the other sections may still be built
+            controls = controls_section(plan_findings(plan, plain))
             built = steps.next()
     report = Report(
         title=f"riskgraph report: {report_scope.label}",
@@ -250,7 +252,7 @@ def _build(
         estate=built.estate,
         blast=built.blast,
         concentration=built.concentration,
-        controls=controls_section(plan_findings(plan, plain)),  # plain: the JSON's rows
+        controls=controls,
         data_quality=cut.findings,
         methodology=built.methodology,
         integrity=Integrity(body_sha256=""),

@@ -8,6 +8,7 @@ parameters survive signing in. The list of pages is :data:`dashboard.ui.pages.PA
 
 import streamlit as st
 
+from dashboard.ui.later import sidebar_drawn
 from dashboard.ui.pages import PAGES
 from dashboard.ui.session import navigation_visible
 
@@ -18,4 +19,6 @@ pages = [
     st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path or None, default=i == 0)
     for i, p in enumerate(PAGES)
 ]
-st.navigation(pages, position="sidebar" if navigation_visible() else "hidden").run()
+# hidden in a headline-only first run (dashboard.ui.later): the sidebar comes with the rest
+shown = navigation_visible() and sidebar_drawn()
+st.navigation(pages, position="sidebar" if shown else "hidden").run()

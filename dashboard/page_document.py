@@ -19,6 +19,10 @@ Streamlit's ``index.html`` with three additions at the end of its head:
   been rendered; the page's headline then waits for the module's fetch, compilation and
   evaluation. Imported by the document instead, the module is ready (from the browser's
   cache on a warm load) while the browser still waits for the websocket and the script run.
+* **the sidebar's place, kept while it is left out** (:func:`sidebar_space`). A page's
+  headline-only first run (:mod:`dashboard.ui.later`) draws no sidebar; a style keeps the
+  sidebar's width free to the left of the page meanwhile, so the page does not move when
+  the sidebar arrives with the rest.
 
 The routes exist only for the app's root and its pages (:data:`dashboard.ui.pages.PAGES`);
 any other address is Streamlit's as before.
@@ -36,6 +40,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from streamlit import config, file_util
 
+from dashboard.ui.later import PENDING_KEY
 from dashboard.ui.pages import page_paths
 
 __all__ = [
@@ -45,7 +50,15 @@ __all__ = [
     "host_config",
     "page_document",
     "page_routes",
+    "sidebar_space",
 ]
+
+SIDEBAR_PX = 300
+"""Streamlit's default sidebar width (1.67); a width the user dragged it to is kept in the
+browser's ``localStorage["sidebarWidth"]`` and read from there."""
+NARROW_PX = 768
+"""At this window width and below, Streamlit starts the sidebar collapsed, over the page:
+no place to keep."""
 
 
 def host_config() -> dict[str, Any]:
@@ -80,6 +93,21 @@ def base_script() -> str:
     )
 
 
+def sidebar_space() -> str:
+    """A style (and the script reading the sidebar's stored width) that, while a page's
+    first view is pending and there is no sidebar, puts the page where the sidebar would
+    push it: only then (the sign-in form, for one, has no sidebar and stays centred)."""
+    view = "[data-testid=stAppViewContainer]"
+    when = f"{view}:has(.st-key-{PENDING_KEY}):not(:has([data-testid=stSidebar]))"
+    return (
+        "<script>try { const w = parseInt(localStorage.getItem('sidebarWidth'), 10);"
+        " if (w > 0) document.documentElement.style.setProperty('--riskgraph-sidebar',"
+        " w + 'px'); } catch (e) {}</script>"
+        f"<style>@media (min-width: {NARROW_PX + 1}px) {{ {when} [data-testid=stMain] "
+        f"{{ margin-left: var(--riskgraph-sidebar, {SIDEBAR_PX}px); }} }}</style>"
+    )
+
+
 EARLY_MODULES = ("Metric",)
 """Element modules every page's first view draws (``st.metric``: the headline figures)."""
 
@@ -106,9 +134,11 @@ def early_imports() -> str:
 
 @cache
 def page_document() -> str:
-    """Streamlit's ``index.html`` with :func:`base_script` and :func:`early_imports`."""
+    """Streamlit's ``index.html`` with :func:`base_script`, :func:`early_imports` and
+    :func:`sidebar_space`."""
     index = (_static_dir() / "index.html").read_text(encoding="utf-8")
-    return index.replace("</head>", base_script() + early_imports() + "</head>", 1)
+    extra = base_script() + early_imports() + sidebar_space()
+    return index.replace("</head>", extra + "</head>", 1)
 
 
 async def _page(request: Request) -> HTMLResponse:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.ui.data import Workspace, open_workspace
 from dashboard.ui.errors import one_line
-from dashboard.ui.later import first_run, rest_follows
+from dashboard.ui.later import first_run, rest_follows, show_sidebar
 from dashboard.ui.session import keep_signed_in, require_access, sign_out
 from dashboard.ui.settings import settings
 
@@ -18,11 +18,15 @@ def start_page(title: str, intro: str, *, headline_first: str | None = None) -> 
 
     ``headline_first`` names a page whose first run in this session draws only the title
     and the headline (:func:`after_headline`, :mod:`dashboard.ui.later`): the intro and the
-    sidebar's identity and store lines come with the rest."""
+    sidebar's identity and store lines come with the rest, and so does the navigation if
+    the session has not drawn it yet (:func:`dashboard.ui.later.show_sidebar`)."""
     cfg = settings()
     access = require_access(cfg)
+    first_view = headline_first is not None and first_run(headline_first)
+    if not first_view:
+        show_sidebar()  # before anything is drawn: a run without the navigation reruns
     st.title(title)
-    if headline_first is not None and first_run(headline_first):
+    if first_view:
         st.empty()  # the intro's place, filled by the run that draws the rest
     else:
         st.caption(intro)
@@ -42,7 +46,9 @@ def after_headline(ws: Workspace, page: str) -> None:
 
 
 def identity_sidebar(ws: Workspace) -> None:
-    """Who is signed in (and the sign-out button), and the store's revision."""
+    """Who is signed in (and the sign-out button), and the store's revision; the
+    navigation above them if this run hid it (a rerun, :func:`dashboard.ui.later.show_sidebar`)."""
+    show_sidebar()
     keep_signed_in()
     with st.sidebar:
         st.markdown(f"**{ws.access.user}**  \n{ws.access.describe()}")

@@ -20,7 +20,9 @@ from dashboard.page_document import (
     host_config,
     page_document,
     page_routes,
+    sidebar_space,
 )
+from dashboard.ui.later import PENDING_KEY
 from dashboard.ui.pages import PAGES, page_paths
 
 VIEWS = Path(__file__).resolve().parents[2] / "dashboard"
@@ -31,9 +33,21 @@ def test_the_document_is_streamlits_with_the_root_and_early_imports_in_its_head(
     index = (STATIC / "index.html").read_text(encoding="utf-8")
     document = page_document()
     head, body = document.split("</head>", 1)
-    assert head.endswith(base_script() + early_imports())
-    assert document.replace(base_script() + early_imports(), "", 1) == index
+    added = base_script() + early_imports() + sidebar_space()
+    assert head.endswith(added)
+    assert document.replace(added, "", 1) == index
     assert "BACKEND_BASE_URL" in base_script() and "BACKEND_BASE_URL" not in body
+
+
+def test_the_sidebar_s_place_is_kept_only_while_a_first_view_is_pending() -> None:
+    # the style applies while the pending marker is shown and no sidebar is (a sign-in
+    # form has neither), on windows wide enough for an open sidebar; the width is the
+    # stored one when the user dragged the sidebar (tests/e2e: nothing moves in a browser)
+    style = sidebar_space()
+    assert f":has(.st-key-{PENDING_KEY}):not(:has([data-testid=stSidebar]))" in style
+    assert "@media (min-width: 769px)" in style
+    assert "margin-left: var(--riskgraph-sidebar, 300px)" in style
+    assert "localStorage.getItem('sidebarWidth')" in style
 
 
 def _streamlits_host_config() -> object:

@@ -128,17 +128,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-# counts the app's script runs (each switch of its script state to "running") in
-# window.__scriptRuns, so a test can wait for the run an interaction caused
+# counts the app's script runs in window.__scriptRuns: each run the server starts (a full
+# run or a fragment's) begins with a ForwardMsg of type new_session (field 4), read off the
+# websocket. The app's script-state attribute is no count: when a short run's messages
+# arrive together React may draw "running" and "notRunning" in one pass, and the run is
+# never seen as "running". A ForwardMsg is hash (1) and metadata (2), then its type.
 RUN_COUNTER = """
 window.__scriptRuns = 0;
-new MutationObserver((records) => {
-  for (const r of records)
-    if (r.target.getAttribute && r.attributeName === 'data-test-script-state'
-        && r.target.getAttribute('data-test-script-state') === 'running'
-        && r.oldValue !== 'running') window.__scriptRuns += 1;
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
+const typeOf = (bytes) => {
+  let i = 0;
+  const varint = () => { let v = 0, s = 0, b; do { b = bytes[i++]; v += (b & 127) * 2 ** s;
+                         s += 7; } while (b & 128); return v; };
+  while (i < bytes.length) {
+    const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+    if (field > 2) return field;
+    if (wire === 2) { const length = varint(); i += length; }  // after the length's bytes
+    else if (wire === 0) varint(); else return -1;
+  }
+  return -1;
+};
+const OpenSocket = window.WebSocket;
+window.WebSocket = class extends OpenSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (e) => {
+      if (e.data instanceof ArrayBuffer && typeOf(new Uint8Array(e.data)) === 4)
+        window.__scriptRuns += 1;
+    });
+  }
+};
 """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from starlette.requests import Request
@@ -55,7 +56,10 @@ def _streamlits_host_config() -> object:
     route = create_host_config_routes(None)[0]
     assert isinstance(route, Route)
     request = Request({"type": "http", "method": "GET", "path": route.path, "headers": []})
-    response = asyncio.run(route.endpoint(request))
+    # its own thread: a Playwright test earlier in this worker leaves an event loop running
+    # in the main thread, where asyncio.run() refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        response = pool.submit(asyncio.run, route.endpoint(request)).result()
     assert isinstance(response, Response)
     return json.loads(bytes(response.body))
 

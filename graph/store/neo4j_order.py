@@ -7,10 +7,16 @@ reach layer, level by level. When the nodes of one level have neighbouring ids (
 incoming layer relationships neighbouring rows), the walk reads the node, group and
 relationship stores a page after the next instead of one page per record.
 
-:func:`walk_order` is a breadth-first walk over the reversed layer from every vendor at
-once (the vendors with most layer pairs first), in the order of discovery, then the
-entities it never meets in their import order. Only record ids change: the database holds
-the same nodes, relationships and properties in any order.
+:func:`walk_order` is a breadth-first walk over the reversed layer from each vendor in
+turn (the vendors with most layer pairs first, each walk meeting only what the walks before
+it did not), in the order of discovery, then the entities no walk meets in their import
+order. The bulk import writes each node's layer rows so that Neo4j's walk reads a node's
+sources in this order too (neo4j_bulk), so the busiest vendor's blast radius reads the
+node store one page after the next: every node it meets next has the next id. One walk
+from all vendors at once did not: nearly every component and product is some vendor's own
+(level one of that walk), so a hub's walk met them scattered over the other vendors'
+blocks (a node-store page switch every 2-3 nodes of the 1M hub walk). Only record ids
+change: the database holds the same nodes, relationships and properties in any order.
 """
 
 from __future__ import annotations
@@ -41,10 +47,10 @@ def walk_order(
     count: int,
     seeds_below: int,
 ) -> npt.NDArray[np.int64]:
-    """A permutation of ``range(count)`` (entity import ids): the reverse breadth-first walk
-    over the layer pairs ``sources[i] -> targets[i]`` from the targets of the pairs whose
-    kind index is below ``seeds_below`` (the vendor kinds), most pairs first; then the
-    entities not reached, in id order."""
+    """A permutation of ``range(count)`` (entity import ids): reverse breadth-first walks
+    over the layer pairs ``sources[i] -> targets[i]``, one from each target of the pairs
+    whose kind index is below ``seeds_below`` (the vendor kinds), most pairs first, each
+    meeting only entities no walk before it met; then the entities not met, in id order."""
     degree = np.bincount(targets[kinds < seeds_below], minlength=count)
     seeds = np.flatnonzero(degree)
     seeds = seeds[np.argsort(-degree[seeds], kind="stable")]  # most pairs first, then by id
@@ -53,20 +59,25 @@ def walk_order(
     starts = np.zeros(count + 1, _IDS)
     np.cumsum(np.bincount(targets, minlength=count), out=starts[1:])
     seen = np.zeros(count, bool)
-    seen[seeds] = True
-    levels, frontier = [seeds.astype(_IDS)], seeds.astype(_IDS)
-    while frontier.size:
-        first, sizes = starts[frontier], starts[frontier + 1] - starts[frontier]
-        total = int(sizes.sum())
-        if not total:
-            break
-        # the positions of every frontier node's sources, frontier order kept
-        offsets = np.repeat(first - (np.cumsum(sizes) - sizes), sizes) + np.arange(total)
-        found = preceding[offsets]
-        found = found[~seen[found]]
-        unique, at = np.unique(found, return_index=True)
-        frontier = unique[np.argsort(at, kind="stable")]  # in order of discovery
-        seen[frontier] = True
+    levels: list[npt.NDArray[np.int64]] = []
+    for seed in seeds.tolist():
+        if seen[seed]:
+            continue
+        seen[seed] = True
+        frontier = np.array([seed], _IDS)
         levels.append(frontier)
+        while frontier.size:
+            first, sizes = starts[frontier], starts[frontier + 1] - starts[frontier]
+            total = int(sizes.sum())
+            if not total:
+                break
+            # the positions of every frontier node's sources, frontier order kept
+            offsets = np.repeat(first - (np.cumsum(sizes) - sizes), sizes) + np.arange(total)
+            found = preceding[offsets]
+            found = found[~seen[found]]
+            unique, at = np.unique(found, return_index=True)
+            frontier = unique[np.argsort(at, kind="stable")]  # in order of discovery
+            seen[frontier] = True
+            levels.append(frontier)
     levels.append(np.flatnonzero(~seen).astype(_IDS))
     return np.concatenate(levels)

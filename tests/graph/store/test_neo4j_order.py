@@ -1,5 +1,5 @@
-"""The bulk import's node order (graph/store/neo4j_order.py): entities in the order a
-reverse walk from the vendors meets them, the layer's rows grouped by target in that order."""
+"""The bulk import's node order (graph/store/neo4j_order.py): entities in the order reverse
+walks from the vendors meet them, the layer's rows grouped by target in that order."""
 
 from __future__ import annotations
 
@@ -19,13 +19,15 @@ def _pairs(rows: list[tuple[int, int, int]]) -> np.ndarray:
 
 def test_walk_order_is_breadth_first_from_the_busiest_vendor() -> None:
     # vendor 0 <- components 1, 2 (kind 0); 1 <- product 3 <- host group 4 (walk kinds);
-    # vendor 5 <- 2 (kind 0); 6 -> 6 and 7 are never met from a vendor
-    rows = [(1, 0, 0), (2, 0, 0), (3, 1, 3), (4, 3, 4), (2, 5, 0), (6, 6, 3)]
+    # vendor 5 <- 2, 7 (kind 0); 6 -> 6 is never met from a vendor
+    rows = [(1, 0, 0), (2, 0, 0), (3, 1, 3), (4, 3, 4), (2, 5, 0), (7, 5, 0), (6, 6, 3)]
     sources, targets, kinds = unpack(_pairs(rows))
-    assert sources.tolist() == [1, 2, 3, 4, 2, 6]
-    assert targets.tolist() == [0, 0, 1, 3, 5, 6]
-    assert kinds.tolist() == [0, 0, 3, 4, 0, 3]
-    assert walk_order(sources, targets, kinds, 8, 2).tolist() == [0, 5, 1, 2, 3, 4, 6, 7]
+    assert sources.tolist() == [1, 2, 3, 4, 2, 7, 6]
+    assert targets.tolist() == [0, 0, 1, 3, 5, 5, 6]
+    assert kinds.tolist() == [0, 0, 3, 4, 0, 0, 3]
+    # vendor 0's whole walk first (its two pairs; vendor 5 has two too, a higher id), then
+    # vendor 5's walk over what vendor 0's did not meet (7, not 2), then the rest
+    assert walk_order(sources, targets, kinds, 8, 2).tolist() == [0, 1, 2, 3, 4, 5, 7, 6]
     # a vendor kind index at or above the bound seeds nothing
     assert walk_order(sources, targets, kinds, 8, 0).tolist() == list(range(8))
     empty = unpack(np.array([], np.uint64))
@@ -48,13 +50,14 @@ def test_import_files_list_entities_in_walk_order(tmp_path: Path) -> None:
     def product(name: str, version: str) -> str:
         return product_key(f"pkg:generic/{name}@{version}", name, version)
 
-    # Acme supplies two products, Other Ltd one; components are met by no reverse walk
-    # (products contain them), so they follow in the order the documents named them
+    # Acme supplies two products, Other Ltd one: each vendor's walk in turn; components are
+    # met by no reverse walk (products contain them), so they follow in the order the
+    # documents named them
     assert keys == [
         vendor_key("Acme Corp."),
-        vendor_key("Other Ltd"),
         product("app", "1"),
         product("app", "2"),
+        vendor_key("Other Ltd"),
         product("tool", "1"),
         component_key("pkg:generic/c@1.0"),
         component_key("pkg:generic/a@1.0"),
@@ -62,7 +65,9 @@ def test_import_files_list_entities_in_walk_order(tmp_path: Path) -> None:
     ]
     position = {i: p for p, i in enumerate(ids)}
     layer = (directory / "rels-reach.csv").read_text("utf-8").split("\n")[1:-1]
-    # rows grouped by target, targets in entity-file order, each target's sources in order
-    order = [(position[r.split("\x1f")[0]], position[r.split("\x1f")[1]]) for r in layer]
+    # rows grouped by target, targets in entity-file order, each target's sources in reverse
+    # order (the import links a chain last row first: the walk reads them in order)
+    order = [(position[r.split("\x1f")[0]], -position[r.split("\x1f")[1]]) for r in layer]
     assert order == sorted(order) and len(order) == 8  # 3 SUPPLIED_BY, 4 CONTAINS, 1 DEPENDS_ON
+    assert [o[1] for o in order[:2]] == [-2, -1]  # Acme's products: app 2, then app 1
     assert [r.split("\x1f")[-1] for r in layer].count("REACH_VENDOR") == 3

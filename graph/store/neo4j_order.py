@@ -30,8 +30,8 @@ __all__ = ["PAIR_BITS", "TOGETHER", "unpack", "walk_order"]
 PAIR_BITS = 30  # a packed layer pair: source << 34 | target << 4 | kind index (uint64)
 # The busiest vendors walked together (one breadth-first walk from all of them), then each
 # other vendor in turn: on the 1M estate one walk per vendor leaves the second-busiest
-# vendor's walk a node-store page switch every 5 nodes, the busiest's none; walking the two
-# together gives them one every 9-10 (a simulation of Neo4j's walk over the 1M layer).
+# vendor's walk a node-store page switch every 4-5 nodes, the busiest's one every 25;
+# walking the two together gives them one every 7-9 (docs/benchmarks.md, session 8).
 TOGETHER = 2
 _IDS = np.int64
 

@@ -286,7 +286,10 @@ class BulkImportFiles:
             f.writelines([rows[i] for i in order.tolist()])
         rank = np.empty(count, np.int64)
         rank[order] = np.arange(count)
-        by = np.lexsort((kinds, rank[sources], rank[targets]))  # by target, then source
+        # by target, then source descending: the import links each node's relationship chain
+        # last row first, so the walk meets a node's sources in ascending order, the order
+        # walk_order numbered them in (its children in the order it discovers them)
+        by = np.lexsort((kinds, -rank[sources], rank[targets]))
         documents = np.fromiter(layer.values(), np.int64, len(layer))[by].tolist()
         kind_rows = _LAYER_ROW
         with self._open(

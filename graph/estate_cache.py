@@ -24,7 +24,6 @@ from someone else. The newest :data:`KEEP` files are kept.
 from __future__ import annotations
 
 import os
-import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import networkx as nx
 
 from graph.estate_cache_digest import DigestProcess, DigestThread
 from graph.estate_cache_key import RecordsDigest, store_key
+from graph.estate_cache_pack import load
 from graph.estate_cache_write import (
     KEEP,
     MAGIC,
@@ -205,7 +205,7 @@ def _load(path: Path) -> tuple[str, nx.MultiDiGraph, Snapshot | None] | None:
             if f.readline() != MAGIC:
                 return None
             digest = f.readline().strip().decode()
-            view, snapshot = pickle.load(f)
+            view, snapshot = load(f)
     except Exception:  # a truncated or foreign file is a cache miss, never an error
         return None
     if not isinstance(view, nx.MultiDiGraph):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph.estate_cache_key import RecordsDigest
-from graph.estate_cache_pack import pickler, share_strings
+from graph.estate_cache_pack import dump, share_strings
 from graph.forking import exit_after
 
 if TYPE_CHECKING:
@@ -32,8 +32,9 @@ __all__ = ["KEEP", "MAGIC", "prune", "write_detached", "write_file", "write_fork
 
 KEEP = 4
 """Cache files kept (the newest); a 100k-host estate's is ~110 MB."""
-MAGIC = b"riskgraph-estate-cache 1\n"
-"""First line of a cache file (its second is the records digest)."""
+MAGIC = b"riskgraph-estate-cache 2\n"
+"""First line of a cache file (its second is the records digest, then
+:func:`graph.estate_cache_pack.dump`'s two pickles); version 1 was one pickle."""
 
 
 def write_file(
@@ -51,7 +52,7 @@ def write_file(
             if snapshot is not None:  # the per-query memo is never input: not written
                 snapshot = dataclasses.replace(snapshot, cache={})
             share_strings(view)
-            pickler(f).dump((view, snapshot))
+            dump(f, view, snapshot)
         temporary.replace(path)
     except Exception:  # best effort: a report never fails for its cache
         temporary.unlink(missing_ok=True)

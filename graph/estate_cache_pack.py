@@ -1,6 +1,6 @@
 """How :mod:`graph.estate_cache` pickles a view and its snapshot: fewer objects to rebuild.
 
-Unpickling a 100k-host view is rebuilding its ~10 million objects; three things make that
+Unpickling a 100k-host view is rebuilding its ~10 million objects; these make that
 fewer and cheaper:
 
 - equal strings become one object (:func:`share_strings`): the view built from the rows
@@ -9,12 +9,13 @@ fewer and cheaper:
   pickler writes a shared object once, and the loaded view is smaller;
 - the provenance records (a million at 100k) are written first, as columns (document ids,
   SHA-256s, locations), and rebuilt in one batch (:func:`load`): their field dicts by one
-  comprehension, the records by C-level ``map`` passes of ``object.__new__`` and
-  ``object.__setattr__``, with no Python call per record. The view and snapshot follow as
-  a pickle where each record is a persistent id, its index in that batch, resolved by
-  ``list.__getitem__``. A record of another shape (extra or private values, fields in
-  another order) is pickled in line as one :func:`graph.trusted.trusted_model` call;
-- a record in line is rebuilt by that one call instead of pydantic's ``__setstate__``.
+  comprehension, the records by C-level ``map`` passes of ``object.__new__`` and of the
+  ``__dict__`` and slot descriptors' setters, with no Python frame per record. The view
+  and snapshot follow as a pickle where each record is a persistent id, its index in that
+  batch, resolved by ``list.__getitem__``;
+- a record of another shape (extra or private values, fields in another order) is
+  pickled in line as one :func:`graph.trusted.trusted_model` call instead of pydantic's
+  ``__setstate__`` over a state dict.
 
 A file is ``dump(f, view, snapshot)`` after the caller's header lines: two pickles, the
 columns ``(document_ids, sha256s, locations, fields_set_codes, fields_sets)`` and
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import copyreg
 import pickle
+from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import repeat
 from typing import IO, TYPE_CHECKING, Any
@@ -42,7 +44,29 @@ __all__ = ["dump", "load", "share_strings"]
 
 _FIELDS = tuple(Provenance.model_fields)
 _new = object.__new__
-_set = object.__setattr__
+_consume = deque[object](maxlen=0).extend
+
+
+def _setter(name: str) -> Callable[[Any, Any], None]:
+    """The C-level setter of ``name`` on a :class:`Provenance`: its slot or ``__dict__``
+    descriptor (no Python frame per call), else ``object.__setattr__`` of that name."""
+    for cls in Provenance.__mro__:
+        found = cls.__dict__.get(name)
+        if found is not None and hasattr(found, "__set__"):
+            setter: Callable[[Any, Any], None] = found.__set__
+            return setter
+    return lambda record, value: object.__setattr__(record, name, value)
+
+
+_SETTERS = {
+    name: _setter(name)
+    for name in (
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    )
+}
 
 
 def dump(f: IO[bytes], view: nx.MultiDiGraph, snapshot: Snapshot | None) -> None:
@@ -86,8 +110,7 @@ def load(f: IO[bytes]) -> tuple[Any, Any]:
         ("__pydantic_extra__", repeat(None)),
         ("__pydantic_private__", repeat(None)),
     ):
-        for _ in map(_set, records, repeat(name, count), values):
-            pass
+        _consume(map(_SETTERS[name], records, values))
     body = pickle.Unpickler(f)
     body.persistent_load = records.__getitem__  # type: ignore[method-assign]
     loaded: tuple[Any, Any] = body.load()

@@ -29,20 +29,20 @@ _ORIGIN: list[float] = []
 _ROLE: dict[int, str] = {}
 
 
-def _record(name: str, wall0: float, cpu0: float) -> None:
+def _record(name: str, wall0: float, cpu0: float, sys0: float) -> None:
     line = f"{os.getpid()}\t{name}\t{wall0:.6f}\t{time.perf_counter():.6f}\t"
-    line += f"{cpu0:.6f}\t{time.process_time():.6f}\n"
+    line += f"{cpu0:.6f}\t{time.process_time():.6f}\t{sys0:.6f}\t{os.times().system:.6f}\n"
     os.write(_OUT[0], line.encode())
 
 
 def _timed(name: str | Callable[..., str], function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        wall0, cpu0 = time.perf_counter(), time.process_time()
+        wall0, cpu0, sys0 = time.perf_counter(), time.process_time(), os.times().system
         try:
             return function(*args, **kwargs)
         finally:
-            _record(name if isinstance(name, str) else name(*args), wall0, cpu0)
+            _record(name if isinstance(name, str) else name(*args), wall0, cpu0, sys0)
 
     return timed
 
@@ -96,21 +96,25 @@ def table(path: Path, parent: int) -> str:
     origin = _ORIGIN.pop()
     rows = []
     for line in path.read_text().splitlines():
-        pid, name, w0, w1, c0, c1 = line.split("\t")
-        rows.append((int(pid), name, float(w0), float(w1), float(c1) - float(c0)))
+        pid, name, w0, w1, c0, c1, s0, s1 = line.split("\t")
+        cpu, system = float(c1) - float(c0), float(s1) - float(s0)
+        rows.append((int(pid), name, float(w0), float(w1), cpu, system))
     rows.sort(key=lambda r: (r[2], -r[3]))
     roles = {parent: "parent"}
     for pid, name, *_ in rows:
         role = _ROLES.get(name.split(":")[0])
         if pid not in roles and role is not None:
             roles[pid] = role
-    out = ["| process | step | start s | end s | wall s | cpu s |", "|---|---|---|---|---|---|"]
+    out = [
+        "| process | step | start s | end s | wall s | cpu s | of which system |",
+        "|---|---|---|---|---|---|---|",
+    ]
     waits: dict[str, float] = {}
-    for pid, name, w0, w1, cpu in rows:
+    for pid, name, w0, w1, cpu, system in rows:
         role = roles[pid]
         out.append(
             f"| {role} | {name} | {w0 - origin:.2f} | {w1 - origin:.2f} | {w1 - w0:.2f} | "
-            f"{cpu:.2f} |"
+            f"{cpu:.2f} | {system:.2f} |"
         )
         if name.startswith("WAIT"):
             waits[role] = waits.get(role, 0.0) + (w1 - w0)

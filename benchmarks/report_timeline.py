@@ -58,29 +58,36 @@ def _child_exit(role: str, original: Callable[..., Any]) -> Callable[..., Any]:
     return exit_after
 
 
+_STEPS: tuple[tuple[Any, str, str | Callable[..., str]], ...] = (
+    (build, "read_estate", "read: estate"),
+    (build, "apply_scope", "scope"),
+    (build, "estate_usage", "usage"),
+    (build, "ranked_and_top", "rank + blast"),
+    (build, "concentration_summary", "concentration"),
+    (build, "rule_findings", lambda view, control, **_: f"side rule {control}"),
+    (build, "report_parts", "sections (parts)"),
+    (build, "_sector_context", "sector context"),
+    (build, "control_plan", "control plan (all)"),
+    (build, "plan_findings", "rows (plan_findings)"),
+    (build, "controls_section", "controls section"),
+    (build, "seal_with_json", "seal + JSON (all)"),
+    (engine, "_findings", lambda rule, _: f"rule {rule.control.id}"),
+    (plan, "evaluate_items", "rules (all)"),
+    (plan, "risk_removed", "risk removed"),
+    (plan, "plan_order", "plan order"),
+    (sealjson, "unchecked_model_json_bytes", "JSON bytes"),
+    (sealjson, "orjson_bytes_hold", "orjson check"),
+    (sealjson, "read_all", "WAIT for the hash"),
+)
+"""(module, attribute, step name or a function of the call's arguments giving it)."""
+
+
 def install(path: Path) -> None:
     """Time the build's steps (see the module docstring) into ``path`` (truncated)."""
     _OUT.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644))
     _ORIGIN.append(time.perf_counter())
-    _patch(build, "read_estate", "read: estate")
-    _patch(build, "apply_scope", "scope")
-    _patch(build, "estate_usage", "usage")
-    _patch(build, "ranked_and_top", "rank + blast")
-    _patch(build, "concentration_summary", "concentration")
-    _patch(build, "rule_findings", lambda view, control, **_: f"side rule {control}")
-    _patch(build, "report_parts", "sections (parts)")
-    _patch(build, "_sector_context", "sector context")
-    _patch(build, "control_plan", "control plan (all)")
-    _patch(build, "plan_findings", "rows (plan_findings)")
-    _patch(build, "controls_section", "controls section")
-    _patch(build, "seal_with_json", "seal + JSON (all)")
-    _patch(engine, "_findings", lambda rule, _: f"rule {rule.control.id}")
-    _patch(plan, "evaluate_items", "rules (all)")
-    _patch(plan, "risk_removed", "risk removed")
-    _patch(plan, "plan_order", "plan order")
-    _patch(sealjson, "unchecked_model_json_bytes", "JSON bytes")
-    _patch(sealjson, "orjson_bytes_hold", "orjson check")
-    _patch(sealjson, "read_all", "WAIT for the hash")
+    for module, attribute, name in _STEPS:
+        _patch(module, attribute, name)
     _patch(forked.Forked, "result", "WAIT for rank + blast")
     _patch(forked.ForkedSteps, "next", "WAIT for a side value")
     forked.exit_after = _child_exit("child", forked.exit_after)

@@ -1,7 +1,7 @@
 """Time ``riskgraph report`` stage by stage on a store (docs/benchmarks.md, issue 7).
 
     .venv/bin/python benchmarks/report_bench.py --store S.sqlite [--scope all] [--formats json,pdf]
-        [--prerender json] [--parallel]
+        [--prerender json] [--parallel] [--timeline FILE]
 
 Prints the time of each stage of :func:`dashboard.reports.build_report` (read the store and
 build the canonical view, scope, rank, blast, concentration, controls, assemble), then of
@@ -24,6 +24,7 @@ if __package__ in (None, ""):  # run as a script: make the repo importable
 
 import itertools
 
+from benchmarks import report_timeline
 from dashboard.cli import fastexit
 from dashboard.reports import build_report, render_report
 from graph.risk.policy import Policy
@@ -53,7 +54,16 @@ def main(argv: list[str] | None = None) -> int:
         help="as `riskgraph report`: sections that do not need the controls are built in a "
         "forked child while they run (its CPU time is not in the cpu column)",
     )
+    parser.add_argument(
+        "--timeline",
+        type=Path,
+        metavar="FILE",
+        help="record each process's steps (parent and forked children), their CPU and "
+        "the parent's waits in FILE and print them as a table (benchmarks/report_timeline.py)",
+    )
     args = parser.parse_args(argv)
+    if args.timeline is not None:
+        report_timeline.install(args.timeline)
     print(f"load average at start: {_load()}")
     store = open_store(args.store)
     marks: list[tuple[str, float, float]] = []
@@ -78,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build total         {built - started:8.2f} {cpu1 - cpu0:8.2f}")
     if args.parallel or args.prerender:
         print(f"forked children cpu s (not in the cpu column): {_children_cpu():.2f}")
+    if args.timeline is not None:
+        print(report_timeline.table(args.timeline, os.getpid()))
     print(
         f"report: {len(report.inputs):,} inputs, {len(report.controls.findings):,} findings, "
         f"{len(report.blast.ranking):,} ranked subjects, {len(report.concentration.layers):,} "

@@ -16,6 +16,7 @@ Only for one-shot commands (``riskgraph report``): a process with other threads 
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import signal
@@ -25,9 +26,11 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import IO, Any, Generic, NoReturn, Self, TypeVar
 
+from pydantic import BaseModel
+
 from graph.forking import exit_after
 
-__all__ = ["Forked", "ForkedSteps"]
+__all__ = ["Forked", "ForkedSteps", "model_pickle"]
 
 T = TypeVar("T")
 
@@ -75,7 +78,7 @@ class Forked(_Scoped, Generic[T]):
         if pid == 0:  # the child: compute, write, leave at once without any cleanup
 
             def work() -> None:
-                pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(model_pickle(self._work()))
                 out.flush()
 
             exit_after(work)
@@ -220,9 +223,55 @@ def _run_steps(steps: Callable[[], Iterator[Any]], out: IO[bytes], announce: int
     def work() -> None:
         offset = 0
         for value in steps():
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = model_pickle(value)
             os.pwrite(out.fileno(), data, offset)
             os.write(announce, f"{offset} {len(data)}\n".encode())
             offset += len(data)
 
     exit_after(work)
+
+
+class _ModelPickler(pickle.Pickler):
+    """A pickler writing each pydantic model as its four attributes, set back by
+    :func:`_model` (see :func:`model_pickle`)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, BaseModel):
+            return _model, (
+                type(obj),
+                obj.__dict__,
+                obj.__pydantic_fields_set__,
+                obj.__pydantic_extra__,
+                obj.__pydantic_private__,
+            )
+        return NotImplemented
+
+
+def model_pickle(value: Any) -> bytes:
+    """``pickle.dumps(value)``, pydantic models written without their ``__getstate__``
+    dict: :func:`pickle.loads` gives an equal value, the models with the same ``__dict__``,
+    fields set, extra and private values (100k: the concentration rows and sections a
+    report's side child hands back load in ~0.1 s less of the parent's time)."""
+    out = io.BytesIO()
+    _ModelPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+_new = object.__new__
+_put = object.__setattr__
+
+
+def _model(
+    cls: type[BaseModel],
+    fields: dict[str, Any],
+    fields_set: set[str],
+    extra: dict[str, Any] | None,
+    private: dict[str, Any] | None,
+) -> BaseModel:
+    """The model :meth:`_ModelPickler.reducer_override` wrote (what ``__setstate__`` sets)."""
+    model = _new(cls)
+    _put(model, "__dict__", fields)
+    _put(model, "__pydantic_fields_set__", fields_set)
+    _put(model, "__pydantic_extra__", extra)
+    _put(model, "__pydantic_private__", private)
+    return model

@@ -109,6 +109,7 @@ def evaluate_items(
     concentration: ConcentrationReport | Callable[[], ConcentrationReport] | None = None,
     snapshot: Snapshot | None = None,
     elsewhere: Mapping[str, Callable[[], list[FindingItem]]] | None = None,
+    meanwhile: Callable[[list[FindingItem], frozenset[str]], object] | None = None,
 ) -> list[FindingItem]:
     """:func:`evaluate_controls`'s findings as tuples, in rule order (not sorted).
 
@@ -117,7 +118,10 @@ def evaluate_items(
     then run after the others. ``elsewhere`` maps control ids to functions giving those
     rules' findings as :func:`rule_findings` computes them (in another process, meanwhile):
     they are not run here, and are called, in rule order, after ``concentration``. The
-    findings are in rule order all the same."""
+    findings are in rule order all the same. ``meanwhile``, when some rules wait
+    (deferred or elsewhere), is called before the first wait with the findings computed
+    so far (in rule order) and the ids of the controls still to come: work on them that
+    fills the wait (a report's risk removed)."""
     later = callable(concentration)
     given = None if callable(concentration) else concentration
     context = _context(view, policy, concentration_policy, as_of, usage, given, snapshot)
@@ -128,6 +132,13 @@ def evaluate_items(
     for i, rule in enumerate(chosen):
         if i not in deferred and rule.control.id not in remote:
             found[i] = _findings(rule, context)
+    waiting = [i for i, r in enumerate(chosen) if i in deferred or r.control.id in remote]
+    if meanwhile is not None and waiting:
+        pending = frozenset(chosen[i].control.id for i in waiting)
+        meanwhile(
+            [f for i, rule_found in enumerate(found) if i not in waiting for f in rule_found],
+            pending,
+        )
     if deferred and callable(concentration):
         context.use_concentration(concentration())
         for i in deferred:

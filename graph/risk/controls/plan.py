@@ -24,7 +24,7 @@ from graph.risk.controls.base import Finding, FindingStatus, RiskRemoved, item_p
 from graph.risk.controls.engine import evaluate_items
 from graph.risk.controls.records import FindingItem, finding_model
 from graph.risk.policy import Policy
-from graph.risk.remediation import risk_removed
+from graph.risk.remediation import ROLLOUT_CONTROLS, SAFE_FAILURE_CONTROLS, risk_removed
 from graph.vocabulary import Severity
 
 if TYPE_CHECKING:
@@ -61,6 +61,13 @@ def control_plan(
     """``attach_risk_removed(view, evaluate_controls(view, ...), ...)`` as tuples; the
     arguments mean what they mean there (``policy`` is the whole policy; ``concentration``
     and ``elsewhere`` may be functions, see :func:`~graph.risk.controls.engine.evaluate_items`)."""
+    early: dict[str, RiskRemoved] = {}
+    pending: set[str] = set()  # controls whose findings came after ``early`` was computed
+
+    def meanwhile(local: list[FindingItem], waiting: frozenset[str]) -> None:
+        early.update(risk_removed(view, local, policy=policy, snapshot=snapshot))
+        pending.update(waiting)
+
     found = evaluate_items(
         view,
         policy=policy.controls,
@@ -70,8 +77,15 @@ def control_plan(
         concentration=concentration,
         snapshot=snapshot,
         elsewhere=elsewhere,
+        meanwhile=meanwhile,  # risk removed while the rules computed elsewhere finish
     )
-    by_id = risk_removed(view, found, policy=policy, snapshot=snapshot)
+    if not pending:
+        by_id = risk_removed(view, found, policy=policy, snapshot=snapshot)
+    elif pending & SIMULATED:  # per finding, so computing it in two parts is the same
+        rest = [f for f in found if f.control in pending]
+        by_id = {**early, **risk_removed(view, rest, policy=policy, snapshot=snapshot)}
+    else:
+        by_id = early
     removed = [by_id.get(f[0]) for f in found]
     order = plan_order(found, removed)
     return ControlPlan(
@@ -114,6 +128,8 @@ def plan_order(found: list[FindingItem], removed: list[RiskRemoved | None]) -> l
     return np.lexsort(keys[::-1]).tolist() if n else []
 
 
+SIMULATED = ROLLOUT_CONTROLS | SAFE_FAILURE_CONTROLS
+"""Controls whose findings get a risk removed."""
 _NOTHING = {"hosts_down_avoided": 0.0, "operators_avoided": 0, "recovery_hours_avoided": 0.0}
 _TYPES = (np.float64, np.int64, np.float64, np.int64, np.int64, np.bool_, np.int64)
 _SEVERITY_RANK = {s: s.rank for s in Severity}

@@ -5,13 +5,15 @@ side sections in a child equals the one built in one process."""
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from dashboard.reports import Report, build_report
-from dashboard.reports.forked import Forked, ForkedSteps
+from dashboard.reports.forked import Forked, ForkedSteps, model_pickle
 from dashboard.reports.json_report import render_json
 from graph.risk.policy import Policy
 from graph.store import open_store
@@ -128,3 +130,36 @@ def test_abandoned_steps_stop_the_child() -> None:
     assert pid is not None and not job.forked
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # stopped and reaped
+
+
+class _Row(BaseModel):
+    name: str
+    share: float = 0.0
+    tags: tuple[str, ...] = ()
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    row: _Row
+    _note: str = PrivateAttr(default="")
+
+
+def test_models_come_back_equal_with_their_state() -> None:
+    """:func:`model_pickle` (what the children write): models load equal, with the same
+    fields set (defaults left unset stay unset), extra and private values, shared
+    objects shared; other values as ``pickle`` gives them."""
+    row = _Row(name="a")  # share and tags not set
+    loose = _Loose(row=_Row(name="b", share=2.5, tags=("x",)), more=1)
+    loose._note = "kept"
+    value = {"rows": (row, row), "loose": loose, "plain": [1.5, "s", None]}
+    back = pickle.loads(model_pickle(value))
+    assert back == value == pickle.loads(pickle.dumps(value))
+    rows = back["rows"]
+    assert rows[0] is rows[1]
+    assert rows[0].model_fields_set == {"name"}
+    assert rows[0].model_dump_json() == row.model_dump_json()
+    assert back["loose"].model_extra == {"more": 1}
+    assert back["loose"]._note == "kept"
+    assert back["loose"].row.model_fields_set == {"name", "share", "tags"}
+    assert back["loose"].model_dump_json() == loose.model_dump_json()

@@ -221,3 +221,58 @@ def test_rules_run_elsewhere_give_the_same_findings(demo: Estate) -> None:
         view, as_of=AS_OF, usage=usage, snapshot=snapshot, elsewhere={middle: lambda: marked}
     )
     assert [f for f in merged if f[1] == middle] == marked
+
+
+@pytest.mark.parametrize("remote", ["KG-KM-02", "KG-SR-01", "KG-VT-01"])
+def test_risk_removed_while_waiting_gives_the_same_plan(demo: Estate, remote: str) -> None:
+    """With rules that come late (concentration given as a function, a rule computed
+    elsewhere), risk removed is computed for the findings in hand before the first wait
+    and for the late ones after, only where they get one (a rollout or safe-failure
+    control computed elsewhere): the same plan as computed at once."""
+    from graph.risk.concentration import concentration_summary
+    from graph.risk.controls.engine import READS_CONCENTRATION, evaluate_items, rule_findings
+
+    view, snapshot = demo
+    policy = Policy()
+    usage = estate_usage(view)
+    findings = concentration_summary(view, usage=usage, snapshot=snapshot).findings
+    expected = control_plan(
+        view, policy=policy, as_of=AS_OF, usage=usage, concentration=findings, snapshot=snapshot
+    )
+    apart = rule_findings(view, remote, as_of=AS_OF, usage=usage, snapshot=snapshot)
+    assert apart  # the demo has findings of this control
+    taken: list[str] = []
+    plan = control_plan(
+        view,
+        policy=policy,
+        as_of=AS_OF,
+        usage=usage,
+        concentration=lambda: taken.append("concentration") or findings,
+        snapshot=snapshot,
+        elsewhere={remote: lambda: taken.append(remote) or apart},
+    )
+    assert taken == ["concentration", remote]
+    assert plan == expected
+    if remote != "KG-KM-02":
+        assert any(
+            r is not None
+            for f, r in zip(plan.findings, plan.removed, strict=True)
+            if f[1] == remote
+        )
+    seen: list[tuple[int, frozenset[str], list[str]]] = []
+    evaluate_items(
+        view,
+        as_of=AS_OF,
+        usage=usage,
+        concentration=lambda: taken.append("late") or findings,
+        snapshot=snapshot,
+        elsewhere={remote: lambda: apart},
+        meanwhile=lambda local, pending: seen.append((len(local), pending, list(taken))),
+    )
+    at_once = evaluate_items(
+        view, as_of=AS_OF, usage=usage, concentration=findings, snapshot=snapshot
+    )
+    waiting = READS_CONCENTRATION | {remote}
+    assert seen == [
+        (len([f for f in at_once if f[1] not in waiting]), waiting, ["concentration", remote])
+    ]

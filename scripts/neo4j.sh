@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A local Neo4j 5.26 Community server (embedded DBMS + Bolt) built from Maven Central.
-# Usage: scripts/neo4j.sh build|up|down|status|wipe|import DIR|load DIR     (docs/neo4j.md)
+# Usage: scripts/neo4j.sh build|up|down|status|wipe|import DIR|load DIR|preload DIR  (docs/neo4j.md)
 #   up prints the bolt URI on stdout; progress and errors go to stderr.
 #   import DIR: offline `neo4j-admin database import full` of the CSV files and the
 #   import.args that graph/store/neo4j_bulk.py wrote into DIR (server stopped; replaces
 #   the database).
 #   load DIR: the same import and then up, in one JVM (one start, classes loaded once).
+#   preload DIR: load, started before DIR's files are complete (it imports once DIR/import.args
+#   appears; meanwhile the JVM warms up on a generated import).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -239,7 +241,11 @@ cmd_wipe() {
 # of org.neo4j:neo4j), run through neo4j-admin's entry point with this home's data dir.
 import_dir() {  # checks DIR, writes the import tool's conf; prints DIR as an absolute path
   local dir="$1" what="$2"
-  [[ -n "$dir" && -f "$dir/import.args" ]] || die "$what: $dir has no import.args (write it with graph/store/neo4j_bulk.py)"
+  if [[ "$what" == preload ]]; then  # the files are still being written: DIR must exist
+    [[ -n "$dir" && -d "$dir" ]] || die "$what: $dir is not a directory"
+  else
+    [[ -n "$dir" && -f "$dir/import.args" ]] || die "$what: $dir has no import.args (write it with graph/store/neo4j_bulk.py)"
+  fi
   mkdir -p "$NEO4J_HOME/conf"
   # as the launcher sets it: relationships grouped by type and direction on every node
   echo "db.relationship_grouping_threshold=$GROUPING" > "$NEO4J_HOME/conf/neo4j.conf"
@@ -271,8 +277,17 @@ cmd_load() {
   start_server --import="$dir"
 }
 
+# load, started while graph/store/neo4j_bulk.py still writes DIR: the launcher warms the import
+# tool up on generated data meanwhile, then imports once DIR/import.args (written last) appears
+cmd_preload() {
+  local dir
+  dir="$(import_dir "${1:-}" preload)"
+  exec 9>"$(lockfile "$NEO4J_HOME")"; flock 9
+  start_server --import="$dir" --await=true --await_timeout="$IMPORT_TIMEOUT"
+}
+
 case "${1:-}" in
   build|up|down|status|wipe) "cmd_$1" ;;
-  import|load) "cmd_$1" "${2:-}" ;;
-  *) echo "usage: $0 build|up|down|status|wipe|import DIR|load DIR" >&2; exit 2 ;;
+  import|load|preload) "cmd_$1" "${2:-}" ;;
+  *) echo "usage: $0 build|up|down|status|wipe|import DIR|load DIR|preload DIR" >&2; exit 2 ;;
 esac

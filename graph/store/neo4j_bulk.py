@@ -259,11 +259,15 @@ class BulkImportFiles:
             *(f"--nodes={self.directory / n}" for n in _NODE_FILES),
             *(f"--relationships={self.directory / n}" for n in _REL_FILES),
         ]
-        (self.directory / ARGS_FILE).write_text("\n".join(args) + "\n", "utf-8")
         # the store's constraints and indexes, created by the launcher (scripts/neo4j.sh load)
         # before the server answers, so opening the store finds them in place
         schema = "".join(statement + "\n" for _, statement in q.SCHEMA)
         (self.directory / SCHEMA_FILE).write_text(schema, "utf-8")
+        # last, and whole at once (a rename): a launcher started early (scripts/neo4j.sh
+        # preload) imports as soon as this file exists
+        partial = self.directory / (ARGS_FILE + ".partial")
+        partial.write_text("\n".join(args) + "\n", "utf-8")
+        partial.replace(self.directory / ARGS_FILE)
         return ImportSummary(
             self.directory,
             len(infos),

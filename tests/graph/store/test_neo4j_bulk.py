@@ -5,6 +5,7 @@ the same documents were upserted into."""
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -91,23 +92,41 @@ def _schema(uri: str, password: str = PASSWORD) -> list[tuple[object, ...]]:
     )
 
 
-@pytest.fixture(params=["import, up", "load"])
+@pytest.fixture(params=["import, up", "load", "preload"])
 def imported(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[Neo4jServer, list[ParsedDocument], tuple[str, ...] | None]]:
     """A Neo4j server of its own whose database was bulk-imported from the documents:
-    `neo4j.sh import` then `up` (two JVMs), or `neo4j.sh load` (one); and the superseded
-    documents as `finish` listed them (`load`) or None (`complete_import` finds them)."""
+    `neo4j.sh import` then `up` (two JVMs), `neo4j.sh load` (one), or `neo4j.sh preload`
+    (one, started before the files are written: it warms up, then waits for them); and the
+    superseded documents as `finish` listed them (one JVM) or None (`complete_import`
+    finds them)."""
     docs = _documents()
     files = BulkImportFiles(tmp_path / "csv", clock=lambda: FIXED)
+    home = tmp_path / "home"
+    early = None
+    if request.param == "preload":
+        early = subprocess.Popen(
+            [str(SCRIPT), "preload", str(files.directory)],
+            env=server_env(home, free_port()),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     for doc in docs:
         files.add(doc)
     summary = files.finish()
     assert summary.documents == len(docs) - 1
     assert summary.superseded == (docs[3].info.id,)
-    home = tmp_path / "home"
-    if request.param == "load":
-        result = _script(home, "load", str(summary.directory))
+    if request.param != "import, up":
+        if early is None:
+            result = _script(home, "load", str(summary.directory))
+        else:
+            out, err = early.communicate(timeout=600)
+            result = subprocess.CompletedProcess(early.args, early.returncode, out, err)
+            log = (home / "neo4j.log").read_text()
+            assert "NEO4J WARMED" in log and "NEO4J AWAITED" in log, log
+            assert not (home / "warm-up").exists()  # the warm-up's scratch home is gone
         assert result.returncode == 0, result.stderr
         uri = result.stdout.strip().splitlines()[-1]
         server = Neo4jServer(uri=uri, port=int(uri.rsplit(":", 1)[1]), home=home)
@@ -123,7 +142,7 @@ def imported(
         result = _script(home, "import", str(summary.directory))
         assert result.returncode == 0, result.stderr
         server = start_server(home)
-    yield server, docs, summary.superseded if request.param == "load" else None
+    yield server, docs, summary.superseded if request.param != "import, up" else None
     server.script("wipe")
 
 
@@ -167,6 +186,31 @@ def test_import_refuses_a_directory_without_import_args(tmp_path: Path, command:
     result = _script(tmp_path / "home", command, str(tmp_path), timeout=60)
     assert result.returncode == 1
     assert "has no import.args" in result.stderr
+
+
+def test_preload_gives_up_when_its_directory_goes(tmp_path: Path) -> None:
+    """A caller that fails before writing import.args (and removes its directory) does not
+    leave a launcher waiting for it."""
+    directory = tmp_path / "csv"
+    directory.mkdir()
+    home = tmp_path / "home"
+    early = subprocess.Popen(
+        [str(SCRIPT), "preload", str(directory)],
+        env=server_env(home, free_port()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = home / "neo4j.log"
+    for _ in range(3000):  # the launcher is up and waiting (at most 5 min)
+        if log.is_file() and "NEO4J WARMED" in log.read_text():
+            break
+        time.sleep(0.1)
+    directory.rmdir()
+    _, err = early.communicate(timeout=600)
+    assert early.returncode == 1
+    assert "csv is gone" in err
+    assert _script(home, "status", timeout=60).returncode == 3  # stopped, no pid left
 
 
 def test_a_failed_load_says_so_and_leaves_no_server(tmp_path: Path) -> None:

@@ -36,7 +36,11 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  *
  * <p>--import=DIR first runs the offline import of DIR's bulk files in this JVM (see {@link Import}),
  * prints "NEO4J IMPORTED in N ms (cpu C ms)", starts the server on the imported database, creates
- * the schema DIR/schema.cypher holds ("NEO4J SCHEMA ..."), then is ready. --train=true
+ * the schema DIR/schema.cypher holds ("NEO4J SCHEMA ..."), then is ready. With --await=true
+ * (scripts/neo4j.sh preload, started while the files are still written) it first warms up on a
+ * generated import of warm_size (3000) entities with warm_offheap (256m) off-heap memory
+ * ("NEO4J WARMED ...", see {@link Warmup}), then waits for DIR/import.args, at most await_timeout
+ * (3600) seconds ("NEO4J AWAITED ..."). --train=true
  * (scripts/neo4j.sh build) imports a tiny data set, starts, runs the store's kinds of Cypher and
  * exits: the run that writes the class-data-sharing archive.
  */
@@ -61,6 +65,17 @@ public final class Launcher {
 
         try {
             String bulk = train ? Training.writeFiles(home.resolve("train-import")).toString() : opts.get("import");
+            if (bulk != null && Boolean.parseBoolean(opts.getOrDefault("await", "false"))) {
+                // started early (scripts/neo4j.sh preload): warm up while DIR's files are written
+                long warm = System.nanoTime();
+                int code = Warmup.run(home, opt(opts, "warm_offheap", "256m"),
+                        Integer.parseInt(opt(opts, "warm_size", "3000")));
+                System.out.println("NEO4J WARMED" + took(warm) + (code == 0 ? "" : " (exit " + code + ")"));
+                long waited = System.nanoTime();
+                Warmup.await(Path.of(bulk).toAbsolutePath().resolve("import.args"),
+                        Long.parseLong(opt(opts, "await_timeout", "3600")));
+                System.out.println("NEO4J AWAITED" + took(waited));
+            }
             if (bulk != null) {
                 long started = System.nanoTime();
                 int code = Import.run(home, Path.of(bulk).toAbsolutePath(), opt(opts, "pagecache", "512m"));

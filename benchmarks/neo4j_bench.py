@@ -11,11 +11,14 @@ cost, so only the store calls are timed). In one run, over the same documents:
   ``import`` then ``up``, two JVMs), the store's schema (constraints and indexes
   populated) and ``complete_import``: the time until the database answers. Each step's
   CPU seconds are shown too (Python, the import JVM, the server JVM until it answers).
-  ``--bulk-start early`` (the default with one JVM): ``neo4j.sh preload`` starts the JVM
+  ``--bulk-start early``: ``neo4j.sh preload`` starts the JVM
   just before the first ``add`` (it warms the import tool up meanwhile and imports once
   ``finish`` has written ``import.args``); the documents are then held in memory and
   written after the other stores' pass, so the timed span (the JVM's start included)
-  overlaps nothing untimed. ``after``: ``load`` once the files are written.
+  overlaps nothing untimed. ``after``: ``load`` once the files are written. ``auto`` (the
+  default, with one JVM): ``early`` when the cache file is at most :data:`HOLD_MAX_BYTES`
+  (held, the 100k estate's 272 MB cache is ~2 GB; the 1M estate's 3 GB would not fit in
+  this machine's 24 GB), else ``after``; the summary says which.
 
 records/s counts node and edge assertions (the documents' nodes plus edges). Then on the
 bulk-imported database (page cache warmed by a full scan, timed): ``vendor_host_groups``
@@ -196,6 +199,17 @@ class Adjacency:
         return sorted(self.keys[i] for i in seen if i in self.host_group)
 
 
+HOLD_MAX_BYTES = 1 << 30
+"""``--bulk-start auto`` holds the documents (starts early) for cache files up to this size."""
+
+
+def bulk_start(args: argparse.Namespace) -> str:
+    """``--bulk-start``, with ``auto`` decided by the cache file's size."""
+    if args.bulk_start != "auto":
+        return str(args.bulk_start)
+    return "early" if args.cache.stat().st_size <= HOLD_MAX_BYTES else "after"
+
+
 def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """One pass over the cache into every store of ``--modes``; per-mode seconds."""
     modes, out = set(args.modes.split(",")), dict[str, Any]()
@@ -211,7 +225,7 @@ def load(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     # early start: the documents are held in memory (100k: ~2 GB) and written after this
     # loop, so the JVM's early start overlaps only the timed CSV writing, not the cache's reading
     held: list[Any] | None = None
-    if bulk is not None and args.bulk_start == "early" and args.bulk_jvms == 1:
+    if bulk is not None and bulk_start(args) == "early" and args.bulk_jvms == 1:
         held = []
     adjacency, infos, records, docs, csv_cpu = Adjacency(), [], 0, 0, 0.0
     targets = [("sqlite", sqlite), ("tx", tx), ("bulk", bulk if held is None else None)]
@@ -323,10 +337,12 @@ def main() -> int:
     )
     ap.add_argument(
         "--bulk-start",
-        choices=("early", "after"),
-        default="early",
+        choices=("auto", "early", "after"),
+        default="auto",
         help="early: start the import JVM (neo4j.sh preload) before the CSV files are written, "
-        "so it warms up meanwhile; after: start it once they are (one JVM: neo4j.sh load)",
+        "so it warms up meanwhile (the documents are held in memory); after: start it once "
+        "they are (one JVM: neo4j.sh load); auto (default): early for a cache file of at "
+        "most 1 GiB, else after",
     )
     ap.add_argument(
         "--workdir", type=Path, default=None, help="where the scratch directory goes (created)"
@@ -372,7 +388,8 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
     print(
         f"\n{args.cache.name}: {docs:,} documents, {n:,} records; Neo4j heap {args.heap}, "
         f"page cache {args.pagecache}, batch {args.batch:,}, server JVM options "
-        f"{args.java_opts or '(none)'}; load average {load1[0]:.1f}\n"
+        f"{args.java_opts or '(none)'}; bulk start {bulk_start(args)}; "
+        f"load average {load1[0]:.1f}\n"
     )
     print("| store | load time | records/s |")
     print("|---|---|---|")

@@ -29,6 +29,7 @@ from typing import IO, Any, Generic, NoReturn, Self, TypeVar
 from pydantic import BaseModel
 
 from graph.forking import exit_after
+from graph.trusted import trusted_model
 
 __all__ = ["Forked", "ForkedSteps", "model_pickle"]
 
@@ -257,7 +258,6 @@ def model_pickle(value: Any) -> bytes:
     return out.getvalue()
 
 
-_new = object.__new__
 _put = object.__setattr__
 
 
@@ -268,10 +268,11 @@ def _model(
     extra: dict[str, Any] | None,
     private: dict[str, Any] | None,
 ) -> BaseModel:
-    """The model :meth:`_ModelPickler.reducer_override` wrote (what ``__setstate__`` sets)."""
-    model = _new(cls)
-    _put(model, "__dict__", fields)
-    _put(model, "__pydantic_fields_set__", fields_set)
-    _put(model, "__pydantic_extra__", extra)
-    _put(model, "__pydantic_private__", private)
+    """The model :meth:`_ModelPickler.reducer_override` wrote (what ``__setstate__`` sets):
+    :func:`graph.trusted.trusted_model`, then its extra and private values when it has any."""
+    model = trusted_model(cls, fields, fields_set)
+    if extra is not None:
+        _put(model, "__pydantic_extra__", extra)
+    if private is not None:
+        _put(model, "__pydantic_private__", private)
     return model

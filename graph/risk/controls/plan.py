@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ControlPlan", "control_plan", "plan_order"]
 
+SIMULATED = ROLLOUT_CONTROLS | SAFE_FAILURE_CONTROLS
+"""Controls whose findings get a risk removed."""
+
 
 @dataclass(frozen=True)
 class ControlPlan:
@@ -128,8 +131,6 @@ def plan_order(found: list[FindingItem], removed: list[RiskRemoved | None]) -> l
     return np.lexsort(keys[::-1]).tolist() if n else []
 
 
-SIMULATED = ROLLOUT_CONTROLS | SAFE_FAILURE_CONTROLS
-"""Controls whose findings get a risk removed."""
 _NOTHING = {"hosts_down_avoided": 0.0, "operators_avoided": 0, "recovery_hours_avoided": 0.0}
 _TYPES = (np.float64, np.int64, np.float64, np.int64, np.int64, np.bool_, np.int64)
 _SEVERITY_RANK = {s: s.rank for s in Severity}

@@ -41,7 +41,7 @@ __all__ = [
     "store_key",
 ]
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 """Bumped when the cache file's layout changes."""
 
 

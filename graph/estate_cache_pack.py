@@ -17,9 +17,10 @@ fewer and cheaper:
   pickled in line as one :func:`graph.trusted.trusted_model` call instead of pydantic's
   ``__setstate__`` over a state dict.
 
-A file is ``dump(f, view, snapshot)`` after the caller's header lines: two pickles, the
-columns ``(document_ids, sha256s, locations, fields_set_codes, fields_sets)`` and
-``(view, snapshot)``.
+A file is ``dump(f, view, snapshot, usage)`` after the caller's header lines: two pickles,
+the columns ``(document_ids, sha256s, locations, fields_set_codes, fields_sets)`` and
+``(view, snapshot, usage)``, ``usage`` the view's estate usage as columns
+(:mod:`graph.estate_cache_usage`) or None.
 """
 
 from __future__ import annotations
@@ -69,8 +70,11 @@ _SETTERS = {
 }
 
 
-def dump(f: IO[bytes], view: nx.MultiDiGraph, snapshot: Snapshot | None) -> None:
-    """Write the view's provenance columns, then ``(view, snapshot)`` (module docstring)."""
+def dump(
+    f: IO[bytes], view: nx.MultiDiGraph, snapshot: Snapshot | None, usage: object = None
+) -> None:
+    """Write the view's provenance columns, then ``(view, snapshot, usage)`` (module
+    docstring); records in ``usage`` that are the view's are written as theirs."""
     records = _batched_records(view)
     sets: list[set[str]] = []
     codes: dict[int, int] = {}
@@ -89,11 +93,12 @@ def dump(f: IO[bytes], view: nx.MultiDiGraph, snapshot: Snapshot | None) -> None
         sets,
     )
     pickle.Pickler(f, protocol=5).dump(columns)
-    _Pickler(f, {id(r): i for i, r in enumerate(records)}).dump((view, snapshot))
+    _Pickler(f, {id(r): i for i, r in enumerate(records)}).dump((view, snapshot, usage))
 
 
-def load(f: IO[bytes]) -> tuple[Any, Any]:
-    """``(view, snapshot)`` of a file written by :func:`dump`, read from ``f``'s position."""
+def load(f: IO[bytes]) -> tuple[Any, Any, Any]:
+    """``(view, snapshot, usage)`` of a file written by :func:`dump`, read from ``f``'s
+    position."""
     documents, sha256s, locations, fields_set_codes, sets = pickle.Unpickler(f).load()
     count = len(documents)
     dicts = [
@@ -113,7 +118,7 @@ def load(f: IO[bytes]) -> tuple[Any, Any]:
         _consume(map(_SETTERS[name], records, values))
     body = pickle.Unpickler(f)
     body.persistent_load = records.__getitem__  # type: ignore[method-assign]
-    loaded: tuple[Any, Any] = body.load()
+    loaded: tuple[Any, Any, Any] = body.load()
     return loaded
 
 

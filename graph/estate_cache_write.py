@@ -23,26 +23,35 @@ import networkx as nx
 
 from graph.estate_cache_key import RecordsDigest
 from graph.estate_cache_pack import dump, share_strings
+from graph.estate_cache_usage import pack_usage
 from graph.forking import exit_after
 
 if TYPE_CHECKING:
+    from graph.risk.concentration_usage import EstateUsage
     from graph.risk.snapshot import Snapshot
 
 __all__ = ["KEEP", "MAGIC", "prune", "write_detached", "write_file", "write_forked"]
 
 KEEP = 4
 """Cache files kept (the newest); a 100k-host estate's is ~110 MB."""
-MAGIC = b"riskgraph-estate-cache 2\n"
+MAGIC = b"riskgraph-estate-cache 3\n"
 """First line of a cache file (its second is the records digest, then
-:func:`graph.estate_cache_pack.dump`'s two pickles); version 1 was one pickle."""
+:func:`graph.estate_cache_pack.dump`'s two pickles); version 1 was one pickle, version 2
+had no estate usage."""
 
 
 def write_file(
-    path: Path, digest: RecordsDigest, view: nx.MultiDiGraph, snapshot: Snapshot | None
+    path: Path,
+    digest: RecordsDigest,
+    view: nx.MultiDiGraph,
+    snapshot: Snapshot | None,
+    usage: EstateUsage | None = None,
 ) -> bool:
     """Write to a temporary name, rename, drop the oldest files; failures leave no file.
-    True when the file is in place. Changes ``view``'s strings (:func:`share_strings`):
-    for a view nothing else reads any more, or a forked child's copy."""
+    True when the file is in place. ``usage``, ``estate_usage(view)`` when known, is kept
+    with the view (:mod:`graph.estate_cache_usage`). Changes ``view``'s strings
+    (:func:`share_strings`): for a view nothing else reads any more, or a forked child's
+    copy."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -52,7 +61,8 @@ def write_file(
             if snapshot is not None:  # the per-query memo is never input: not written
                 snapshot = dataclasses.replace(snapshot, cache={})
             share_strings(view)
-            dump(f, view, snapshot)
+            packed = None if usage is None else pack_usage(usage, view)
+            dump(f, view, snapshot, packed)
         temporary.replace(path)
     except Exception:  # best effort: a report never fails for its cache
         temporary.unlink(missing_ok=True)

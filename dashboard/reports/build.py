@@ -195,7 +195,8 @@ def _build(
     if not parallel:  # each stage here, in order
         ranked, top = impacts(stage)
         stage("concentration")
-        usage = estate_usage(scoped)  # shared by concentration and the control rules
+        # shared by concentration and the control rules; the whole view's from the cache
+        usage = estate.usage(estate_usage) if scoped is full else estate_usage(scoped)
         summary = concentration(usage=usage)  # layer figures without per-vendor lists
         stage("controls")
         plan = control_plan(  # the findings as tuples, in remediation order, risk removed
@@ -212,7 +213,8 @@ def _build(
     else:  # the ranking, then concentration and the sections, on the other core
         with Forked(partial(impacts, _quiet)) as ranking:  # rank + blast
             stage("concentration")
-            usage = estate_usage(scoped)  # here: the control rules read it too
+            # here: the control rules read it too; the whole view's from the cache file
+            usage = estate.usage(estate_usage) if scoped is full else estate_usage(scoped)
             stage("blast")  # the child's ranking and radii, computed meanwhile
             ranked, top = ranking.result()
 

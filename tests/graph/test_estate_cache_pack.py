@@ -21,8 +21,8 @@ def _round_trip(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
     f = io.BytesIO()
     dump(f, view, None)
     f.seek(0)
-    loaded, snapshot = load(f)
-    assert snapshot is None
+    loaded, snapshot, usage = load(f)
+    assert snapshot is None and usage is None  # no usage given: none kept
     assert isinstance(loaded, nx.MultiDiGraph)
     return loaded
 

@@ -214,6 +214,10 @@ def _build(
             stage("concentration")
             usage = estate_usage(scoped)  # here: the control rules read it too
             stage("blast")  # the child's ranking and radii, computed meanwhile
+            if snapshot is not None:  # numba's start, the rules' first kernel: meanwhile
+                from graph.risk.controls.fastclosure import snapshot_channels  # noqa: PLC0415
+
+                snapshot_channels(snapshot)
             ranked, top = ranking.result()
 
         def side() -> Iterator[object]:

@@ -59,7 +59,7 @@ def write_file(
         with os.fdopen(fd, "wb") as f:
             f.write(MAGIC + digest.sha256.encode() + b"\n")
             if snapshot is not None:  # the per-query memo is never input: not written
-                snapshot = dataclasses.replace(snapshot, cache={})
+                snapshot = dataclasses.replace(snapshot, cache=_compiled_part(snapshot))
             share_strings(view)
             packed = None if usage is None else pack_usage(usage, view)
             dump(f, view, snapshot, packed)
@@ -69,6 +69,17 @@ def write_file(
         return False
     prune(path.parent)
     return True
+
+
+def _compiled_part(snapshot: Snapshot) -> dict[str, object]:
+    """What :func:`~graph.risk.snapshot.build_snapshot` itself puts in the snapshot's
+    memo (the CONTAINS CSR): part of the compiled view, so kept. Without it a cached
+    snapshot made the control rules walk CONTAINS edges in Python (TR-01's SBOMs, the
+    products a channel updates)."""
+    from graph.risk.snapshot import CONTAINS_CSR  # noqa: PLC0415 (numpy: with a snapshot)
+
+    found = snapshot.cache.get(CONTAINS_CSR)
+    return {} if found is None else {CONTAINS_CSR: found}
 
 
 def write_forked(work: Callable[[], object]) -> int | None:

@@ -216,6 +216,10 @@ def _build(
             # here: the control rules read it too; the whole view's from the cache file
             usage = estate.usage(estate_usage) if scoped is full else estate_usage(scoped)
             stage("blast")  # the child's ranking and radii, computed meanwhile
+            if snapshot is not None:  # numba's start, the rules' first kernel: meanwhile
+                from graph.risk.controls.fastclosure import snapshot_channels  # noqa: PLC0415
+
+                snapshot_channels(snapshot)
             ranked, top = ranking.result()
 
         def side() -> Iterator[object]:

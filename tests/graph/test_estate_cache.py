@@ -18,7 +18,7 @@ from graph.estate_cache_digest import DigestProcess
 from graph.estate_cache_key import records_digest, store_key
 from graph.estate_cache_write import write_detached
 from graph.risk.ranking_engine import view_snapshot
-from graph.risk.snapshot import build_snapshot
+from graph.risk.snapshot import CONTAINS_CSR, build_snapshot
 from graph.store.sqlite import SqliteStore
 from graph.vendors_rows import store_canonical_view
 from tests.conftest import REPO, run_cli
@@ -125,6 +125,11 @@ def test_the_snapshot_comes_back_when_the_view_compiles_one(
     snapshot = cached.snapshot(counted)  # type: ignore[arg-type]
     assert snapshot is not None and not compiled  # read, not compiled again
     _assert_identical(build_snapshot(_fresh(demo_path)), snapshot)
+    # the CONTAINS CSR build_snapshot keeps in the memo comes back too (TR-01 walks it);
+    # the query memo does not
+    built = build_snapshot(_fresh(demo_path))
+    assert set(snapshot.cache) == {CONTAINS_CSR}
+    _assert_identical(built.cache[CONTAINS_CSR], snapshot.cache[CONTAINS_CSR])
 
 
 def test_every_write_gives_the_new_content(cache: Path, demo_path: Path) -> None:

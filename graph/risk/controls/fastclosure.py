@@ -23,11 +23,13 @@ from graph.vocabulary import NodeKind
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
 
-__all__ = ["SnapshotChannels"]
+__all__ = ["SnapshotChannels", "snapshot_channels"]
 
 _SOFTWARE = (KIND_CODES[NodeKind.PRODUCT.value], KIND_CODES[NodeKind.COMPONENT.value])
 _CHANNEL = KIND_CODES[NodeKind.UPDATE_CHANNEL.value]
 _HOST_GROUP = KIND_CODES[NodeKind.HOST_GROUP.value]
+_MEMO = "rule-channels"
+"""``Snapshot.cache`` key of the snapshot's :class:`SnapshotChannels`."""
 
 
 class SnapshotChannels:
@@ -67,3 +69,17 @@ class SnapshotChannels:
         """``channels_of(view, key)`` for a key :meth:`covers`."""
         names = self._channel_keys
         return tuple([names[c] for c in self._by_node.row(self.snapshot.index[key]).tolist()])
+
+
+def snapshot_channels(snapshot: Snapshot) -> SnapshotChannels:
+    """The :class:`SnapshotChannels` of ``snapshot``, built once and kept in its memo.
+
+    A report builds it while it waits for its forked ranking (``build_report``), before
+    the rules ask for it: the first numba kernel a process calls loads numba's compiler
+    target (~0.4 s of CPU), which then falls in that wait instead of the rules, and the
+    children forked later inherit it.
+    """
+    found: SnapshotChannels | None = snapshot.cache.get(_MEMO)
+    if found is None:
+        found = snapshot.cache[_MEMO] = SnapshotChannels(snapshot)
+    return found

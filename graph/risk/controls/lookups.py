@@ -176,9 +176,9 @@ class Lookups(ABC):
             return found
         if self._fast is not None:
             if self._snapshot_channels is None:
-                from graph.risk.controls.fastclosure import SnapshotChannels  # noqa: PLC0415
+                from graph.risk.controls.fastclosure import snapshot_channels  # noqa: PLC0415
 
-                self._snapshot_channels = SnapshotChannels(self._fast.snapshot)
+                self._snapshot_channels = snapshot_channels(self._fast.snapshot)
             if self._snapshot_channels.covers(key):
                 found = self._product_channels[key] = self._snapshot_channels.channels(key)
                 return found

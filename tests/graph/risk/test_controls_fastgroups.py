@@ -4,6 +4,7 @@ estates, the generated 10k estate)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import networkx as nx
@@ -16,7 +17,7 @@ from graph.risk.controls.base import ControlsPolicy, Finding, plan_key, sort_fin
 from graph.risk.controls.closure import channels_by_software
 from graph.risk.controls.context import RuleContext
 from graph.risk.controls.engine import evaluate_controls
-from graph.risk.controls.fastclosure import SnapshotChannels
+from graph.risk.controls.fastclosure import SnapshotChannels, snapshot_channels
 from graph.risk.controls.fastgroups import SnapshotGroups
 from graph.risk.controls.fastreach import ReachTable
 from graph.risk.policy import Policy
@@ -118,6 +119,26 @@ def test_snapshot_walks_equal_the_graph_walks_on_the_nested_estate() -> None:
 def test_snapshot_walks_equal_the_graph_walks_on_the_demo(demo: Estate) -> None:
     view, snap = demo
     _assert_walks_equal(view, snap)
+
+
+def test_the_snapshot_keeps_one_channel_walk_the_rules_read(demo: Estate) -> None:
+    """Built ahead (a report does it while it waits for its ranking), the rules read the
+    same object; it is the snapshot's memo, not part of what is compared or cached."""
+    view, snap = demo
+    snap = dataclasses.replace(snap, cache=dict(snap.cache))  # the fixture's stays as it is
+    ahead = snapshot_channels(snap)
+    assert snapshot_channels(snap) is ahead
+    context = RuleContext(
+        view,
+        policy=ControlsPolicy(),
+        concentration_policy=ConcentrationPolicy(),
+        as_of=AS_OF,
+        snapshot=snap,
+    )
+    product = next(k for k in nodes_of_kind(view, NodeKind.PRODUCT) if ahead.covers(k))
+    assert context.software_channels(product) == ahead.channels(product)
+    assert context._snapshot_channels is ahead
+    assert ahead.channels(product) == channels_by_software(view).get(product, ())
 
 
 @settings(max_examples=40, deadline=None)

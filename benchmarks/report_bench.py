@@ -6,6 +6,9 @@
 Prints the time of each stage of :func:`dashboard.reports.build_report` (read the store and
 build the canonical view, scope, rank, blast, concentration, controls, assemble), then of
 each renderer, and the end-to-end time per format (build + render), as the CLI runs it.
+``--formats json --prerender json --parallel`` is ``riskgraph report --format json``:
+:func:`dashboard.reports.build_json_report` (no report model), its JSON written to a
+temporary file (``render/json``: that write).
 Wall and process CPU seconds: on a shared machine CPU time is the steadier figure; the load
 average is printed at the start and the end.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +30,7 @@ import itertools
 
 from benchmarks import report_timeline
 from dashboard.cli import fastexit
-from dashboard.reports import build_report, render_report
+from dashboard.reports import JsonReport, Report, build_json_report, build_report, render_report
 from graph.risk.policy import Policy
 from graph.store import open_store
 
@@ -69,16 +73,28 @@ def main(argv: list[str] | None = None) -> int:
     marks: list[tuple[str, float, float]] = []
     started, cpu0 = time.perf_counter(), time.process_time()
     kept: list[object] = []  # as the CLI: intermediates outlive the build (freed at exit)
-    report = build_report(
-        store,
-        args.scope,
-        policy=Policy(),
-        clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
-        on_stage=lambda name: _mark(marks, name, started),
-        retain=kept,
-        prerender=args.prerender,
-        parallel=args.parallel,
+    clock, on_stage = (
+        lambda: datetime(2026, 1, 1, tzinfo=UTC),
+        lambda name: _mark(marks, name, started),
     )
+    cli_json = args.formats == "json" and args.prerender == "json" and args.parallel
+    out = Path(tempfile.mkdtemp()) / "report.json"
+    report: Report | JsonReport
+    if cli_json:
+        report = build_json_report(
+            store, args.scope, policy=Policy(), clock=clock, out=out, on_stage=on_stage, retain=kept
+        )
+    else:
+        report = build_report(
+            store,
+            args.scope,
+            policy=Policy(),
+            clock=clock,
+            on_stage=on_stage,
+            retain=kept,
+            prerender=args.prerender,
+            parallel=args.parallel,
+        )
     built, cpu1 = time.perf_counter(), time.process_time()
     store.close()
     marks.append(("end", built, cpu1))
@@ -90,6 +106,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"forked children cpu s (not in the cpu column): {_children_cpu():.2f}")
     if args.timeline is not None:
         print(report_timeline.table(args.timeline, os.getpid()))
+    if isinstance(report, JsonReport):
+        t, c = time.perf_counter(), time.process_time()
+        report.write(out)
+        took, cpu = time.perf_counter() - t, time.process_time() - c
+        size = out.stat().st_size / 2**20
+        out.unlink()
+        out.parent.rmdir()
+        print(
+            f"render/json (write)  {took:8.2f} {cpu:8.2f}  {size:6.1f} MiB  end to end "
+            f"{built - started + took:7.2f} s wall, {cpu1 - cpu0 + cpu:7.2f} s cpu"
+        )
+        print(f"load average at end: {_load()}")
+        fastexit.keep(report, kept)
+        return 0
+    out.parent.rmdir()
     print(
         f"report: {len(report.inputs):,} inputs, {len(report.controls.findings):,} findings, "
         f"{len(report.blast.ranking):,} ranked subjects, {len(report.concentration.layers):,} "

@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from dashboard.cli import fastexit
 from dashboard.cli.output import render_json
 from dashboard.cli.settings import clock_from_env
-from dashboard.reports import FORMATS, ReportError, ReportOptions, build_report, write_report
+from dashboard.reports import (
+    FORMATS,
+    JsonReport,
+    Report,
+    ReportError,
+    ReportOptions,
+    build_json_report,
+    build_report,
+    write_report,
+)
 from dashboard.reports.scoping import parse_scope
 from dashboard.reports.verify import verify_report
 from graph.estate_cache import Estate
@@ -105,22 +115,25 @@ def _build(args: argparse.Namespace) -> int:
             return 0
         built: list[object] = []
         estates: list[Estate] = []
-        report = build_report(
+        make: Callable[..., Report | JsonReport] = (
+            partial(build_json_report, out=out)  # no report model: the file needs none
+            if fmt == "json"
+            else partial(build_report, prerender=fmt, parallel=True)
+        )
+        report = make(
             store,
             scope,
             policy=policy,
             clock=clock_from_env(),
             options=options,
             retain=built,
-            prerender=fmt,
-            parallel=True,
             cache_writes=estates,
-            json_out=out if fmt == "json" else None,
         )
     finally:
         store.close()
     write_report(report, fmt, out)
-    print(f"wrote {fmt} report of {scope.label} to {out} (SHA-256 {report.integrity.body_sha256})")
+    digest = report.digest if isinstance(report, JsonReport) else report.integrity.body_sha256
+    print(f"wrote {fmt} report of {scope.label} to {out} (SHA-256 {digest})")
     for estate in estates:  # a missed estate cache file, written once the report is out
         estate.write_detached()
     fastexit.keep(report, built)  # written and closed: the exit need not free any of it

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard.reports.build import build_report
+from dashboard.reports.build import build_json_report, build_report
 from dashboard.reports.csv_report import render_zip, write_csv
 from dashboard.reports.errors import ReportError
-from dashboard.reports.json_report import render_json, write_json
+from dashboard.reports.json_report import JsonReport, render_json, write_json
 from dashboard.reports.model import Report, ReportOptions, ReportScope
 from dashboard.reports.sarif import render_sarif
 from dashboard.reports.scoping import parse_scope, scope_from_access
@@ -23,10 +23,12 @@ from graph.gcpause import paused_gc
 
 __all__ = [
     "FORMATS",
+    "JsonReport",
     "Report",
     "ReportError",
     "ReportOptions",
     "ReportScope",
+    "build_json_report",
     "build_report",
     "parse_scope",
     "render_report",
@@ -82,10 +84,16 @@ def render_report(report: Report, fmt: str) -> bytes:
         return renderer(report)
 
 
-def write_report(report: Report, fmt: str, out: Path) -> None:
-    """Write ``report`` to ``out``; CSV to a directory unless ``out`` ends in ``.zip``."""
+def write_report(report: Report | JsonReport, fmt: str, out: Path) -> None:
+    """Write ``report`` to ``out``; CSV to a directory unless ``out`` ends in ``.zip``; a
+    :class:`JsonReport` (:func:`build_json_report`) is JSON only."""
     try:
-        if fmt == "csv":
+        if isinstance(report, JsonReport):
+            if fmt != "json":
+                raise ReportError(f"a report built as JSON cannot be written as {fmt}")
+            with paused_gc():
+                report.write(out)
+        elif fmt == "csv":
             write_csv(report, out)
         elif fmt == "json":
             with paused_gc():

@@ -18,25 +18,33 @@ import networkx as nx
 
 from dashboard.access.aggregates import HeatCell, cohorts_of, heat_cells
 from dashboard.access.scope import Access
+from dashboard.reports.controls_rows import Row, findings_of_rows
 from dashboard.reports.forked import Forked, ForkedSteps
 from dashboard.reports.impacts import ranked_and_top
 from dashboard.reports.integrity import seal
-from dashboard.reports.json_report import HeadFirst, keep_rendered
+from dashboard.reports.json_report import HeadFirst, JsonReport, keep_rendered
+from dashboard.reports.jsondoc import JsonDocument, json_document, parts_fields, parts_json
 from dashboard.reports.model import (
+    ControlsSection,
     Integrity,
     Report,
     ReportOptions,
     ReportScope,
 )
-from dashboard.reports.parts import report_parts
+from dashboard.reports.parts import ReportParts, report_parts
 from dashboard.reports.scoping import (
     ScopedInputs,
     apply_scope,
     parse_scope,
     scope_from_access,
 )
-from dashboard.reports.sealjson import seal_with_json
-from dashboard.reports.sections_controls import controls_section, plan_findings
+from dashboard.reports.sealjson import seal_document, seal_with_json
+from dashboard.reports.sections_controls import (
+    controls_section,
+    plain_controls_section,
+    plain_findings,
+    plan_findings,
+)
 from graph.estate_cache import Estate, read_estate
 from graph.gcpause import drop_cached_views, paused_gc
 from graph.risk.concentration import concentration_summary, layer_concentrations
@@ -44,7 +52,7 @@ from graph.risk.concentration_models import ConcentrationReport, ScopeKind
 from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.catalogue import KM_02, SD_04, TR_01
 from graph.risk.controls.engine import rule_findings
-from graph.risk.controls.plan import control_plan
+from graph.risk.controls.plan import ControlPlan, control_plan
 from graph.risk.policy import Policy
 from graph.risk.ranking_engine import view_snapshot
 from graph.risk.subject import FailureMode
@@ -56,6 +64,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ELSEWHERE",
     "REPORT_SCOPE_KINDS",
+    "build_json_report",
     "build_report",
     "tool_version",
 ]
@@ -137,12 +146,52 @@ def build_report(
             cache_writes,
             plain,
         )
+        assert isinstance(report, Report)
         if prerender != "json":
             return seal(report)
         started = HeadFirst(json_out) if json_out is not None else None
         sealed, data = seal_with_json(report, plain, started.write if started else None)
         keep_rendered(sealed, data, started)
         return sealed
+
+
+def build_json_report(
+    store: GraphStore,
+    scope: ReportScope | Access | str,
+    *,
+    policy: Policy,
+    clock: Clock,
+    out: Path,
+    options: ReportOptions | None = None,
+    on_stage: Stage | None = None,
+    retain: list[object] | None = None,
+    parallel: bool = True,
+    cache_writes: list[Estate] | None = None,
+) -> JsonReport:
+    """``riskgraph report --format json --out out``: :func:`build_report`'s report, with
+    ``prerender="json"`` and ``json_out=out``, as its JSON to write to ``out`` and its
+    seal's digest, built without the report's models (:mod:`dashboard.reports.jsondoc`:
+    at 100k, ~600k rows the JSON does not need). The arguments are
+    :func:`build_report`'s; the same bytes as ``write_report(build_report(...))``."""
+    with paused_gc(), ExitStack() as cleanup:
+        document = _build(
+            store,
+            scope,
+            policy,
+            clock,
+            options,
+            None,
+            on_stage or (lambda _: None),
+            cleanup,
+            retain,
+            parallel,
+            cache_writes,
+            document=[],
+        )
+        assert isinstance(document, JsonDocument)
+        started = HeadFirst(out)
+        digest, pieces = seal_document(document, started.write)
+        return JsonReport(digest, pieces, started)
 
 
 def _build(
@@ -158,7 +207,10 @@ def _build(
     parallel: bool = False,
     cache_writes: list[Estate] | None = None,
     plain: list[dict[str, Any]] | None = None,
-) -> Report:
+    document: list[Row] | None = None,
+) -> Report | JsonDocument:
+    """:func:`build_report`'s report, unsealed; with ``document``, the list the control
+    findings' rows are put in, its :class:`JsonDocument` (:func:`build_json_report`)."""
     report_scope = _as_scope(scope)
     options = options or ReportOptions()
     generated_at = clock()
@@ -192,6 +244,14 @@ def _build(
     )
     parts = partial(report_parts, report_scope, options, policy, tool_version(), generated_at, cut)
     context = partial(_sector_context, full, cut, report_scope, options, policy)
+
+    def rows(plan: ControlPlan) -> ControlsSection:
+        """The controls section; JSON only, without findings, their rows in ``document``."""
+        if document is None:
+            return controls_section(plan_findings(plan, plain))  # plain: the JSON's rows
+        document.extend(plain_findings(plan))
+        return plain_controls_section(document)
+
     if not parallel:  # each stage here, in order
         ranked, top = impacts(stage)
         stage("concentration")
@@ -208,7 +268,7 @@ def _build(
             snapshot=snapshot,
         )
         stage("assemble")
-        controls = controls_section(plan_findings(plan, plain))  # plain: the JSON's rows
+        controls = rows(plan)
         built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
     else:  # the ranking, then concentration and the sections, on the other core
         with Forked(partial(impacts, _quiet)) as ranking:  # rank + blast
@@ -235,7 +295,8 @@ def _build(
                     usage=usage,
                     snapshot=snapshot,
                 )
-            yield parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
+            built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
+            yield built if document is None else parts_json(built)  # JSON only: written here
 
         with ForkedSteps(side) as steps:
             stage("controls")
@@ -249,27 +310,35 @@ def _build(
                 elsewhere=dict.fromkeys(ELSEWHERE, steps.next),
             )
             stage("assemble")  # the rows first: the other sections may still be built
-            controls = controls_section(plan_findings(plan, plain))
+            controls = rows(plan)
             built = steps.next()
-    report = Report(
-        title=f"riskgraph report: {report_scope.label}",
-        manifest=built.manifest,
-        scope=report_scope,
-        period=built.period,
-        inputs=built.inputs,
-        estate=built.estate,
-        blast=built.blast,
-        concentration=built.concentration,
-        controls=controls,
-        data_quality=cut.findings,
-        methodology=built.methodology,
-        integrity=Integrity(body_sha256=""),
-    )
+    head = {"title": f"riskgraph report: {report_scope.label}", "scope": report_scope}
+    head["data_quality"] = cut.findings
+    report: Report | JsonDocument
+    if document is None:
+        report = _report(head, controls, built)
+    else:  # JSON only; the model when asked, with sections made here if the child's are JSON
+
+        def whole() -> Report:
+            made = built
+            if not isinstance(made, ReportParts):
+                again = concentration(usage=usage)
+                made = parts(ranked, top, again, context(), usage, REPORT_SCOPE_KINDS)
+            return _report(head, controls_section(findings_of_rows(document)), made)
+
+        report = json_document(head, controls, document, built, whole)
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
         retain.extend((full, cut, snapshot, ranked, top, usage, plan, built))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
     return report
+
+
+def _report(head: dict[str, Any], controls: ControlsSection, parts: ReportParts) -> Report:
+    """The unsealed report of ``head`` (title, scope, data quality), ``controls`` and ``parts``."""
+    return Report(
+        **head, **parts_fields(parts), controls=controls, integrity=Integrity(body_sha256="")
+    )
 
 
 def _quiet(_: str) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.reports.model import Report
 from dashboard.reports.modeljson import model_json_bytes
 
-__all__ = ["HeadFirst", "Pieces", "keep_rendered", "render_json", "write_json"]
+__all__ = ["HeadFirst", "JsonReport", "Pieces", "keep_rendered", "render_json", "write_json"]
 
 Pieces = tuple[bytes | memoryview, ...]
 """A file's bytes in consecutive pieces."""
@@ -50,6 +51,21 @@ class HeadFirst:
             self.temporary.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class JsonReport:
+    """A report's JSON written already, as pieces, and its seal's digest
+    (:func:`~dashboard.reports.build.build_json_report`); ``started``, when its head is
+    ``pieces[0]`` (the same object), is the file begun already."""
+
+    digest: str
+    pieces: Pieces
+    started: HeadFirst | None = None
+
+    def write(self, out: Path) -> None:
+        """Write the JSON to ``out`` (appended to the begun file when it is ``out``'s)."""
+        _write_pieces(self.pieces, self.started, out)
+
+
 def keep_rendered(report: Report, pieces: Pieces, started: HeadFirst | None = None) -> None:
     """Hand ``pieces``, ``render_json(report)`` written already (``build_report(...,
     prerender="json")``), to the next :func:`render_json` or :func:`write_json` of this
@@ -77,6 +93,11 @@ def write_json(report: Report, out: Path) -> None:
         out.write_bytes(render_json(report))
         return
     _, pieces, started = _RENDERED.pop()
+    _write_pieces(pieces, started, out)
+
+
+def _write_pieces(pieces: Pieces, started: HeadFirst | None, out: Path) -> None:
+    """Write ``pieces`` to ``out``, after the head of ``started`` when it begun ``out``."""
     if started is not None and (started.out != out or started.head is not pieces[0]):
         started.discard()
         started = None

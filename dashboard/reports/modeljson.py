@@ -28,6 +28,7 @@ __all__ = [
     "model_json_bytes",
     "plain_classes",
     "plain_fields",
+    "unchecked_json_bytes",
     "unchecked_model_json_bytes",
 ]
 
@@ -67,12 +68,23 @@ def unchecked_model_json_bytes(
     gives some of ``model``'s fields as the plain values (dicts for models) this writer
     would make of them, which orjson then writes without a call per model: the caller
     vouches for them (:func:`plain_fields`)."""
-    option = orjson.OPT_PASSTHROUGH_DATETIME
-    option |= (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
     given = replace or {}
     try:
         top = {k: given.get(k, v) for k, v in _fields(model).items() if k != omit}
-        return orjson.dumps(top, default=_fields, option=option)
+    except _NotPlain:
+        return None
+    return unchecked_json_bytes(top, indent=indent, sort_keys=sort_keys)
+
+
+def unchecked_json_bytes(
+    value: Any, *, indent: bool = False, sort_keys: bool = False
+) -> bytes | None:
+    """orjson's bytes of ``value``, its models written as :func:`unchecked_model_json_bytes`
+    writes them, or None when orjson cannot write it that way (not checked either)."""
+    option = orjson.OPT_PASSTHROUGH_DATETIME
+    option |= (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    try:
+        return orjson.dumps(value, default=_fields, option=option)
     except (orjson.JSONEncodeError, _NotPlain):
         return None
 

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from pydantic import BaseModel
 
-from dashboard.reports.controls_rows import MAX_SOURCES, plan_findings, report_findings
+from dashboard.reports.controls_rows import (
+    MAX_SOURCES,
+    Row,
+    plain_findings,
+    plan_findings,
+    report_findings,
+)
 from dashboard.reports.frameworks import FRAMEWORKS, framework_refs
 from dashboard.reports.model import (
     ControlRow,
     ControlsSection,
     FrameworkCoverage,
-    FrameworkRef,
     Methodology,
     PolicyParameter,
     ReportFinding,
@@ -30,6 +35,8 @@ __all__ = [
     "METHODOLOGY",
     "controls_section",
     "methodology",
+    "plain_controls_section",
+    "plain_findings",
     "plan_findings",
     "policy_parameters",
     "report_findings",
@@ -74,17 +81,44 @@ METHODOLOGY: tuple[str, ...] = (
 
 def controls_section(findings: tuple[ReportFinding, ...]) -> ControlsSection:
     """Findings, counts by severity and by framework, and the catalogue applied."""
-    severities = Counter(map(_SEVERITY, findings))
+    return _section(findings, findings, _SEVERITY, _REFERENCES, _CONTROL, _FRAMEWORK)
+
+
+def plain_controls_section(rows: list[Row]) -> ControlsSection:
+    """:func:`controls_section` of the findings of ``rows`` (:func:`plain_findings`), but
+    with no findings: the JSON writer takes ``rows`` in their place, and no model of them
+    is made (:mod:`dashboard.reports.jsondoc`)."""
+    return _section(
+        (),
+        rows,
+        itemgetter("severity"),
+        itemgetter("references"),
+        itemgetter("control"),
+        itemgetter("framework"),
+    )
+
+
+def _section(
+    findings: tuple[ReportFinding, ...],
+    counted: Sequence[Any],
+    severity_of: Callable[[Any], str],
+    references_of: Callable[[Any], tuple[Any, ...]],
+    control_of: Callable[[Any], str],
+    framework_of: Callable[[Any], str],
+) -> ControlsSection:
+    """The section of ``findings``, its counts those of ``counted`` (the same findings as
+    models or as rows, their fields read by the getters)."""
+    severities = Counter(map(severity_of, counted))
     # findings of one control share one reference tuple: count per (tuple, control) first
     # (counted in C: about 93,000 findings at 100k)
-    refs = list(map(_REFERENCES, findings))
-    controls = map(_CONTROL, findings)
+    refs = list(map(references_of, counted))
+    controls = map(control_of, counted)
     cited: Counter[tuple[int, str]] = Counter(zip(map(id, refs), controls, strict=True))
     references = {id(r): r for r in refs}
     per_framework: dict[str, set[str]] = {}
     counts: Counter[str] = Counter()
     for (refs_id, control), n in cited.items():
-        for name in _frameworks(references[refs_id]):
+        for name in set(map(framework_of, references[refs_id])):
             per_framework.setdefault(name, set()).add(control)
             counts[name] += n
     return ControlsSection(
@@ -114,10 +148,7 @@ def controls_section(findings: tuple[ReportFinding, ...]) -> ControlsSection:
 _SEVERITY = attrgetter("severity")
 _REFERENCES = attrgetter("references")
 _CONTROL = attrgetter("control")
-
-
-def _frameworks(references: tuple[FrameworkRef, ...]) -> set[str]:
-    return {r.framework for r in references}
+_FRAMEWORK = attrgetter("framework")
 
 
 _CITED = frozenset(r.framework for c in CONTROLS for r in framework_refs(c.references))

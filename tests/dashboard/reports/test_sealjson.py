@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,16 +111,40 @@ def test_findings_written_from_their_plain_fields_give_the_same_bytes(
     assert render_report(report, "json") == render_json(expected)
 
 
-def test_plain_findings_are_written_only_when_they_are_the_rows(report_all: Report) -> None:
-    report = _unsealed(report_all)
+def _plain(report: Report) -> list[dict[str, Any]]:
+    """The findings of ``report`` as ``plan_findings(..., plain=)`` makes them."""
     rows = report.controls.findings
     plain = [{**r.__dict__} for r in rows]
-    for row, fields in zip(rows, plain, strict=True):  # what plan_findings(plain=) makes
+    for row, fields in zip(rows, plain, strict=True):
         fields["evidence"] = tuple(
             {**e.__dict__, "sources": tuple(s.__dict__ for s in e.sources)} for e in row.evidence
         )
         fields["references"] = tuple(r.__dict__ for r in row.references)
         fields["risk_removed"] = row.risk_removed and row.risk_removed.__dict__
+    return plain
+
+
+@pytest.mark.parametrize("small", [1e-05, -3e-07])
+def test_a_small_float_in_the_findings_takes_the_serial_path(
+    report_all: Report, small: float
+) -> None:
+    """The seal's child reads the findings' floats instead of scanning their bytes: a small
+    one (here in rows that are not the models', so that the path shows) sends it serial."""
+    report = _unsealed(report_all)
+    plain = _plain(report)
+    at = next(i for i, p in enumerate(plain) if p["evidence"])
+    first, *rest = plain[at]["evidence"]
+    changed = [*plain[:at], {**plain[at], "evidence": ({**first, "value": small}, *rest)}]
+    changed += plain[at + 1 :]
+    assert b"".join(seal_with_json(report, changed)[1]) == _serial(report)[1]
+    other = [{**plain[at], "evidence": ({**first, "value": 0.123456}, *rest)}]
+    written = b"".join(seal_with_json(report, [*plain[:at], *other, *plain[at + 1 :]])[1])
+    assert b'"value": 0.123456' in written  # a float that holds: the rows are written
+
+
+def test_plain_findings_are_written_only_when_they_are_the_rows(report_all: Report) -> None:
+    report = _unsealed(report_all)
+    plain = _plain(report)
     assert seal_with_json(report, plain)[1] == seal_with_json(report)[1]
     assert b"".join(seal_with_json(report, plain)[1]) == _serial(report)[1]
     changed = [{**plain[0], "title": "written from the plain fields"}, *plain[1:]]

@@ -45,6 +45,7 @@ from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.catalogue import KM_02, SD_04, TR_01
 from graph.risk.controls.engine import rule_findings
 from graph.risk.controls.plan import control_plan
+from graph.risk.kernel_start import start_kernels
 from graph.risk.policy import Policy
 from graph.risk.ranking_engine import view_snapshot
 from graph.risk.subject import FailureMode
@@ -209,12 +210,13 @@ def _build(
         stage("assemble")
         controls = controls_section(plan_findings(plan, plain))  # plain: the JSON's rows
         built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
-    else:  # the ranking, then concentration and the sections, on the other core
-        with Forked(partial(impacts, _quiet)) as ranking:  # rank + blast
-            stage("concentration")
-            usage = estate_usage(scoped)  # here: the control rules read it too
-            stage("blast")  # the child's ranking and radii, computed meanwhile
-            ranked, top = ranking.result()
+        held: tuple[object, ...] = (ranked, top)
+    else:  # the ranking, concentration and the sections on the other core, the rules here
+        if snapshot is not None:  # every process here calls its kernels: start numba once
+            start_kernels()
+        ranking = cleanup.enter_context(Forked(partial(impacts, _quiet)))  # rank + blast
+        stage("concentration")
+        usage = estate_usage(scoped)  # here: the control rules read it too
 
         def side() -> Iterator[object]:
             summary = concentration(usage=usage)
@@ -229,8 +231,11 @@ def _build(
                     usage=usage,
                     snapshot=snapshot,
                 )
+            ranked, top = ranking.result()  # the rank child's, done long before
             yield parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
 
+        # forked before the ranking is done: only its last step needs it, and this
+        # process's rules need neither (100k: the parent waited 0.5 s for the rank child)
         with ForkedSteps(side) as steps:
             stage("controls")
             plan = control_plan(
@@ -245,6 +250,7 @@ def _build(
             stage("assemble")  # the rows first: the other sections may still be built
             controls = controls_section(plan_findings(plan, plain))
             built = steps.next()
+        held = ()  # the ranking and radii are the children's only
     report = Report(
         title=f"riskgraph report: {report_scope.label}",
         manifest=built.manifest,
@@ -260,7 +266,7 @@ def _build(
         integrity=Integrity(body_sha256=""),
     )
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
-        retain.extend((full, cut, snapshot, ranked, top, usage, plan, built))
+        retain.extend((full, cut, snapshot, *held, usage, plan, built))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
     return report

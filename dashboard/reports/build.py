@@ -53,6 +53,7 @@ from graph.risk.concentration_usage import estate_usage
 from graph.risk.controls.catalogue import KM_02, SD_04, TR_01
 from graph.risk.controls.engine import rule_findings
 from graph.risk.controls.plan import ControlPlan, control_plan
+from graph.risk.kernel_start import start_kernels
 from graph.risk.policy import Policy
 from graph.risk.ranking_engine import view_snapshot
 from graph.risk.subject import FailureMode
@@ -270,17 +271,18 @@ def _build(
         stage("assemble")
         controls = rows(plan)
         built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
-    else:  # the ranking, then concentration and the sections, on the other core
-        with Forked(partial(impacts, _quiet)) as ranking:  # rank + blast
-            stage("concentration")
-            # here: the control rules read it too; the whole view's from the cache file
-            usage = estate.usage(estate_usage) if scoped is full else estate_usage(scoped)
-            stage("blast")  # the child's ranking and radii, computed meanwhile
-            if snapshot is not None:  # numba's start, the rules' first kernel: meanwhile
-                from graph.risk.controls.fastclosure import snapshot_channels  # noqa: PLC0415
+        held: tuple[object, ...] = (ranked, top)
+    else:  # the ranking, concentration and the sections on the other core, the rules here
+        if snapshot is not None:  # every process here calls its kernels: start numba once
+            start_kernels()
+        ranking = cleanup.enter_context(Forked(partial(impacts, _quiet)))  # rank + blast
+        stage("concentration")
+        # here: the control rules read it too; the whole view's from the cache file
+        usage = estate.usage(estate_usage) if scoped is full else estate_usage(scoped)
+        if snapshot is not None:  # the rules' channel walk: built once, the side child's too
+            from graph.risk.controls.fastclosure import snapshot_channels  # noqa: PLC0415
 
-                snapshot_channels(snapshot)
-            ranked, top = ranking.result()
+            snapshot_channels(snapshot)
 
         def side() -> Iterator[object]:
             summary = concentration(usage=usage)
@@ -295,9 +297,12 @@ def _build(
                     usage=usage,
                     snapshot=snapshot,
                 )
+            ranked, top = ranking.result()  # the rank child's, done long before
             built = parts(ranked, top, summary, context(), usage, REPORT_SCOPE_KINDS)
             yield built if document is None else parts_json(built)  # JSON only: written here
 
+        # forked before the ranking is done: only its last step needs it, and this
+        # process's rules need neither (100k: the parent waited 0.5 s for the rank child)
         with ForkedSteps(side) as steps:
             stage("controls")
             plan = control_plan(
@@ -312,6 +317,7 @@ def _build(
             stage("assemble")  # the rows first: the other sections may still be built
             controls = rows(plan)
             built = steps.next()
+        held = ()  # the ranking and radii are the children's only
     head = {"title": f"riskgraph report: {report_scope.label}", "scope": report_scope}
     head["data_quality"] = cut.findings
     report: Report | JsonDocument
@@ -321,14 +327,15 @@ def _build(
 
         def whole() -> Report:
             made = built
-            if not isinstance(made, ReportParts):
+            if not isinstance(made, ReportParts):  # the side child's JSON: parallel only
+                ranked, top = ranking.result()  # the rank child's file, still open here
                 again = concentration(usage=usage)
                 made = parts(ranked, top, again, context(), usage, REPORT_SCOPE_KINDS)
             return _report(head, controls_section(findings_of_rows(document)), made)
 
         report = json_document(head, controls, document, built, whole)
     if retain is not None:  # the caller's process ends soon: hand them over, free nothing
-        retain.extend((full, cut, snapshot, ranked, top, usage, plan, built))
+        retain.extend((full, cut, snapshot, *held, usage, plan, built))
     elif view is None:  # graphs of this build: freed by reference counting, not a collection
         drop_cached_views(full, scoped)
     return report

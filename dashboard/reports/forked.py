@@ -28,7 +28,7 @@ from typing import IO, Any, Generic, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel
 
-from graph.forking import exit_after
+from graph.forking import exit_after, fork_with_pipe, read_all
 from graph.trusted import trusted_model
 
 __all__ = ["Forked", "ForkedSteps", "model_pickle"]
@@ -66,24 +66,28 @@ class Forked(_Scoped, Generic[T]):
         self._work = work
         self._pid: int | None = None
         self._out: IO[bytes] | None = None
+        self._owner = os.getpid()
+        self._done = -1  # read end of the pipe on which the child announces its value's size
         if enabled and hasattr(os, "fork"):
             self._start()
 
     def _start(self) -> None:
         out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _collect or close)
-        try:
-            pid = os.fork()
-        except OSError:
+        started = fork_with_pipe()
+        if started is None:
             out.close()
             return
+        pid, end = started
         if pid == 0:  # the child: compute, write, leave at once without any cleanup
 
             def work() -> None:
-                out.write(model_pickle(self._work()))
+                data = model_pickle(self._work())
+                out.write(data)
                 out.flush()
+                os.write(end, f"{len(data)}\n".encode())
 
             exit_after(work)
-        self._pid, self._out = pid, out
+        self._pid, self._out, self._done = pid, out, end
 
     @property
     def forked(self) -> bool:
@@ -91,7 +95,13 @@ class Forked(_Scoped, Generic[T]):
         return self._pid is not None
 
     def result(self) -> T:
-        """The child's value; ``work()`` here when there is none or it failed."""
+        """The child's value; ``work()`` here when there is none or it failed.
+
+        Also in a process forked from this one after the child (its sibling: a later
+        :class:`Forked` or :class:`ForkedSteps` child), which cannot wait for it: it reads
+        the value once the child announced it (see :meth:`_from_sibling`)."""
+        if os.getpid() != self._owner:
+            return self._from_sibling()
         out = self._collect()
         if out is not None:
             try:
@@ -112,6 +122,22 @@ class Forked(_Scoped, Generic[T]):
         if self._out is not None:
             self._out.close()
             self._out = None
+        if self._done >= 0:
+            os.close(self._done)
+            self._done = -1
+
+    def _from_sibling(self) -> T:
+        """The value in a sibling process: the child writes its pickle, then its size to
+        the pipe, whose only writer it is (this process has no write end), so the pipe
+        ends once the child has exited; no size (no child, or it failed): ``work()``."""
+        if self._done < 0 or self._out is None:
+            return self._work()
+        try:
+            size = int(read_all(self._done))
+            value: T = pickle.loads(os.pread(self._out.fileno(), size, 0))
+        except Exception:
+            return self._work()
+        return value
 
     def _collect(self) -> IO[bytes] | None:
         """The child's output file once it exited well (None: no child, or it failed)."""
@@ -120,6 +146,9 @@ class Forked(_Scoped, Generic[T]):
             return None
         _, status = os.waitpid(pid, 0)
         self._pid, self._out = None, None
+        if self._done >= 0:
+            os.close(self._done)
+            self._done = -1
         if status == 0:
             return out
         out.close()

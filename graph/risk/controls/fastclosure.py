@@ -74,10 +74,8 @@ class SnapshotChannels:
 def snapshot_channels(snapshot: Snapshot) -> SnapshotChannels:
     """The :class:`SnapshotChannels` of ``snapshot``, built once and kept in its memo.
 
-    A report builds it while it waits for its forked ranking (``build_report``), before
-    the rules ask for it: the first numba kernel a process calls loads numba's compiler
-    target (~0.4 s of CPU), which then falls in that wait instead of the rules, and the
-    children forked later inherit it.
+    A parallel report builds it before it forks the side child (``build_report``), so
+    that the parent's rules and the side child's (channel facts of KM-02, SD-04) share one.
     """
     found: SnapshotChannels | None = snapshot.cache.get(_MEMO)
     if found is None:

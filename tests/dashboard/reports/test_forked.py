@@ -71,6 +71,40 @@ def test_an_abandoned_child_is_reaped() -> None:
         os.waitpid(pid, os.WNOHANG)  # reaped already
 
 
+def test_a_sibling_reads_the_value_the_child_announced() -> None:
+    with Forked(_pid_and_rows) as first:
+        first_pid = first._pid
+
+        def side() -> Iterator[object]:
+            yield os.getpid(), first.result()  # in a later child: cannot wait for the first
+
+        with ForkedSteps(side) as steps:
+            side_pid, (pid, rows) = steps.next()
+        assert pid == first_pid  # computed once, by the first child
+        assert side_pid not in (os.getpid(), first_pid)
+        assert rows == _pid_and_rows()[1]
+        assert first.result() == (first_pid, rows)  # still there for this process
+
+
+def test_a_sibling_of_a_failing_child_computes_the_value() -> None:
+    in_sibling: list[bool] = []
+
+    def work() -> int:
+        if not in_sibling:
+            raise RuntimeError("fails in the first child")
+        return os.getpid()
+
+    with Forked(work) as first:
+
+        def side() -> Iterator[object]:
+            in_sibling.append(True)
+            yield os.getpid(), first.result()
+
+        with ForkedSteps(side) as steps:
+            side_pid, value = steps.next()
+    assert value == side_pid != os.getpid()
+
+
 @pytest.mark.parametrize("scope", ["all", "operator:harbor-bank", "sector:energy"])
 def test_a_report_built_in_parallel_equals_the_serial_one(
     report_store: Path, make_report: Callable[[str], Report], scope: str

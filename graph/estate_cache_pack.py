@@ -36,7 +36,7 @@ import networkx as nx
 
 from graph.gcpause import drop_cached_views
 from graph.model import Provenance
-from graph.trusted import trusted_model
+from graph.trusted import slot_setters, trusted_model
 
 if TYPE_CHECKING:
     from graph.risk.snapshot import Snapshot
@@ -48,26 +48,7 @@ _new = object.__new__
 _consume = deque[object](maxlen=0).extend
 
 
-def _setter(name: str) -> Callable[[Any, Any], None]:
-    """The C-level setter of ``name`` on a :class:`Provenance`: its slot or ``__dict__``
-    descriptor (no Python frame per call), else ``object.__setattr__`` of that name."""
-    for cls in Provenance.__mro__:
-        found = cls.__dict__.get(name)
-        if found is not None and hasattr(found, "__set__"):
-            setter: Callable[[Any, Any], None] = found.__set__
-            return setter
-    return lambda record, value: object.__setattr__(record, name, value)
-
-
-_SETTERS = {
-    name: _setter(name)
-    for name in (
-        "__dict__",
-        "__pydantic_fields_set__",
-        "__pydantic_extra__",
-        "__pydantic_private__",
-    )
-}
+_SETTERS = slot_setters(Provenance)
 
 
 def dump(

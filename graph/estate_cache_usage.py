@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from graph.risk.concentration_models import HostGroupUsage, VendorUse
 from graph.risk.concentration_usage import EstateUsage
+from graph.trusted import slot_setters
 
 __all__ = ["PackedUsage", "pack_usage", "unpack_usage"]
 
@@ -42,22 +43,8 @@ _new = object.__new__
 _consume = deque[object](maxlen=0).extend
 
 
-_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-
-
-def _setter(model: type[BaseModel], name: str) -> Callable[[Any, Any], None]:
-    """The C-level setter of ``name`` on ``model``: its slot or ``__dict__`` descriptor (no
-    Python frame per call), else ``object.__setattr__`` of that name."""
-    for cls in model.__mro__:
-        found = cls.__dict__.get(name)
-        if found is not None and hasattr(found, "__set__"):
-            setter: Callable[[Any, Any], None] = found.__set__
-            return setter
-    return lambda record, value: object.__setattr__(record, name, value)
-
-
 _SETTERS: dict[type[BaseModel], dict[str, Callable[[Any, Any], None]]] = {
-    model: {name: _setter(model, name) for name in _SLOTS} for model in (VendorUse, HostGroupUsage)
+    model: slot_setters(model) for model in (VendorUse, HostGroupUsage)
 }
 
 

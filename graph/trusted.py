@@ -11,11 +11,12 @@ caller's tests compare its records with validated ones field by field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["trusted_model"]
+__all__ = ["RECORD_SLOTS", "slot_setters", "trusted_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,3 +34,24 @@ def trusted_model(model: type[M], values: dict[str, Any], fields_set: set[str] |
     _set(record, "__pydantic_extra__", None)
     _set(record, "__pydantic_private__", None)
     return record
+
+
+RECORD_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+"""What :func:`trusted_model` sets on a record."""
+
+
+def slot_setters(model: type[BaseModel]) -> dict[str, Callable[[Any, Any], None]]:
+    """For each of :data:`RECORD_SLOTS`, the C-level setter of that name on ``model``'s
+    records: its slot or ``__dict__`` descriptor, else ``object.__setattr__`` of that name.
+    Mapped over columns of records (``map(setter, records, values)``), they build records
+    in batch without a Python frame per record (:mod:`graph.estate_cache_pack`)."""
+    return {name: _setter(model, name) for name in RECORD_SLOTS}
+
+
+def _setter(model: type[BaseModel], name: str) -> Callable[[Any, Any], None]:
+    for cls in model.__mro__:
+        found = cls.__dict__.get(name)
+        if found is not None and hasattr(found, "__set__"):
+            setter: Callable[[Any, Any], None] = found.__set__
+            return setter
+    return lambda record, value: object.__setattr__(record, name, value)

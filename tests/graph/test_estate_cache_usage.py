@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from graph import estate_cache_key
-from graph.estate_cache import read_estate
+from graph.estate_cache import Estate, read_estate
 from graph.estate_cache_usage import pack_usage, unpack_usage
 from graph.estate_cache_write import MAGIC
 from graph.risk.concentration_usage import EstateUsage, estate_usage
@@ -77,12 +77,7 @@ def test_a_cached_usage_is_the_usage_of_the_store_now(cache: Path, demo_path: Pa
 def test_the_detached_writer_keeps_the_usage_the_run_computed(cache: Path, demo_path: Path) -> None:
     """What the run computed is what the file holds (not recomputed by the writer): a
     usage marked by the run comes back from the file."""
-    store = SqliteStore(demo_path)
-    try:
-        estate = read_estate(store, min_documents=0, defer=True)
-    finally:
-        store.close()
-    estate.close()
+    estate = _deferred(demo_path)
     computed = estate_usage(estate.view)
     marked = dataclasses.replace(computed, names={**computed.names, "vendor:marked": "marked"})
     assert estate.usage(lambda _: marked) is marked
@@ -95,12 +90,7 @@ def test_the_detached_writer_keeps_the_usage_the_run_computed(cache: Path, demo_
 
 
 def test_a_miss_without_a_computed_usage_still_writes_one(cache: Path, demo_path: Path) -> None:
-    store = SqliteStore(demo_path)
-    try:
-        estate = read_estate(store, min_documents=0, defer=True)
-    finally:
-        store.close()
-    estate.close()
+    estate = _deferred(demo_path)
     pid = estate.write_detached()  # the run never asked for the usage: the writer computes it
     assert pid is not None
     assert os.waitpid(pid, 0)[1] == 0
@@ -116,12 +106,7 @@ def test_a_usage_of_another_shape_is_not_kept_and_is_computed(cache: Path, demo_
     partial = trusted_model(type(group), dict(group.__dict__), {"host_group"})
     odd = dataclasses.replace(usage, groups={**usage.groups, key: partial})
     assert pack_usage(odd, view) is None
-    store = SqliteStore(demo_path)
-    try:
-        estate = read_estate(store, min_documents=0, defer=True)
-    finally:
-        store.close()
-    estate.close()
+    estate = _deferred(demo_path)
     estate.usage(lambda _: odd)
     pid = estate.write_detached()
     assert pid is not None
@@ -168,3 +153,15 @@ def test_a_body_of_the_previous_format_is_a_miss(
     monkeypatch.setattr(estate_cache_pack._Pickler, "dump", real)
     assert _read(demo_path).source == "store"  # the two-item body: a miss, file rewritten
     assert _read(demo_path).source == "cache"
+
+
+def _deferred(path: Path) -> Estate:
+    """The estate of the store at ``path`` read as a one-shot command reads it (a miss:
+    its file written only by ``write_detached``), the store closed."""
+    store = SqliteStore(path)
+    try:
+        estate = read_estate(store, min_documents=0, defer=True)
+    finally:
+        store.close()
+    estate.close()
+    return estate

@@ -75,13 +75,7 @@ def _assert_walks_equal(view: nx.MultiDiGraph, snap: Snapshot) -> None:
         assert groups.containers(key) == tuple(in_neighbours(view, key, EdgeKind.CONTAINS))
     assert groups._declared_platforms() == declared_platforms(view)
     channels, reference = SnapshotChannels(snap), channels_by_software(view)
-    context = RuleContext(
-        view,
-        policy=ControlsPolicy(),
-        concentration_policy=ConcentrationPolicy(),
-        as_of=AS_OF,
-        snapshot=snap,
-    )
+    context = _rule_context(view, snap)
     for key in view:
         if channels.covers(key):
             assert channels.channels(key) == reference.get(key, ()), key
@@ -122,19 +116,13 @@ def test_snapshot_walks_equal_the_graph_walks_on_the_demo(demo: Estate) -> None:
 
 
 def test_the_snapshot_keeps_one_channel_walk_the_rules_read(demo: Estate) -> None:
-    """Built ahead (a report does it while it waits for its ranking), the rules read the
-    same object; it is the snapshot's memo, not part of what is compared or cached."""
+    """Built ahead (a parallel report does it before it forks its side child), the rules
+    read the same object; it is the snapshot's memo, not part of what is compared or cached."""
     view, snap = demo
     snap = dataclasses.replace(snap, cache=dict(snap.cache))  # the fixture's stays as it is
     ahead = snapshot_channels(snap)
     assert snapshot_channels(snap) is ahead
-    context = RuleContext(
-        view,
-        policy=ControlsPolicy(),
-        concentration_policy=ConcentrationPolicy(),
-        as_of=AS_OF,
-        snapshot=snap,
-    )
+    context = _rule_context(view, snap)
     product = next(k for k in nodes_of_kind(view, NodeKind.PRODUCT) if ahead.covers(k))
     assert context.software_channels(product) == ahead.channels(product)
     assert context._snapshot_channels is ahead
@@ -234,3 +222,14 @@ def test_table_reach_equals_reach_of_on_random_estates(
     estate: tuple[list[Any], list[tuple[str, str, str]]],
 ) -> None:
     _assert_table_reach_equal(_view(*estate))
+
+
+def _rule_context(view: nx.MultiDiGraph, snap: Snapshot) -> RuleContext:
+    """The control rules' context of ``view`` with default policies, reading ``snap``."""
+    return RuleContext(
+        view,
+        policy=ControlsPolicy(),
+        concentration_policy=ConcentrationPolicy(),
+        as_of=AS_OF,
+        snapshot=snap,
+    )

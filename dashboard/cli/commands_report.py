@@ -118,7 +118,7 @@ def _build(args: argparse.Namespace) -> int:
         make: Callable[..., Report | JsonReport] = (
             partial(build_json_report, out=out)  # no report model: the file needs none
             if fmt == "json"
-            else partial(build_report, prerender=fmt, parallel=True)
+            else partial(build_report, parallel=True)  # prerender is for JSON only
         )
         report = make(
             store,
